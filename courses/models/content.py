@@ -1,0 +1,133 @@
+"""The curriculum as loaded from `courses/content/`: courses, modules and their ordered steps.
+
+Rows are written only by the loader. Nothing is deleted: what leaves the files is retired, so
+progress and attempts that point at it keep their meaning.
+"""
+
+from django.db import models
+from django.db.models.functions import Coalesce
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(retired_at__isnull=True)
+
+
+class Course(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class ModuleQuerySet(PublishedQuerySet):
+    def published(self):
+        return self.filter(retired_at__isnull=True, course__retired_at__isnull=True)
+
+    def with_progress(self, user):
+        """Annotate `step_count` and `done_count` (the user's live completions of active steps)."""
+        from .progress import StepCompletion
+
+        done = (
+            StepCompletion.objects.live()
+            .filter(user=user, step__module=models.OuterRef("pk"), step__retired_at__isnull=True)
+            .order_by()
+            .values("step__module")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            step_count=models.Count("steps", filter=models.Q(steps__retired_at__isnull=True)),
+            done_count=Coalesce(models.Subquery(done), 0),
+        )
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="modules")
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    objectives = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    content_version = models.CharField(
+        max_length=64, help_text="SHA-256 of the module's source files, as loaded."
+    )
+    rules_as_of = models.DateField(help_text="The date the legal content was last checked.")
+    required_for_certification = models.BooleanField(default=False)
+    recertify_after_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course__position", "position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def short_version(self) -> str:
+        return self.content_version[:12]
+
+    # Progress, from `with_progress()` annotations.
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.step_count) if self.step_count else 0
+
+    @property
+    def status(self) -> str:
+        if self.step_count and self.done_count >= self.step_count:
+            return "done"
+        return "in progress" if self.done_count else "not started"
+
+
+class StepQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+    def with_done(self, user):
+        """Annotate `done`: whether the user has a live completion of the step."""
+        from .progress import StepCompletion
+
+        return self.annotate(
+            done=models.Exists(
+                StepCompletion.objects.live().filter(user=user, step=models.OuterRef("pk"))
+            )
+        )
+
+
+class Step(models.Model):
+    class Kind(models.TextChoices):
+        LESSON = "lesson", "Lesson"
+        QUIZ = "quiz", "Quiz"
+        ROLEPLAY = "roleplay", "Roleplay call"
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="steps")
+    slug = models.SlugField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveSmallIntegerField(default=5)
+    body_html = models.TextField(blank=True, help_text="Sanitised HTML, rendered at load time.")
+    source_hash = models.CharField(max_length=64)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="step_slug_unique_in_module")
+        ]
+
+    def __str__(self):
+        return f"{self.module.slug}/{self.slug}"

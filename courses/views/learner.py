@@ -1,0 +1,121 @@
+"""The rep's pages: my training, the catalogue, modules and their steps."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import services
+from ..models import Course, Module, Step, StepCompletion
+
+
+def visible_step(user, module_slug: str, step_slug: str) -> Step:
+    """A published module's active step, or 404: retired content cannot be worked on."""
+    return get_object_or_404(
+        Step.objects.active()
+        .filter(module__in=Module.objects.published())
+        .select_related("module", "module__course"),
+        module__slug=module_slug,
+        slug=step_slug,
+    )
+
+
+def module_steps(user, module: Module) -> list[Step]:
+    return list(module.steps.active().with_done(user).order_by("position"))
+
+
+def next_step(steps: list[Step]) -> Step | None:
+    return next((step for step in steps if not step.done), None)
+
+
+@require_GET
+def home(request):
+    modules = list(Module.objects.published().with_progress(request.user).select_related("course"))
+    last = (
+        StepCompletion.objects.live()
+        .filter(user=request.user, step__retired_at__isnull=True)
+        .values_list("step__module_id", flat=True)
+        .first()
+    )
+    by_id = {module.pk: module for module in modules}
+    unfinished = [module for module in modules if module.status != "done"]
+    resume = by_id.get(last) if last in by_id and by_id[last].status != "done" else None
+    if resume is None:
+        started = [module for module in unfinished if module.status == "in progress"]
+        resume = (started or unfinished or [None])[0]
+    resume_step = next_step(module_steps(request.user, resume)) if resume else None
+    return render(
+        request,
+        "learner/home.html",
+        {
+            "resume": resume,
+            "resume_step": resume_step,
+            "in_progress": [m for m in modules if m.status == "in progress"],
+            "completed": [m for m in modules if m.status == "done"],
+            "not_started": [m for m in modules if m.status == "not started"],
+        },
+    )
+
+
+@require_GET
+def catalogue(request):
+    modules = list(Module.objects.published().with_progress(request.user).select_related("course"))
+    courses = []
+    for course in Course.objects.published():
+        course.module_list = [m for m in modules if m.course_id == course.pk]
+        if course.module_list:
+            courses.append(course)
+    return render(request, "learner/catalogue.html", {"courses": courses})
+
+
+@require_GET
+def module_detail(request, module_slug):
+    module = get_object_or_404(
+        Module.objects.published().with_progress(request.user).select_related("course"),
+        slug=module_slug,
+    )
+    steps = module_steps(request.user, module)
+    return render(
+        request,
+        "learner/module.html",
+        {"module": module, "steps": steps, "next_step": next_step(steps)},
+    )
+
+
+def step_context(user, step: Step) -> dict:
+    steps = module_steps(user, step.module)
+    index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+    done_count = sum(1 for s in steps if s.done)
+    return {
+        "module": step.module,
+        "step": steps[index],
+        "steps": steps,
+        "previous_step": steps[index - 1] if index > 0 else None,
+        "following_step": steps[index + 1] if index + 1 < len(steps) else None,
+        "next_step": next_step(steps),
+        "done_count": done_count,
+        "step_count": len(steps),
+        "percent": round(100 * done_count / len(steps)) if steps else 0,
+    }
+
+
+@require_GET
+def step_detail(request, module_slug, step_slug):
+    step = visible_step(request.user, module_slug, step_slug)
+    if step.kind != Step.Kind.LESSON:
+        raise Http404("This kind of step has no page yet.")
+    return render(request, "learner/lesson.html", step_context(request.user, step))
+
+
+@require_POST
+def lesson_complete(request, module_slug, step_slug):
+    step = visible_step(request.user, module_slug, step_slug)
+    if step.kind != Step.Kind.LESSON:
+        raise Http404("Only lessons are completed by reading them.")
+    services.step_complete(user=request.user, step=step)
+    context = step_context(request.user, step)
+    if request.htmx:
+        return render(request, "learner/lesson.html#lesson-progress", context)
+    following = context["following_step"]
+    if following is not None:
+        return redirect("learner:step", module_slug, following.slug)
+    return redirect("learner:module", module_slug)

@@ -1,0 +1,129 @@
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from courses.access import COMPLIANCE, MANAGER, REP
+from courses.loading import load_curriculum
+from courses.models import Membership, Team
+
+LESSON = """\
+---
+title: {title}
+---
+## Why it matters
+
+{title} is worth knowing. See [the rule](https://example.com/rule) and remember it.
+"""
+
+
+class CurriculumBuilder:
+    """Writes a small curriculum into a temporary folder, in the authoring format."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def course(self, slug="basics", modules=("first-module",), title="Basics", order=1):
+        listed = "".join(f"  - {m}\n" for m in modules)
+        self.write(f"{slug}/course.yaml", f"title: {title}\norder: {order}\nmodules:\n{listed}")
+
+    def module(
+        self,
+        course="basics",
+        slug="first-module",
+        lessons=("intro", "next-steps"),
+        extra_steps="",
+        required=False,
+        title=None,
+    ):
+        steps = "".join(f"  - lesson: {name}.md\n" for name in lessons) + extra_steps
+        recert = "recertify_after_months: 12\n" if required else ""
+        self.write(
+            f"{course}/{slug}/module.yaml",
+            f"title: {title or slug.replace('-', ' ').title()}\n"
+            f"summary: A module for tests.\nrules_as_of: 2026-01-31\n"
+            f"required_for_certification: {'true' if required else 'false'}\n{recert}"
+            f"steps:\n{steps}",
+        )
+        for name in lessons:
+            self.write(
+                f"{course}/{slug}/{name}.md", LESSON.format(title=name.replace("-", " ").title())
+            )
+
+    def simple(self, modules=1, lessons=2):
+        slugs = [f"module-{i + 1}" for i in range(modules)]
+        self.course(modules=slugs)
+        for slug in slugs:
+            self.module(slug=slug, lessons=[f"lesson-{j + 1}" for j in range(lessons)])
+        return self
+
+
+@pytest.fixture
+def builder(tmp_path):
+    return CurriculumBuilder(tmp_path / "content")
+
+
+@pytest.fixture
+def small_curriculum(db, builder):
+    builder.simple(modules=2, lessons=3)
+    load_curriculum(builder.root)
+    return builder
+
+
+def make_user(django_user_model, username, role=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username,
+        password="pw",
+        email=f"{username}@example.com",
+        first_name=username.title(),
+        **extra,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def rep(db, django_user_model):
+    return make_user(django_user_model, "rep", REP)
+
+
+@pytest.fixture
+def other_rep(db, django_user_model):
+    return make_user(django_user_model, "other-rep", REP)
+
+
+@pytest.fixture
+def manager(db, django_user_model, rep):
+    user = make_user(django_user_model, "manager", MANAGER)
+    team = Team.objects.create(name="Alpha")
+    team.managers.add(user)
+    Membership.objects.create(team=team, user=rep)
+    return user
+
+
+@pytest.fixture
+def other_manager(db, django_user_model, other_rep):
+    user = make_user(django_user_model, "other-manager", MANAGER)
+    team = Team.objects.create(name="Bravo")
+    team.managers.add(user)
+    Membership.objects.create(team=team, user=other_rep)
+    return user
+
+
+@pytest.fixture
+def compliance(db, django_user_model):
+    return make_user(django_user_model, "officer", COMPLIANCE)
+
+
+@pytest.fixture
+def rep_client(client, rep):
+    client.force_login(rep)
+    return client
