@@ -6,6 +6,7 @@ the members of the teams they manage; compliance sees everyone; administrators u
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 REP = "Rep"
@@ -48,3 +49,21 @@ def _requires(check):
 
 manager_required = _requires(is_manager)
 compliance_required = _requires(is_compliance)
+
+
+def is_overseer(user) -> bool:
+    """Managers and compliance officers: people who look at other people's training."""
+    return is_manager(user) or is_compliance(user)
+
+
+overseer_required = _requires(is_overseer)
+
+
+def visible_people(user):
+    """The people whose training `user` may see: everyone for compliance, else team members."""
+    people = get_user_model().objects.all()
+    if is_compliance(user):
+        return people
+    if is_manager(user):
+        return people.filter(memberships__team__managers=user).distinct()
+    return people.none()

@@ -1,17 +1,29 @@
 from django.urls import path
 
-from .views import learner
+from .views import insights
+from .views.learner import pages, quizzes, steps
 
-app_name = "learner"
-
-urlpatterns = [
-    path("", learner.home, name="home"),
-    path("catalogue/", learner.catalogue, name="catalogue"),
-    path("modules/<slug:module_slug>/", learner.module_detail, name="module"),
-    path("modules/<slug:module_slug>/<slug:step_slug>/", learner.step_detail, name="step"),
+learner_urls = [
+    path("", pages.home, name="home"),
+    path("catalogue/", pages.catalogue, name="catalogue"),
+    path("modules/<slug:module_slug>/", pages.module_detail, name="module"),
+    path("modules/<slug:module_slug>/<slug:step_slug>/", steps.step_detail, name="step"),
     path(
         "modules/<slug:module_slug>/<slug:step_slug>/complete/",
-        learner.lesson_complete,
+        pages.lesson_complete,
         name="lesson-complete",
     ),
+    path(
+        "modules/<slug:module_slug>/<slug:step_slug>/attempts/",
+        quizzes.quiz_start,
+        name="quiz-start",
+    ),
+    path("attempts/<int:attempt_id>/", quizzes.quiz_attempt, name="quiz-attempt"),
+    path("attempts/<int:attempt_id>/answers/", quizzes.quiz_answer, name="quiz-answer"),
+    path("attempts/<int:attempt_id>/submit/", quizzes.quiz_submit, name="quiz-submit"),
+]
+
+insight_urls = [
+    path("quizzes/", insights.quiz_list, name="quizzes"),
+    path("quizzes/<int:quiz_id>/", insights.quiz_detail, name="quiz"),
 ]

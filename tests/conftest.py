@@ -18,6 +18,55 @@ title: {title}
 """
 
 
+QUIZ = """\
+title: Check your understanding
+pass_mark: 75
+draw: 4
+questions:
+  - id: registry-permanent
+    kind: single
+    prompt: How long does a registration on the National Do-Not-Call Registry last?
+    tags: [registry]
+    citation: 15 U.S.C. 6155
+    explanation: Registrations are permanent until the consumer removes them.
+    choices:
+      - text: Five years
+        feedback: That was the old rule.
+      - text: Until removed or the number is reassigned
+        correct: true
+      - text: One year
+  - id: local-time
+    kind: true_false
+    prompt: Calling hours are counted in the caller's local time.
+    answer: false
+    tags: [hours]
+    citation: 47 CFR 64.1200(c)(1)
+    explanation: The called party's local time counts.
+  - id: consent-elements
+    kind: multiple
+    prompt: Which belong in prior express written consent?
+    tags: [robocalls]
+    citation: 47 CFR 64.1200(f)(9)
+    explanation: The number to be called and a signature, among others.
+    choices:
+      - text: The number to be called
+        correct: true
+      - text: A signature
+        correct: true
+      - text: The caller's home address
+  - id: scrub-days
+    kind: single
+    prompt: How old may the registry copy you scrub against be, at most?
+    tags: [registry]
+    citation: 16 CFR 310.4(b)(3)(iv)
+    explanation: Thirty-one days.
+    choices:
+      - text: 31 days
+        correct: true
+      - text: 90 days
+"""
+
+
 class CurriculumBuilder:
     """Writes a small curriculum into a temporary folder, in the authoring format."""
 
@@ -57,6 +106,17 @@ class CurriculumBuilder:
                 f"{course}/{slug}/{name}.md", LESSON.format(title=name.replace("-", " ").title())
             )
 
+    def quiz(self, course="basics", module="first-module", slug="check", text=QUIZ):
+        self.write(f"{course}/{module}/{slug}.yaml", text)
+        return slug
+
+    def with_quiz(self, text=QUIZ, lessons=("intro",)):
+        """One course, one module: lessons then a quiz step named `check`."""
+        self.course(modules=["module-1"])
+        self.module(slug="module-1", lessons=lessons, extra_steps="  - quiz: check.yaml\n")
+        self.quiz(module="module-1", text=text)
+        return self
+
     def simple(self, modules=1, lessons=2):
         slugs = [f"module-{i + 1}" for i in range(modules)]
         self.course(modules=slugs)
@@ -86,7 +146,8 @@ def make_user(django_user_model, username, role=None, **extra):
         **extra,
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

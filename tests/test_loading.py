@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 
 from courses.loading import CONTENT_ROOT, ContentInvalid, load_curriculum, read_curriculum
 from courses.models import Course, Module, Step, StepCompletion
+from tests.conftest import QUIZ
 
 
 def snapshot():
@@ -233,3 +234,102 @@ class TestCommand:
             call_command("load_content", root=builder.root)
         assert "lesson-1.md: body: the lesson is empty" in capsys.readouterr().err
         assert not Module.objects.exists()
+
+
+@pytest.mark.django_db
+class TestQuizContent:
+    def test_quiz_loads_questions_choices_and_settings(self, builder):
+        builder.with_quiz()
+        load_curriculum(builder.root)
+        quiz = Step.objects.get(slug="check").quiz
+        assert (quiz.pass_mark, quiz.draw_count) == (75, 4)
+        question = quiz.questions.get(key="local-time")
+        assert [(c.key, c.is_correct) for c in question.choices.all()] == [
+            ("true", False),
+            ("false", True),
+        ]
+        assert (
+            quiz.questions.get(key="consent-elements").choices.filter(is_correct=True).count() == 2
+        )
+
+    def test_retired_question_keeps_its_history(self, builder, rep):
+        from courses.services import quiz_attempt_start
+
+        builder.with_quiz(text=QUIZ.replace("draw: 4", "draw: 3"))
+        load_curriculum(builder.root)
+        quiz = Step.objects.get(slug="check").quiz
+        attempt = quiz_attempt_start(user=rep, quiz=quiz)
+        builder.quiz(
+            module="module-1",
+            text=QUIZ.replace("draw: 4", "draw: 3").replace(
+                "  - id: scrub-days", "  - id: scrub-days-old"
+            ),
+        )
+        report = load_curriculum(builder.root)
+        assert "retired quiz module-1/check question scrub-days" in report.lines()
+        retired = quiz.questions.get(key="scrub-days")
+        assert retired.retired_at is not None
+        assert attempt.items.count() == 3  # the attempt still has every question it drew
+
+
+BAD_QUIZZES = [
+    (
+        "no correct choice",
+        ("        correct: true\n      - text: One year", "      - text: One year"),
+        "questions",
+        "",
+    ),
+    (
+        "two correct on single",
+        ("      - text: One year\n", "      - text: One year\n        correct: true\n"),
+        "questions",
+        "exactly one correct choice",
+    ),
+    ("draw larger than bank", ("draw: 4", "draw: 9"), "draw", "larger than the bank"),
+    ("pass mark above 100", ("pass_mark: 75", "pass_mark: 120"), "pass_mark", ""),
+    ("pass mark below 0", ("pass_mark: 75", "pass_mark: -5"), "pass_mark", ""),
+    (
+        "duplicate question ids",
+        ("  - id: scrub-days", "  - id: local-time"),
+        "questions",
+        "local-time",
+    ),
+    (
+        "topic cannot supply its minimum",
+        ("draw: 4", "draw: 4\nmin_per_tag:\n  hours: 2"),
+        "min_per_tag.hours",
+        "needs 2",
+    ),
+    (
+        "missing scenario",
+        ("    kind: true_false\n", "    kind: true_false\n    scenario: nowhere\n"),
+        "questions.1.scenario",
+        "no scenario 'nowhere'",
+    ),
+    ("true/false without an answer", ("    answer: false\n", ""), "questions.1", "answer"),
+    (
+        "question without explanation",
+        ("    explanation: Thirty-one days.\n", ""),
+        "questions.3.explanation",
+        "Field required",
+    ),
+    ("unknown kind", ("kind: multiple", "kind: essay"), "questions.2.kind", ""),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, change, field, words", BAD_QUIZZES, ids=[b[0] for b in BAD_QUIZZES])
+def test_bad_quiz_is_refused_with_file_and_field(builder, name, change, field, words):
+    builder.with_quiz()
+    load_curriculum(builder.root)
+    before = snapshot()
+    old, new = change
+    assert old in QUIZ
+    builder.quiz(module="module-1", text=QUIZ.replace(old, new, 1))
+    errors = errors_for(builder)
+    assert any(
+        e.startswith(f"content/basics/module-1/check.yaml: {field}") and words in e for e in errors
+    ), errors
+    with pytest.raises(ContentInvalid):
+        load_curriculum(builder.root)
+    assert snapshot() == before

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-site")
+# Tests talk plain HTTP to their servers; the HTTPS settings are checked separately.
+os.environ.setdefault("HTTPS", "0")
 
 from trainer.settings import *  # noqa: F403
 from trainer.settings import DATABASES
@@ -14,8 +16,8 @@ STORAGES = {
 }
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-SECURE_SSL_REDIRECT = False
 SITE_URL = "https://callready.test"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # A file, not memory, so that threads and live servers in tests use real separate connections.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from courses.urls import insight_urls, learner_urls
+
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("courses.urls")),
+    path("insights/", include((insight_urls, "insights"))),
+    path("", include((learner_urls, "learner"))),
 ]

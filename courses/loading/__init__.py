@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .markdown import render_markdown
+from ..markdown import render_markdown
 
-CONTENT_ROOT = Path(__file__).resolve().parent / "content"
+CONTENT_ROOT = Path(__file__).resolve().parent.parent / "content"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -419,7 +419,7 @@ def retire_missing(queryset, keep_ids: set[int], report: LoadReport, label: Call
 
 @transaction.atomic
 def write_curriculum(courses: list[CourseSource]) -> LoadReport:
-    from .models import Course, Module, Step
+    from ..models import Course, Module, Step
 
     report = LoadReport()
     course_ids: set[int] = set()
@@ -494,3 +494,7 @@ def write_curriculum(courses: list[CourseSource]) -> LoadReport:
 def load_curriculum(root: Path = CONTENT_ROOT) -> LoadReport:
     """Validate everything under `root`, then write it; on any problem nothing is written."""
     return write_curriculum(read_curriculum(root))
+
+
+# Each step kind's reader and writer registers itself.
+from . import quizzes  # noqa: E402, F401

@@ -1,5 +1,20 @@
 from .content import Course, Module, Step
 from .progress import StepCompletion
+from .quizzes import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Scenario
 from .teams import Membership, Team
 
-__all__ = ["Course", "Membership", "Module", "Step", "StepCompletion", "Team"]
+__all__ = [
+    "Answer",
+    "AttemptQuestion",
+    "Choice",
+    "Course",
+    "Membership",
+    "Module",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "Scenario",
+    "Step",
+    "StepCompletion",
+    "Team",
+]

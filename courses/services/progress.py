@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Step, StepCompletion
+from ..models import Step, StepCompletion
 
 
 @transaction.atomic

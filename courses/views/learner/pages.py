@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import services
-from ..models import Course, Module, Step, StepCompletion
+from ... import services
+from ...models import Course, Module, Step, StepCompletion
 
 
 def visible_step(user, module_slug: str, step_slug: str) -> Step:
@@ -52,6 +52,7 @@ def home(request):
             "in_progress": [m for m in modules if m.status == "in progress"],
             "completed": [m for m in modules if m.status == "done"],
             "not_started": [m for m in modules if m.status == "not started"],
+            "nav": "home",
         },
     )
 
@@ -64,7 +65,7 @@ def catalogue(request):
         course.module_list = [m for m in modules if m.course_id == course.pk]
         if course.module_list:
             courses.append(course)
-    return render(request, "learner/catalogue.html", {"courses": courses})
+    return render(request, "learner/catalogue.html", {"courses": courses, "nav": "catalogue"})
 
 
 @require_GET
@@ -98,11 +99,7 @@ def step_context(user, step: Step) -> dict:
     }
 
 
-@require_GET
-def step_detail(request, module_slug, step_slug):
-    step = visible_step(request.user, module_slug, step_slug)
-    if step.kind != Step.Kind.LESSON:
-        raise Http404("This kind of step has no page yet.")
+def lesson_page(request, step: Step):
     return render(request, "learner/lesson.html", step_context(request.user, step))
 
 

@@ -1,0 +1,25 @@
+"""The only place that changes state: load rows, call an engine, write the result.
+
+Service functions are keyword-only, named `<thing>_<action>`, and atomic. Views call these;
+they never write models themselves.
+"""
+
+from .progress import step_complete
+from .quizzes import (
+    QuizRefused,
+    quiz_answer_save,
+    quiz_attempt_finish_if_expired,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    quiz_availability,
+)
+
+__all__ = [
+    "QuizRefused",
+    "quiz_answer_save",
+    "quiz_attempt_finish_if_expired",
+    "quiz_attempt_start",
+    "quiz_attempt_submit",
+    "quiz_availability",
+    "step_complete",
+]

@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(share):
+    """0.734 -> "73%"; nothing to show -> an em dash."""
+    if share is None or share == "":
+        return "—"
+    return f"{round(float(share) * 100)}%"

@@ -1,0 +1,190 @@
+"""Taking quizzes: the overview, the attempt page, saving answers as you go, submitting once."""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ... import services
+from ...models import Answer, Choice, Quiz, QuizAttempt, Step
+from .pages import step_context, visible_step
+
+
+@dataclass
+class ShownChoice:
+    index: int
+    text: str
+    selected: bool
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass
+class ShownQuestion:
+    item_id: int
+    position: int
+    kind: str
+    kind_label: str
+    prompt: str
+    scenario: str
+    new_scenario: bool
+    choices: list[ShownChoice] = field(default_factory=list)
+    explanation: str = ""
+    citation: str = ""
+    is_correct: bool | None = None
+    points: object = None
+
+    @property
+    def answered(self) -> bool:
+        return any(choice.selected for choice in self.choices)
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.kind == "multiple" else "radio"
+
+
+def quiz_overview(request, step: Step):
+    quiz = get_object_or_404(Quiz, step=step)
+    attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz))
+    now = timezone.now()
+    availability = services.quiz_availability(
+        user=request.user, quiz=quiz, attempts=attempts, now=now
+    )
+    context = step_context(request.user, step) | {
+        "quiz": quiz,
+        "attempts": [a for a in attempts if a.submitted_at is not None],
+        "availability": availability,
+    }
+    return render(request, "learner/quiz.html", context)
+
+
+@require_POST
+def quiz_start(request, module_slug, step_slug):
+    step = visible_step(request.user, module_slug, step_slug)
+    if step.kind != Step.Kind.QUIZ:
+        raise Http404("This step is not a quiz.")
+    quiz = get_object_or_404(Quiz.objects.select_related("step__module"), step=step)
+    try:
+        attempt = services.quiz_attempt_start(user=request.user, quiz=quiz)
+    except services.QuizRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("learner:step", module_slug, step_slug)
+    return redirect("learner:quiz-attempt", attempt.pk)
+
+
+def own_attempt(request, attempt_id: int) -> QuizAttempt:
+    """The signed-in person's attempt, or 404: nobody opens another person's attempt here."""
+    return get_object_or_404(
+        QuizAttempt.objects.select_related("quiz__step__module__course"),
+        pk=attempt_id,
+        user=request.user,
+    )
+
+
+def shown_questions(attempt: QuizAttempt) -> list[ShownQuestion]:
+    """The attempt's questions as the page shows them; the key only once it is submitted."""
+    items = list(attempt.items.select_related("question", "question__scenario"))
+    choice_ids = [cid for item in items for cid in item.choice_order]
+    choices = Choice.objects.in_bulk(choice_ids)
+    selected = set(Answer.objects.filter(item__attempt=attempt).values_list("item_id", "choice_id"))
+    reveal = attempt.is_submitted
+    shown, previous_scenario = [], None
+    for item in items:
+        question = item.question
+        scenario = question.scenario.text if question.scenario else ""
+        entry = ShownQuestion(
+            item_id=item.pk,
+            position=item.position,
+            kind=question.kind,
+            kind_label=question.get_kind_display(),
+            prompt=question.prompt,
+            scenario=scenario,
+            new_scenario=bool(scenario) and question.scenario_id != previous_scenario,
+        )
+        previous_scenario = question.scenario_id
+        for index, choice_id in enumerate(item.choice_order):
+            choice = choices[choice_id]
+            shown_choice = ShownChoice(index, choice.text, (item.pk, choice_id) in selected)
+            if reveal:
+                shown_choice.correct = choice.is_correct
+                shown_choice.feedback = choice.feedback
+            entry.choices.append(shown_choice)
+        if reveal:
+            entry.explanation = question.explanation
+            entry.citation = question.citation
+            entry.is_correct = item.is_correct
+            entry.points = item.points
+        shown.append(entry)
+    return shown
+
+
+def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
+    questions = shown_questions(attempt)
+    step = attempt.quiz.step
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "module": step.module,
+        "step": step,
+        "questions": questions,
+        "answered_count": sum(1 for q in questions if q.answered),
+        "saved_at": timezone.now(),
+        **extra,
+    }
+
+
+@require_GET
+def quiz_attempt(request, attempt_id):
+    attempt = own_attempt(request, attempt_id)
+    if services.quiz_attempt_finish_if_expired(attempt=attempt):
+        attempt.refresh_from_db()
+        messages.warning(request, "Time ran out; the answers saved before then were scored.")
+    return render(request, "learner/quiz_attempt.html", attempt_context(request, attempt))
+
+
+def answers_from(request) -> dict[str, list[str]]:
+    # Only the answer fields are read: anything else posted (a score, say) is ignored.
+    return {name: request.POST.getlist(name) for name in request.POST if name.startswith("q")}
+
+
+@require_POST
+def quiz_answer(request, attempt_id):
+    attempt = own_attempt(request, attempt_id)
+    try:
+        services.quiz_answer_save(
+            user=request.user, attempt_id=attempt.pk, raw_answers=answers_from(request)
+        )
+    except services.QuizRefused as refused:
+        attempt.refresh_from_db()
+        context = attempt_context(request, attempt, error=str(refused))
+        if request.htmx:
+            return render(request, "learner/quiz_attempt.html#quiz-progress", context, status=409)
+        messages.error(request, str(refused))
+        return redirect("learner:quiz-attempt", attempt.pk)
+    if request.htmx:
+        context = attempt_context(request, attempt, saved=True)
+        return render(request, "learner/quiz_attempt.html#quiz-progress", context)
+    messages.success(request, "Your answers are saved. Submit when you are ready.")
+    return redirect("learner:quiz-attempt", attempt.pk)
+
+
+@require_POST
+def quiz_submit(request, attempt_id):
+    attempt = own_attempt(request, attempt_id)
+    try:
+        attempt, graded = services.quiz_attempt_submit(
+            user=request.user, attempt_id=attempt.pk, raw_answers=answers_from(request)
+        )
+    except services.QuizRefused as refused:
+        context = attempt_context(request, attempt, error=str(refused))
+        return render(request, "learner/quiz_attempt.html", context, status=400)
+    if not graded:
+        messages.info(request, "This attempt was already submitted; it counts once.")
+    elif attempt.timed_out:
+        messages.warning(
+            request, "Time was up before you submitted; the answers saved in time were scored."
+        )
+    return redirect("learner:quiz-attempt", attempt.pk)

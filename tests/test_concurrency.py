@@ -1,0 +1,77 @@
+"""Simultaneous requests against a real server: every write is recorded exactly once."""
+
+import threading
+
+import pytest
+from django.urls import reverse
+
+from courses.loading import load_curriculum
+from courses.models import QuizAttempt, StepCompletion
+from courses.services import quiz_attempt_start
+from tests.live import Session
+from tests.test_quiz_views import answer_form
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(count: int, action):
+    """Run `action(i)` in `count` threads released at the same moment; return the results."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        results[index] = action(index)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_sixteen_simultaneous_submissions_are_graded_once(live_server, builder, rep):
+    builder.with_quiz()
+    load_curriculum(builder.root)
+    attempt = quiz_attempt_start(user=rep, quiz=builder_quiz())
+    right, wrong = answer_form(attempt, right=True), answer_form(attempt, right=False)
+    url = reverse("learner:quiz-submit", args=[attempt.pk])
+    sessions = [Session(live_server.url, rep) for _ in range(16)]
+
+    results = run_together(16, lambda i: sessions[i].post(url, right if i % 2 else wrong))
+
+    assert [status for status, _ in results] == [200] * 16  # each followed its redirect
+    repeats = sum("already submitted; it counts once" in page for _, page in results)
+    assert repeats == 15
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None
+    assert QuizAttempt.objects.filter(submitted_at__isnull=False).count() == 1
+    # The stored score is the score of the answers that were stored.
+    stored = {
+        item.pk: sorted(item.answers.values_list("choice_id", flat=True))
+        for item in attempt.items.all()
+    }
+    all_right = all(
+        set(ids) == set(item.question.choices.filter(is_correct=True).values_list("pk", flat=True))
+        for item in attempt.items.select_related("question")
+        for ids in [stored[item.pk]]
+    )
+    assert attempt.passed is all_right
+    assert StepCompletion.objects.filter(user=rep).count() == (1 if all_right else 0)
+
+
+def test_simultaneous_starts_open_one_attempt(live_server, builder, rep):
+    builder.with_quiz()
+    load_curriculum(builder.root)
+    url = reverse("learner:quiz-start", args=["module-1", "check"])
+    sessions = [Session(live_server.url, rep) for _ in range(8)]
+    results = run_together(8, lambda i: sessions[i].post(url))
+    assert all(status == 200 for status, _ in results)
+    assert QuizAttempt.objects.filter(user=rep).count() == 1
+
+
+def builder_quiz():
+    from courses.models import Quiz
+
+    return Quiz.objects.select_related("step__module").get(step__slug="check")
