@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import insights
-from .views.learner import pages, quizzes, steps
+from .views.learner import pages, quizzes, roleplays, steps
 
 learner_urls = [
     path("", pages.home, name="home"),
@@ -21,6 +21,14 @@ learner_urls = [
     path("attempts/<int:attempt_id>/", quizzes.quiz_attempt, name="quiz-attempt"),
     path("attempts/<int:attempt_id>/answers/", quizzes.quiz_answer, name="quiz-answer"),
     path("attempts/<int:attempt_id>/submit/", quizzes.quiz_submit, name="quiz-submit"),
+    path(
+        "modules/<slug:module_slug>/<slug:step_slug>/calls/",
+        roleplays.roleplay_start,
+        name="roleplay-start",
+    ),
+    path("calls/<int:run_id>/", roleplays.roleplay_run, name="roleplay-run"),
+    path("calls/<int:run_id>/reply/", roleplays.roleplay_choose, name="roleplay-choose"),
+    path("calls/<int:run_id>/record/", roleplays.roleplay_record, name="roleplay-record"),
 ]
 
 insight_urls = [

@@ -67,6 +67,82 @@ questions:
 """
 
 
+ROLEPLAY = """\
+title: Not interested
+summary: A flat no at the first sentence.
+pass_mark: 60
+persona:
+  name: Dana Whitfield
+  role: Owner of a dental practice
+  location: Tampa, Florida
+  local_time: Tuesday, 10:15 a.m. Eastern
+  lead_source: The state dental board's public directory
+  known:
+    Income: About $250,000 a year
+    ZIP code: "33606"
+  relationship: None
+  consent: None
+  national_dnc: false
+  firm_dnc: false
+briefing: Earn a 15-minute meeting.
+start: opening
+nodes:
+  opening:
+    prospect: Whitfield Dental, this is Dana.
+    replies:
+      - text: Hi Dana, this is Sam Ortiz from Harbor Financial, calling about retirement plans.
+        next: objection
+        scores: {rapport: 2, compliance: 2}
+        feedback: Name, firm and purpose up front.
+        citation: 16 CFR 310.4(d)
+      - text: Are you happy with your returns?
+        next: objection
+        scores: {rapport: -1, compliance: -2}
+        feedback: You did not say who you are or why you called.
+  objection:
+    prospect: Not interested.
+    replies:
+      - text: Understood. May I send a one-page summary and call you Thursday?
+        next: booked
+        scores: {objections: 3, discovery: 1}
+        feedback: Respectful and specific.
+      - text: This plan is guaranteed to beat the market.
+        next: failed
+        violation: true
+        citation: FINRA Rule 2150(b)
+        feedback: Never guarantee a customer against loss.
+      - text: What would make this worth a conversation?
+        next: stop
+        scores: {discovery: 1}
+        feedback: A fair question, but she has already said no.
+  stop:
+    prospect: Please do not call me again.
+    replies:
+      - text: I am sorry to have bothered you. I will put your number on our do-not-call list today.
+        next: honoured
+        scores: {compliance: 2}
+        feedback: Acknowledge, confirm, end politely.
+        citation: 47 CFR 64.1200(d)(3)
+      - text: Can I just ask one more question?
+        next: failed
+        violation: true
+        citation: 47 CFR 64.1200(d)(3)
+        feedback: A do-not-call request ends the call.
+  booked:
+    prospect: Fine, Thursday.
+    end: true
+    outcome: meeting_booked
+  honoured:
+    prospect: Thank you. Goodbye.
+    end: true
+    outcome: dnc_honoured
+  failed:
+    prospect: I am hanging up now.
+    end: true
+    outcome: failed_violation
+"""
+
+
 class CurriculumBuilder:
     """Writes a small curriculum into a temporary folder, in the authoring format."""
 
@@ -115,6 +191,13 @@ class CurriculumBuilder:
         self.course(modules=["module-1"])
         self.module(slug="module-1", lessons=lessons, extra_steps="  - quiz: check.yaml\n")
         self.quiz(module="module-1", text=text)
+        return self
+
+    def with_roleplay(self, text=ROLEPLAY, lessons=("intro",)):
+        """One course, one module: lessons then a roleplay step named `call`."""
+        self.course(modules=["module-1"])
+        self.module(slug="module-1", lessons=lessons, extra_steps="  - roleplay: call.yaml\n")
+        self.write("basics/module-1/call.yaml", text)
         return self
 
     def simple(self, modules=1, lessons=2):

@@ -75,3 +75,27 @@ def builder_quiz():
     from courses.models import Quiz
 
     return Quiz.objects.select_related("step__module").get(step__slug="check")
+
+
+def test_simultaneous_choices_record_one_reply(live_server, builder, rep):
+    from courses.models import RoleplayRun, RoleplayScript
+    from courses.services import roleplay_run_start
+
+    builder.with_roleplay()
+    load_curriculum(builder.root)
+    script = RoleplayScript.objects.select_related("step__module").get()
+    run = roleplay_run_start(user=rep, script=script)
+    url = reverse("learner:roleplay-choose", args=[run.pk])
+    sessions = [Session(live_server.url, rep) for _ in range(8)]
+
+    results = run_together(
+        8,
+        lambda i: sessions[i].post(
+            url, {"turn": 0, "option": i % 2}, headers={"HX-Request": "true"}
+        ),
+    )
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [409] * 7
+    run = RoleplayRun.objects.get(pk=run.pk)
+    assert run.turns.count() == 1

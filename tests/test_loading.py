@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from courses.loading import CONTENT_ROOT, ContentInvalid, load_curriculum, read_curriculum
 from courses.models import Course, Module, Step, StepCompletion
-from tests.conftest import QUIZ
+from tests.conftest import QUIZ, ROLEPLAY
 
 
 def snapshot():
@@ -333,3 +333,84 @@ def test_bad_quiz_is_refused_with_file_and_field(builder, name, change, field, w
     with pytest.raises(ContentInvalid):
         load_curriculum(builder.root)
     assert snapshot() == before
+
+
+BAD_SCRIPTS = [
+    (
+        "reply to a missing node",
+        ("        next: booked\n", "        next: bookd\n"),
+        "nodes.objection.replies.0.next",
+        "bookd",
+    ),
+    (
+        "node nobody reaches",
+        (
+            "  booked:\n",
+            "  orphan:\n    prospect: Hello?\n    end: true\n    outcome: polite_exit\n  booked:\n",
+        ),
+        "nodes.orphan",
+        "reach",
+    ),
+    (
+        "loop without an exit",
+        (
+            "        next: stop\n",
+            "        next: spin\n",
+            "  booked:\n",
+            "  spin:\n    prospect: Sorry?\n    replies:\n      - text: Let me explain.\n"
+            "        next: spin\n  booked:\n",
+        ),
+        "nodes.spin",
+        "no path from this node",
+    ),
+    (
+        "end node without an outcome",
+        ("    outcome: meeting_booked\n", ""),
+        "nodes.booked",
+        "outcome",
+    ),
+    (
+        "node without replies that is not an end",
+        ("    prospect: Fine, Thursday.\n    end: true\n", "    prospect: Fine, Thursday.\n"),
+        "nodes.booked",
+        "",
+    ),
+    (
+        "violation without a citation",
+        ("        citation: FINRA Rule 2150(b)\n", ""),
+        "nodes.objection.replies.1",
+        "citation",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, change, field, words", BAD_SCRIPTS, ids=[b[0] for b in BAD_SCRIPTS])
+def test_bad_roleplay_is_refused_with_file_and_node(builder, name, change, field, words):
+    builder.with_roleplay()
+    load_curriculum(builder.root)
+    before = snapshot()
+    text = ROLEPLAY
+    for old, new in zip(change[::2], change[1::2], strict=True):
+        assert old in text
+        text = text.replace(old, new, 1)
+    builder.write("basics/module-1/call.yaml", text)
+    errors = errors_for(builder)
+    assert any(
+        e.startswith(f"content/basics/module-1/call.yaml: {field}") and words in e for e in errors
+    ), errors
+    with pytest.raises(ContentInvalid):
+        load_curriculum(builder.root)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_roleplay_loads_with_its_best_scores(builder):
+    from courses.models import RoleplayScript
+
+    builder.with_roleplay()
+    load_curriculum(builder.root)
+    script = RoleplayScript.objects.get()
+    assert script.best == {"rapport": 2, "discovery": 1, "objections": 3, "compliance": 9}
+    assert (script.best_total, script.pass_mark) == (12, 60)
+    assert script.step.title == "Not interested"

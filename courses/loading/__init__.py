@@ -497,4 +497,4 @@ def load_curriculum(root: Path = CONTENT_ROOT) -> LoadReport:
 
 
 # Each step kind's reader and writer registers itself.
-from . import quizzes  # noqa: E402, F401
+from . import quizzes, roleplays  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from .content import Course, Module, Step
 from .progress import StepCompletion
 from .quizzes import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Scenario
+from .roleplays import RoleplayRun, RoleplayScript, RunTurn
 from .teams import Membership, Team
 
 __all__ = [
@@ -13,6 +14,9 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizAttempt",
+    "RoleplayRun",
+    "RoleplayScript",
+    "RunTurn",
     "Scenario",
     "Step",
     "StepCompletion",

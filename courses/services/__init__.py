@@ -13,13 +13,25 @@ from .quizzes import (
     quiz_attempt_submit,
     quiz_availability,
 )
+from .roleplays import (
+    RoleplayRefused,
+    call_view,
+    roleplay_choose,
+    roleplay_record_dnc,
+    roleplay_run_start,
+)
 
 __all__ = [
     "QuizRefused",
+    "RoleplayRefused",
+    "call_view",
     "quiz_answer_save",
     "quiz_attempt_finish_if_expired",
     "quiz_attempt_start",
     "quiz_attempt_submit",
     "quiz_availability",
+    "roleplay_choose",
+    "roleplay_record_dnc",
+    "roleplay_run_start",
     "step_complete",
 ]

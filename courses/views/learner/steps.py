@@ -3,10 +3,12 @@ from django.views.decorators.http import require_GET
 from ...models import Step
 from .pages import lesson_page, visible_step
 from .quizzes import quiz_overview
+from .roleplays import roleplay_overview
 
 PAGES = {
     Step.Kind.LESSON: lesson_page,
     Step.Kind.QUIZ: quiz_overview,
+    Step.Kind.ROLEPLAY: roleplay_overview,
 }
 
 

@@ -1,0 +1,182 @@
+"""Roleplay runs: start a call, choose replies one at a time, record a do-not-call request."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import roleplay
+from ..models import RoleplayRun, RoleplayScript, RunTurn
+from .progress import step_complete
+
+
+class RoleplayRefused(Exception):
+    """The choice is not allowed; the message says why."""
+
+
+@lru_cache(maxsize=256)
+def _parse(canonical: str) -> roleplay.Script:
+    return roleplay.parse_script(json.loads(canonical))
+
+
+def run_script(run: RoleplayRun) -> roleplay.Script:
+    """The script the run is played on (parsed once per distinct script, then reused)."""
+    return _parse(json.dumps(run.script_data, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class CallView:
+    """Where a run stands: its script, the call state, and the score once it can be given."""
+
+    script: roleplay.Script
+    state: roleplay.CallState
+    result: roleplay.CallResult | None
+
+    @property
+    def over(self) -> bool:
+        return roleplay.is_over(self.script, self.state)
+
+    @property
+    def needs_record(self) -> bool:
+        return self.result is not None and self.result.needs_dnc_record
+
+    @property
+    def offered(self) -> tuple[roleplay.Reply, ...]:
+        return roleplay.offered_replies(self.script, self.state)
+
+
+def call_view(run: RoleplayRun, path: list[str]) -> CallView:
+    """The call after the replies in `path` (reply ids, in order)."""
+    script = run_script(run)
+    state = roleplay.replay(script, path)
+    result = None
+    if roleplay.is_over(script, state):
+        result = roleplay.score_path(script, path, dnc_record_of(run))
+    return CallView(script, state, result)
+
+
+def dnc_record_of(run: RoleplayRun) -> roleplay.DncRecord | None:
+    if not run.dnc_record:
+        return None
+    return roleplay.DncRecord(run.dnc_record["list"], frozenset(run.dnc_record["details"]))
+
+
+@transaction.atomic
+def roleplay_run_start(
+    *, user, script: RoleplayScript, now: datetime.datetime | None = None
+) -> RoleplayRun:
+    """Start a call, or return the one already open: a reload never starts a second."""
+    now = now or timezone.now()
+    existing = RoleplayRun.objects.filter(user=user, script=script)
+    open_run = existing.filter(finished_at__isnull=True).first()
+    if open_run is not None:
+        return open_run
+    try:
+        with transaction.atomic():
+            return RoleplayRun.objects.create(
+                user=user,
+                script=script,
+                number=existing.count() + 1,
+                script_data=script.data,
+                content_version=script.step.module.content_version,
+                started_at=now,
+            )
+    except IntegrityError:
+        return RoleplayRun.objects.get(user=user, script=script, finished_at__isnull=True)
+
+
+def _locked_run(*, user, run_id: int) -> RoleplayRun:
+    return (
+        RoleplayRun.objects.select_for_update()
+        .select_related("script__step__module")
+        .get(pk=run_id, user=user)
+    )
+
+
+@transaction.atomic
+def roleplay_choose(
+    *, user, run_id: int, turn: int, option: int, now: datetime.datetime | None = None
+) -> RoleplayRun:
+    """Record the reply chosen at the current moment of the call.
+
+    `turn` is the number of replies the page showing the options had seen, and `option` the
+    position of the chosen reply among those offered: a stale page, a replayed post or a reply
+    from another moment of the call is refused and changes nothing.
+    """
+    now = now or timezone.now()
+    run = _locked_run(user=user, run_id=run_id)
+    if run.is_finished:
+        raise RoleplayRefused("This call is over. Start a new call to play it again.")
+    turns = list(run.turns.all())
+    if turn != len(turns):
+        raise RoleplayRefused(
+            "That reply was for an earlier moment of the call; the call has moved on."
+        )
+    path = [t.reply for t in turns]
+    view = call_view(run, path)
+    if view.over:
+        raise RoleplayRefused("The call has ended; there is nothing more to say.")
+    offered = view.offered
+    if not 0 <= option < len(offered):
+        raise RoleplayRefused("That reply is not one of the options at this point of the call.")
+    reply = offered[option]
+    try:
+        with transaction.atomic():
+            RunTurn.objects.create(
+                run=run, position=len(turns), node=view.state.node, reply=reply.id, chosen_at=now
+            )
+    except IntegrityError:
+        raise RoleplayRefused(
+            "That reply was for an earlier moment of the call; the call has moved on."
+        ) from None
+    after = call_view(run, [*path, reply.id])
+    if after.result is not None and not after.result.needs_dnc_record:
+        _finish(run, after.result, now)
+    return run
+
+
+@transaction.atomic
+def roleplay_record_dnc(
+    *,
+    user,
+    run_id: int,
+    list_key: str,
+    details: Iterable[str],
+    now: datetime.datetime | None = None,
+) -> RoleplayRun:
+    """Record the do-not-call request at the end of a call where the prospect asked for it."""
+    now = now or timezone.now()
+    run = _locked_run(user=user, run_id=run_id)
+    path = list(run.turns.values_list("reply", flat=True))
+    view = call_view(run, path)
+    if run.is_finished or not view.needs_record:
+        raise RoleplayRefused("This call has no do-not-call request waiting to be recorded.")
+    details = set(details)
+    if list_key not in roleplay.DNC_LISTS:
+        raise RoleplayRefused("Choose the list where the request is recorded.")
+    if not details <= set(roleplay.DNC_DETAILS):
+        raise RoleplayRefused("That detail is not one of the options.")
+    record = roleplay.DncRecord(list_key, frozenset(details))
+    run.dnc_record = {"list": list_key, "details": sorted(details), "recorded_at": now.isoformat()}
+    result = roleplay.score_path(view.script, path, record)
+    _finish(run, result, now)
+    return run
+
+
+def _finish(run: RoleplayRun, result: roleplay.CallResult, now: datetime.datetime) -> None:
+    run.finished_at = now
+    run.scores = dict(result.scores)
+    run.total = result.total
+    run.percent = result.percent
+    run.outcome = result.outcome or ""
+    run.violation = bool(result.violations)
+    run.passed = result.passed
+    run.save()
+    if result.passed:
+        step_complete(user=run.user, step=run.script.step)

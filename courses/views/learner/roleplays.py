@@ -1,0 +1,176 @@
+"""Roleplay calls: preparation, the call itself one reply at a time, the debrief."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from ... import roleplay, services
+from ...access import visible_people
+from ...models import RoleplayRun, RoleplayScript, Step
+from .pages import step_context, visible_step
+
+
+@dataclass
+class Exchange:
+    """One moment of the call: the prospect's line and the reply the rep chose to it."""
+
+    prospect: str
+    reply: roleplay.Reply | None = None
+    seconds: int | None = None
+
+    @property
+    def score_changes(self) -> list[tuple[str, int]]:
+        if self.reply is None:
+            return []
+        return [(d, v) for d, v in self.reply.scores.items() if v]
+
+
+def roleplay_overview(request, step: Step):
+    script = get_object_or_404(RoleplayScript, step=step)
+    runs = list(RoleplayRun.objects.filter(user=request.user, script=script))
+    context = step_context(request.user, step) | {
+        "script": script,
+        "persona": script.data["persona"],
+        "briefing": script.data.get("briefing", ""),
+        "open_run": next((r for r in runs if not r.is_finished), None),
+        "runs": [r for r in runs if r.is_finished],
+        "passed": any(r.passed for r in runs),
+    }
+    return render(request, "learner/roleplay.html", context)
+
+
+@require_POST
+def roleplay_start(request, module_slug, step_slug):
+    step = visible_step(request.user, module_slug, step_slug)
+    if step.kind != Step.Kind.ROLEPLAY:
+        raise Http404("This step is not a roleplay call.")
+    script = get_object_or_404(RoleplayScript.objects.select_related("step__module"), step=step)
+    run = services.roleplay_run_start(user=request.user, script=script)
+    return redirect("learner:roleplay-run", run.pk)
+
+
+def viewable_run(request, run_id: int) -> RoleplayRun:
+    """The run, if it is the viewer's own or belongs to someone they oversee; else 404."""
+    run = get_object_or_404(
+        RoleplayRun.objects.select_related("script__step__module__course", "user"), pk=run_id
+    )
+    if (
+        run.user_id != request.user.pk
+        and not visible_people(request.user).filter(pk=run.user_id).exists()
+    ):
+        raise Http404("No such call.")
+    return run
+
+
+def run_context(request, run: RoleplayRun, **extra) -> dict:
+    turns = list(run.turns.all())
+    view = services.call_view(run, [t.reply for t in turns])
+    exchanges = []
+    previous_time = run.started_at
+    for turn in turns:
+        exchanges.append(
+            Exchange(
+                prospect=view.script.nodes[turn.node].prospect,
+                reply=view.script.reply(turn.reply),
+                seconds=round((turn.chosen_at - previous_time).total_seconds()),
+            )
+        )
+        previous_time = turn.chosen_at
+    current = view.script.nodes[view.state.node]
+    step = run.script.step
+    dimensions = [
+        {
+            "name": name,
+            "score": view.result.scores[name] if view.result else None,
+            "best": view.script.best[name],
+        }
+        for name in roleplay.DIMENSIONS
+    ]
+    return {
+        "run": run,
+        "step": step,
+        "module": step.module,
+        "script": view.script,
+        "persona": view.script.persona,
+        "exchanges": exchanges,
+        "current_line": current.prospect,
+        "offered": list(enumerate(view.offered)) if not view.over else [],
+        "turn": len(turns),
+        "call_over": view.over,
+        "needs_record": view.needs_record and not run.is_finished,
+        "result": view.result if run.is_finished else None,
+        "dimensions": dimensions,
+        "dnc_lists": roleplay.DNC_LISTS,
+        "dnc_details": roleplay.DNC_DETAILS,
+        "own_run": run.user_id == request.user.pk,
+        **extra,
+    }
+
+
+def render_call(request, run: RoleplayRun, status: int = 200, **extra):
+    template = "learner/roleplay_run.html#call" if request.htmx else "learner/roleplay_run.html"
+    return render(request, template, run_context(request, run, **extra), status=status)
+
+
+@require_GET
+def roleplay_run(request, run_id):
+    return render_call(request, viewable_run(request, run_id))
+
+
+def own_run(request, run_id: int) -> RoleplayRun:
+    return get_object_or_404(
+        RoleplayRun.objects.select_related("script__step__module__course", "user"),
+        pk=run_id,
+        user=request.user,
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+@require_POST
+def roleplay_choose(request, run_id):
+    run = own_run(request, run_id)
+    try:
+        services.roleplay_choose(
+            user=request.user,
+            run_id=run.pk,
+            turn=_int(request.POST.get("turn")),
+            option=_int(request.POST.get("option")),
+        )
+    except services.RoleplayRefused as refused:
+        run.refresh_from_db()
+        if request.htmx:
+            return render_call(request, run, status=409, error=str(refused))
+        messages.error(request, str(refused))
+        return redirect("learner:roleplay-run", run.pk)
+    run.refresh_from_db()
+    if request.htmx:
+        return render_call(request, run)
+    return redirect("learner:roleplay-run", run.pk)
+
+
+@require_POST
+def roleplay_record(request, run_id):
+    run = own_run(request, run_id)
+    try:
+        services.roleplay_record_dnc(
+            user=request.user,
+            run_id=run.pk,
+            list_key=request.POST.get("list", ""),
+            details=request.POST.getlist("details"),
+        )
+    except services.RoleplayRefused as refused:
+        run.refresh_from_db()
+        return render_call(request, run, status=400, error=str(refused))
+    run.refresh_from_db()
+    if request.htmx:
+        return render_call(request, run)
+    return redirect("learner:roleplay-run", run.pk)
