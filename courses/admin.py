@@ -1,10 +1,26 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from .models import Course, Membership, Module, Step, StepCompletion, Team
+from .models import (
+    Assignment,
+    AuditEntry,
+    Course,
+    Membership,
+    Module,
+    Reminder,
+    Step,
+    StepCompletion,
+    Team,
+)
+from .services import audit_record
+from .services.audit import name_of
+
+Action = AuditEntry.Action
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Curriculum rows come from the content files; the admin only shows them."""
+    """Rows that come from the content files or from people's work: shown, never edited here."""
 
     def has_add_permission(self, request):
         return False
@@ -41,6 +57,26 @@ class StepCompletionAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "user__last_name"]
 
 
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["module", "team", "user", "due_date", "assigned_by", "withdrawn_at"]
+    list_select_related = ["module", "team", "user", "assigned_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "assignment", "due_date", "queued_at", "sent_at"]
+    list_select_related = ["user", "assignment__module"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "actor", "person", "summary"]
+    list_filter = ["action"]
+    list_select_related = ["actor", "person"]
+    search_fields = ["summary", "person__username", "actor__username"]
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
@@ -49,7 +85,64 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    """Team changes made here are written to the audit log like those made on the site."""
+
     list_display = ["name"]
     search_fields = ["name"]
     filter_horizontal = ["managers"]
     inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        team = form.instance
+        managers_before = set(team.managers.all()) if change else set()
+        members_before = set(get_user_model().objects.filter(memberships__team=team))
+        super().save_related(request, form, formsets, change)
+        managers_after = set(team.managers.all())
+        members_after = set(get_user_model().objects.filter(memberships__team=team))
+        for user, action, words in [
+            *((u, Action.MANAGER_ADDED, "now manages") for u in managers_after - managers_before),
+            *(
+                (u, Action.MANAGER_REMOVED, "no longer manages")
+                for u in managers_before - managers_after
+            ),
+            *((u, Action.MEMBER_ADDED, "joined") for u in members_after - members_before),
+            *((u, Action.MEMBER_REMOVED, "left") for u in members_before - members_after),
+        ]:
+            audit_record(
+                actor=request.user,
+                action=action,
+                summary=f"{name_of(user)} {words} team {team.name} (admin)",
+                person=user,
+                team=team,
+            )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Role changes (groups) made here are written to the audit log."""
+
+    def save_related(self, request, form, formsets, change):
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(user.groups.values_list("name", flat=True))
+        for role in sorted(after - before):
+            audit_record(
+                actor=request.user,
+                action=Action.ROLE_ADDED,
+                summary=f"{name_of(user)} given the {role} role",
+                person=user,
+                details={"role": role},
+            )
+        for role in sorted(before - after):
+            audit_record(
+                actor=request.user,
+                action=Action.ROLE_REMOVED,
+                summary=f"{name_of(user)} no longer has the {role} role",
+                person=user,
+                details={"role": role},
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import insights
+from .views import insights, manager
 from .views.learner import pages, quizzes, roleplays, steps
 
 learner_urls = [
@@ -29,9 +29,26 @@ learner_urls = [
     path("calls/<int:run_id>/", roleplays.roleplay_run, name="roleplay-run"),
     path("calls/<int:run_id>/reply/", roleplays.roleplay_choose, name="roleplay-choose"),
     path("calls/<int:run_id>/record/", roleplays.roleplay_record, name="roleplay-record"),
+    path("reminders/", pages.reminders, name="reminders"),
 ]
 
 insight_urls = [
     path("quizzes/", insights.quiz_list, name="quizzes"),
     path("quizzes/<int:quiz_id>/", insights.quiz_detail, name="quiz"),
+]
+
+team_urls = [
+    path("", manager.dashboard, name="dashboard"),
+    path("export.csv", manager.dashboard_csv, name="dashboard-csv"),
+    path("people/<int:user_id>/", manager.person_detail, name="person"),
+    path("assignments/", manager.assignment_list, name="assignments"),
+    path("assignments/new/", manager.assignment_new, name="assignment-new"),
+    path("assignments/<int:pk>/due/", manager.assignment_due, name="assignment-due"),
+    path("assignments/<int:pk>/withdraw/", manager.assignment_withdraw, name="assignment-withdraw"),
+    path("teams/<int:team_id>/", manager.team_detail, name="team"),
+    path(
+        "teams/<int:team_id>/members/<int:user_id>/remove/",
+        manager.team_member_remove,
+        name="member-remove",
+    ),
 ]

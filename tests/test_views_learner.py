@@ -1,8 +1,11 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from courses.loading import load_curriculum
-from courses.models import Step, StepCompletion
+from courses.models import Module, Step, StepCompletion
+from courses.services import assignment_create
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -147,16 +150,19 @@ class TestQueryBudgets:
 
     @pytest.mark.parametrize("size", [3, 30])
     def test_pages_stay_within_budget(
-        self, size, builder, rep, rep_client, django_assert_max_num_queries
+        self, size, builder, rep, manager, rep_client, django_assert_max_num_queries
     ):
         builder.simple(modules=size, lessons=size)
         load_curriculum(builder.root)
+        team = manager.managed_teams.get()
+        for module in Module.objects.all():
+            assignment_create(by=manager, modules=[module], team=team, due_date=date(2030, 1, 1))
         for step in Step.objects.all()[: size * 2]:
             StepCompletion.objects.create(
                 user=rep, step=step, completed_at="2026-01-01T00:00Z", content_version="x"
             )
         pages = {
-            reverse("learner:home"): 8,
+            reverse("learner:home"): 13,
             reverse("learner:catalogue"): 7,
             reverse("learner:module", args=["module-2"]): 7,
             step_url("learner:step", "module-2", "lesson-2"): 7,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "courses",
 ]
 
@@ -164,6 +165,18 @@ else:
             },
         }
     }
+
+# Background tasks (reminder emails): run at once by default; TASKS_BACKEND=database queues
+# them in the database for `manage.py db_worker` to run.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if os.environ.get("TASKS_BACKEND") == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
 
 # Content Security Policy: only our own files; no inline scripts or styles.
 SECURE_CSP = {

@@ -1,19 +1,27 @@
+from .assignments import Assignment
+from .audit import AppendOnlyError, AuditEntry
 from .content import Course, Module, Step
 from .progress import StepCompletion
 from .quizzes import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Scenario
+from .reminders import ManagerDigest, Reminder
 from .roleplays import RoleplayRun, RoleplayScript, RunTurn
 from .teams import Membership, Team
 
 __all__ = [
     "Answer",
+    "AppendOnlyError",
+    "Assignment",
     "AttemptQuestion",
+    "AuditEntry",
     "Choice",
     "Course",
+    "ManagerDigest",
     "Membership",
     "Module",
     "Question",
     "Quiz",
     "QuizAttempt",
+    "Reminder",
     "RoleplayRun",
     "RoleplayScript",
     "RunTurn",

@@ -4,6 +4,14 @@ Service functions are keyword-only, named `<thing>_<action>`, and atomic. Views 
 they never write models themselves.
 """
 
+from .assignments import (
+    assignment_change_due,
+    assignment_create,
+    assignment_withdraw,
+    team_member_add,
+    team_member_remove,
+)
+from .audit import audit_record
 from .progress import step_complete
 from .quizzes import (
     QuizRefused,
@@ -24,6 +32,10 @@ from .roleplays import (
 __all__ = [
     "QuizRefused",
     "RoleplayRefused",
+    "assignment_change_due",
+    "assignment_create",
+    "assignment_withdraw",
+    "audit_record",
     "call_view",
     "quiz_answer_save",
     "quiz_attempt_finish_if_expired",
@@ -34,4 +46,6 @@ __all__ = [
     "roleplay_record_dnc",
     "roleplay_run_start",
     "step_complete",
+    "team_member_add",
+    "team_member_remove",
 ]

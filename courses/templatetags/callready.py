@@ -9,3 +9,9 @@ def percent(share):
     if share is None or share == "":
         return "—"
     return f"{round(float(share) * 100)}%"
+
+
+@register.filter
+def get(mapping, key):
+    """mapping|get:key, for dictionaries keyed by something other than a plain name."""
+    return mapping.get(key) if mapping else None

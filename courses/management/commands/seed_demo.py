@@ -1,12 +1,17 @@
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from courses.access import COMPLIANCE, MANAGER, REP
-from courses.models import Membership, Team
+from courses.models import Assignment, Membership, Module, Team
+from courses.services import assignment_create
 
 DEMO_TEAM = "Demo team"
+DEMO_OVERDUE_MODULE = "dialing-and-smiling"
 # username, password, first name, last name, role, is_superuser
 DEMO_ACCOUNTS = [
     ("rep", "rep-demo-2026", "Riley", "Parker", REP, False),
@@ -50,3 +55,19 @@ class Command(BaseCommand):
         team.managers.add(users["manager"])
         Membership.objects.get_or_create(team=team, user=users["rep"])
         self.stdout.write(f"'{DEMO_TEAM}' is managed by 'manager' and has 'rep' in it.")
+        self.demo_assignment(team, users["manager"])
+
+    def demo_assignment(self, team, manager):
+        """One overdue assignment, so the dashboard and the reminders have something to show."""
+        module = Module.objects.published().filter(slug=DEMO_OVERDUE_MODULE).first()
+        if module is None or Assignment.objects.filter(team=team).exists():
+            return
+        due = timezone.localdate() - datetime.timedelta(days=2)
+        assignment_create(
+            by=manager,
+            modules=[module],
+            team=team,
+            due_date=due,
+            note="Start here: the basics before your first calling block.",
+        )
+        self.stdout.write(f"Assigned '{module.title}' to '{DEMO_TEAM}', due {due} (overdue).")

@@ -1,11 +1,14 @@
 """The rep's pages: my training, the catalogue, modules and their steps."""
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ... import services
-from ...models import Course, Module, Step, StepCompletion
+from ...models import Course, Module, Reminder, Step, StepCompletion
+from ...tracking import Status, build_grid
 
 
 def visible_step(user, module_slug: str, step_slug: str) -> Step:
@@ -29,32 +32,54 @@ def next_step(steps: list[Step]) -> Step | None:
 
 @require_GET
 def home(request):
-    modules = list(Module.objects.published().with_progress(request.user).select_related("course"))
+    user = request.user
+    modules = list(Module.objects.published().with_progress(user).select_related("course"))
+    today = timezone.localdate()
+    assigned = sorted(
+        build_grid(get_user_model().objects.filter(pk=user.pk), today=today).rows[0].cells.values(),
+        key=lambda cell: (cell.status == Status.DONE, cell.due, cell.module.position),
+    )
+    assigned_ids = {cell.module.pk for cell in assigned}
     last = (
         StepCompletion.objects.live()
-        .filter(user=request.user, step__retired_at__isnull=True)
+        .filter(user=user, step__retired_at__isnull=True)
         .values_list("step__module_id", flat=True)
         .first()
     )
     by_id = {module.pk: module for module in modules}
     unfinished = [module for module in modules if module.status != "done"]
+    pending = [
+        by_id[c.module.pk] for c in assigned if c.status != Status.DONE and c.module.pk in by_id
+    ]
     resume = by_id.get(last) if last in by_id and by_id[last].status != "done" else None
     if resume is None:
         started = [module for module in unfinished if module.status == "in progress"]
-        resume = (started or unfinished or [None])[0]
-    resume_step = next_step(module_steps(request.user, resume)) if resume else None
+        resume = (pending or started or unfinished or [None])[0]
+    resume_step = next_step(module_steps(user, resume)) if resume else None
+    others = [module for module in modules if module.pk not in assigned_ids]
     return render(
         request,
         "learner/home.html",
         {
             "resume": resume,
             "resume_step": resume_step,
-            "in_progress": [m for m in modules if m.status == "in progress"],
-            "completed": [m for m in modules if m.status == "done"],
-            "not_started": [m for m in modules if m.status == "not started"],
+            "assigned": assigned,
+            "in_progress": [m for m in others if m.status == "in progress"],
+            "completed": [m for m in others if m.status == "done"],
+            "not_started": [m for m in others if m.status == "not started"],
             "nav": "home",
         },
     )
+
+
+@require_GET
+def reminders(request):
+    sent = (
+        Reminder.objects.filter(user=request.user, sent_at__isnull=False)
+        .select_related("assignment__module")
+        .order_by("-sent_at")[:100]
+    )
+    return render(request, "learner/reminders.html", {"reminders": sent, "nav": "home"})
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ... import services
+from ...access import visible_people
 from ...models import Answer, Choice, Quiz, QuizAttempt, Step
 from .pages import step_context, visible_step
 
@@ -132,16 +133,41 @@ def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
         "questions": questions,
         "answered_count": sum(1 for q in questions if q.answered),
         "saved_at": timezone.now(),
+        "own_attempt": attempt.user_id == request.user.pk,
         **extra,
     }
 
 
+def viewable_attempt(request, attempt_id: int) -> QuizAttempt:
+    """The viewer's own attempt, or one by someone they oversee (read only); else 404."""
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("quiz__step__module__course", "user"), pk=attempt_id
+    )
+    if attempt.user_id != request.user.pk and not (
+        visible_people(request.user).filter(pk=attempt.user_id).exists()
+    ):
+        raise Http404("No such attempt.")
+    return attempt
+
+
 @require_GET
 def quiz_attempt(request, attempt_id):
-    attempt = own_attempt(request, attempt_id)
+    attempt = viewable_attempt(request, attempt_id)
     if services.quiz_attempt_finish_if_expired(attempt=attempt):
         attempt.refresh_from_db()
         messages.warning(request, "Time ran out; the answers saved before then were scored.")
+    if attempt.user_id != request.user.pk and not attempt.is_submitted:
+        # Someone else's open attempt: nothing to review yet, and no answers to show.
+        return render(
+            request,
+            "learner/quiz_attempt.html",
+            {
+                "attempt": attempt,
+                "not_yours": True,
+                "step": attempt.quiz.step,
+                "module": attempt.quiz.step.module,
+            },
+        )
     return render(request, "learner/quiz_attempt.html", attempt_context(request, attempt))
 
 

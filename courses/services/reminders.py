@@ -1,0 +1,114 @@
+"""Reminder emails: decide which are due, record them, hand them to the task queue.
+
+Each reminder is a row before it is an email: the row's uniqueness means running the command
+twice records nothing new, and a worker claims a row before sending so two workers never send
+the same email.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import ManagerDigest, Membership, Reminder, Team
+from ..tracking import Status, build_grid
+
+
+@dataclass
+class QueueReport:
+    reminders_recorded: int
+    digests_recorded: int
+    queued: int
+
+
+def reminder_kind(due: datetime.date, today: datetime.date) -> str | None:
+    days = (due - today).days
+    if days == 3:
+        return Reminder.Kind.DUE_IN_3_DAYS
+    if days == 1:
+        return Reminder.Kind.DUE_TOMORROW
+    if days < 0:
+        return Reminder.Kind.OVERDUE
+    return None
+
+
+def people_with_assignments():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(assignments__withdrawn_at__isnull=True, assignments__isnull=False)
+            | Q(
+                memberships__team__assignments__withdrawn_at__isnull=True,
+                memberships__team__assignments__isnull=False,
+            )
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def reminders_queue(*, today: datetime.date | None = None) -> QueueReport:
+    """Record today's reminders and this week's manager digests, then queue every unsent one."""
+    from ..tasks import send_digest, send_reminder
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    grid = build_grid(people_with_assignments(), today=today)
+    wanted = []
+    overdue_people: set[int] = set()
+    for row in grid.rows:
+        for cell in row.cells.values():
+            if cell.status is Status.DONE or cell.due is None:
+                continue
+            if cell.is_overdue:
+                overdue_people.add(row.person.pk)
+            kind = reminder_kind(cell.due, today)
+            if kind is not None:
+                wanted.append(
+                    Reminder(
+                        user_id=row.person.pk,
+                        assignment=cell.assignment,
+                        kind=kind,
+                        due_date=cell.due,
+                        queued_at=now,
+                    )
+                )
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(wanted, ignore_conflicts=True)
+    recorded = Reminder.objects.count() - before
+
+    week = today - datetime.timedelta(days=today.weekday())
+    digests = []
+    overdue_by_team: dict[int, set[int]] = {}
+    for team_id, user_id in Membership.objects.filter(user_id__in=overdue_people).values_list(
+        "team_id", "user_id"
+    ):
+        overdue_by_team.setdefault(team_id, set()).add(user_id)
+    overdue_by_manager: dict[int, set[int]] = {}
+    for team_id, manager_id in Team.managers.through.objects.filter(
+        team_id__in=overdue_by_team
+    ).values_list("team_id", "user_id"):
+        overdue_by_manager.setdefault(manager_id, set()).update(overdue_by_team[team_id])
+    for manager_id, reps in overdue_by_manager.items():
+        digests.append(
+            ManagerDigest(manager_id=manager_id, week=week, queued_at=now, overdue_count=len(reps))
+        )
+    before = ManagerDigest.objects.count()
+    ManagerDigest.objects.bulk_create(digests, ignore_conflicts=True)
+    digests_recorded = ManagerDigest.objects.count() - before
+
+    queued = 0
+    for reminder_id in Reminder.objects.filter(sent_at__isnull=True).values_list("pk", flat=True):
+        send_reminder.enqueue(reminder_id)
+        queued += 1
+    for digest_id in ManagerDigest.objects.filter(sent_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        send_digest.enqueue(digest_id)
+        queued += 1
+    return QueueReport(recorded, digests_recorded, queued)

@@ -1,0 +1,267 @@
+"""Who is assigned what, by when, and how far they have got.
+
+One grid, people by assigned modules, built with a fixed number of queries whatever the number
+of people, modules, completions or attempts. The rep's own "My training", the team dashboard,
+its CSV export and the reminders all read it from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db.models import Count, Max, Q
+
+from .models import (
+    Assignment,
+    Membership,
+    Module,
+    QuizAttempt,
+    RoleplayRun,
+    Step,
+    StepCompletion,
+)
+
+DUE_SOON_DAYS = 3
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    DUE_SOON = "due soon"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+def status_of(
+    *, done: int, steps: int, started: bool, due: datetime.date | None, today: datetime.date
+) -> Status:
+    """The status a rep, a manager and a reminder all go by."""
+    if steps and done >= steps:
+        return Status.DONE
+    if due is not None:
+        if today > due:
+            return Status.OVERDUE
+        if (due - today).days <= DUE_SOON_DAYS:
+            return Status.DUE_SOON
+    return Status.IN_PROGRESS if started or done else Status.NOT_STARTED
+
+
+@dataclass
+class Cell:
+    person_id: int
+    module: Module
+    due: datetime.date | None
+    assignment: Assignment  # the one that sets the (earliest) due date
+    assignments: list[Assignment]
+    done: int
+    steps: int
+    best_quiz: Decimal | None
+    roleplay: str  # "passed", "violation", "not passed" or "" when no call was finished
+    status: Status
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.steps) if self.steps else 0
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status is Status.OVERDUE
+
+
+@dataclass
+class Row:
+    person: object
+    teams: list[str]
+    cells: dict[int, Cell] = field(default_factory=dict)  # by module id
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.is_overdue)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.status is Status.DONE)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / len(self.cells)) if self.cells else 0
+
+
+@dataclass
+class ModuleSummary:
+    module: Module
+    assigned: int = 0
+    done: int = 0
+    overdue: int = 0
+    average_quiz: Decimal | None = None
+
+
+@dataclass
+class Grid:
+    rows: list[Row]
+    modules: list[Module]
+    summaries: list[ModuleSummary]
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [cell for row in self.rows for cell in row.cells.values()]
+
+    @property
+    def completion_rate(self) -> int | None:
+        cells = self.cells
+        if not cells:
+            return None
+        return round(100 * sum(c.status is Status.DONE for c in cells) / len(cells))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for cell in self.cells if cell.is_overdue)
+
+
+def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> Grid:
+    """The grid for `people` (a queryset of users, ordered as the rows should be).
+
+    `teams` limits which team assignments count (a manager's dashboard filtered to a team);
+    `module_ids` limits the columns.
+    """
+    people = list(people)
+    person_ids = [p.pk for p in people]
+    memberships = Membership.objects.filter(user_id__in=person_ids).select_related("team")
+    if teams is not None:
+        memberships = memberships.filter(team__in=teams)
+    joined: dict[tuple[int, int], datetime.datetime] = {}
+    teams_of: dict[int, list[str]] = defaultdict(list)
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for membership in memberships:
+        joined[(membership.team_id, membership.user_id)] = membership.joined_at
+        teams_of[membership.user_id].append(membership.team.name)
+        members_of[membership.team_id].append(membership.user_id)
+
+    assignments = Assignment.objects.active().select_related("module__course")
+    assignments = assignments.filter(
+        Q(user_id__in=person_ids) | Q(team_id__in=list(members_of))
+    ).filter(module__retired_at__isnull=True)
+    if module_ids is not None:
+        assignments = assignments.filter(module_id__in=module_ids)
+
+    # (person, module) -> the assignments reaching them, each with its due date for them.
+    reach: dict[tuple[int, int], list[tuple[Assignment, datetime.date]]] = defaultdict(list)
+    modules: dict[int, Module] = {}
+    for assignment in assignments:
+        modules[assignment.module_id] = assignment.module
+        if assignment.user_id is not None:
+            reach[(assignment.user_id, assignment.module_id)].append(
+                (assignment, assignment.due_date)
+            )
+        else:
+            for person_id in members_of[assignment.team_id]:
+                due = assignment.due_for(joined[(assignment.team_id, person_id)])
+                reach[(person_id, assignment.module_id)].append((assignment, due))
+
+    progress = module_progress(person_ids, list(modules))
+    rows = []
+    for person in people:
+        row = Row(person=person, teams=sorted(teams_of.get(person.pk, [])))
+        for module_id, module in modules.items():
+            reached = reach.get((person.pk, module_id))
+            if not reached:
+                continue
+            row.cells[module_id] = make_cell(person.pk, module, reached, progress, today)
+        rows.append(row)
+
+    ordered = sorted(modules.values(), key=lambda m: (m.course.position, m.position, m.title))
+    return Grid(rows=rows, modules=ordered, summaries=summarise(rows, ordered))
+
+
+@dataclass
+class Progress:
+    steps: dict[int, int]
+    done: dict[tuple[int, int], int]
+    best_quiz: dict[tuple[int, int], Decimal]
+    roleplay: dict[tuple[int, int], str]
+
+
+def module_progress(person_ids: list[int], module_ids: list[int]) -> Progress:
+    """Per person and module: steps done, best quiz score, best roleplay result (4 queries)."""
+    if not person_ids or not module_ids:
+        return Progress({}, {}, {}, {})
+    steps = dict(
+        Step.objects.active()
+        .filter(module_id__in=module_ids)
+        .values("module_id")
+        .annotate(n=Count("pk"))
+        .values_list("module_id", "n")
+    )
+    done = {
+        (user_id, module_id): n
+        for user_id, module_id, n in StepCompletion.objects.live()
+        .filter(user_id__in=person_ids, step__module_id__in=module_ids, step__retired_at=None)
+        .values("user_id", "step__module_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "step__module_id", "n")
+    }
+    best_quiz = {
+        (user_id, module_id): best
+        for user_id, module_id, best in QuizAttempt.objects.submitted()
+        .filter(user_id__in=person_ids, quiz__step__module_id__in=module_ids)
+        .values("user_id", "quiz__step__module_id")
+        .annotate(best=Max("percent"))
+        .values_list("user_id", "quiz__step__module_id", "best")
+    }
+    roleplay = {}
+    for user_id, module_id, passed, clean in (
+        RoleplayRun.objects.finished()
+        .filter(user_id__in=person_ids, script__step__module_id__in=module_ids)
+        .values("user_id", "script__step__module_id")
+        .annotate(
+            passed=Count("pk", filter=Q(passed=True)),
+            clean=Count("pk", filter=Q(violation=False)),
+        )
+        .values_list("user_id", "script__step__module_id", "passed", "clean")
+    ):
+        roleplay[(user_id, module_id)] = (
+            "passed" if passed else ("not passed" if clean else "violation")
+        )
+    return Progress(steps, done, best_quiz, roleplay)
+
+
+def make_cell(person_id, module, reached, progress: Progress, today) -> Cell:
+    key = (person_id, module.pk)
+    assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].pk))
+    done = progress.done.get(key, 0)
+    steps = progress.steps.get(module.pk, 0)
+    best_quiz = progress.best_quiz.get(key)
+    roleplay = progress.roleplay.get(key, "")
+    started = bool(done or best_quiz is not None or roleplay)
+    return Cell(
+        person_id=person_id,
+        module=module,
+        due=due,
+        assignment=assignment,
+        assignments=[a for a, _ in reached],
+        done=done,
+        steps=steps,
+        best_quiz=best_quiz,
+        roleplay=roleplay,
+        status=status_of(done=done, steps=steps, started=started, due=due, today=today),
+    )
+
+
+def summarise(rows: list[Row], modules: list[Module]) -> list[ModuleSummary]:
+    summaries = {module.pk: ModuleSummary(module) for module in modules}
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for row in rows:
+        for module_id, cell in row.cells.items():
+            summary = summaries[module_id]
+            summary.assigned += 1
+            summary.done += cell.status is Status.DONE
+            summary.overdue += cell.is_overdue
+            if cell.best_quiz is not None:
+                scores[module_id].append(cell.best_quiz)
+    for module_id, values in scores.items():
+        summaries[module_id].average_quiz = round(sum(values) / len(values), 1)
+    return [summaries[module.pk] for module in modules]

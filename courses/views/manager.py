@@ -1,0 +1,272 @@
+"""Managers: their teams, assignments with due dates, the team dashboard and each rep's work.
+
+Every view is for managers only, and every object is looked up within the manager's reach:
+their own teams and the members of those teams. Anything else is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import services
+from ..access import manager_required, visible_people
+from ..csvexport import csv_response
+from ..forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
+from ..models import (
+    Assignment,
+    AuditEntry,
+    Membership,
+    Module,
+    QuizAttempt,
+    Reminder,
+    RoleplayRun,
+    Team,
+)
+from ..tracking import build_grid
+
+PEOPLE_ORDER = ("last_name", "first_name", "username")
+
+
+def my_teams(user):
+    return Team.objects.managed_by(user).order_by("name")
+
+
+def my_assignments(user):
+    """Assignments to the manager's teams or to members of those teams."""
+    return Assignment.objects.filter(
+        Q(team__in=my_teams(user)) | Q(user__in=visible_people(user).values("pk"))
+    ).distinct()
+
+
+def dashboard_grid(request):
+    teams = list(my_teams(request.user))
+    modules = list(
+        Module.objects.published()
+        .filter(assignments__in=my_assignments(request.user).active())
+        .distinct()
+        .select_related("course")
+        .order_by("course__position", "position")
+    )
+    filters = DashboardFilters(request.GET or None, teams=teams, modules=modules)
+    team_id = filters.value("team")
+    chosen = [t for t in teams if str(t.pk) == team_id] or teams
+    module_id = filters.value("module")
+    people = (
+        get_user_model()
+        .objects.filter(memberships__team__in=chosen)
+        .distinct()
+        .order_by(*PEOPLE_ORDER)
+    )
+    grid = build_grid(
+        people,
+        today=timezone.localdate(),
+        teams=chosen,
+        module_ids=[int(module_id)] if module_id else None,
+    )
+    if filters.value("overdue"):
+        grid.rows = [row for row in grid.rows if row.overdue_count]
+    sort = filters.value("sort", "name")
+    if sort == "progress":
+        grid.rows.sort(key=lambda row: row.percent)
+    elif sort == "overdue":
+        grid.rows.sort(key=lambda row: -row.overdue_count)
+    return grid, filters, teams
+
+
+@require_GET
+@manager_required
+def dashboard(request):
+    grid, filters, teams = dashboard_grid(request)
+    context = {
+        "grid": grid,
+        "filters": filters,
+        "teams": teams,
+        "query": request.GET.urlencode(),
+        "nav": "team",
+        "today": timezone.localdate(),
+    }
+    template = "manager/dashboard.html#grid" if request.htmx else "manager/dashboard.html"
+    return render(request, template, context)
+
+
+@require_GET
+@manager_required
+def dashboard_csv(request):
+    grid, _, _ = dashboard_grid(request)
+
+    def rows():
+        for row in grid.rows:
+            person = row.person
+            for module in grid.modules:
+                cell = row.cells.get(module.pk)
+                if cell is None:
+                    continue
+                yield [
+                    person.get_full_name(),
+                    person.get_username(),
+                    "; ".join(row.teams),
+                    module.title,
+                    cell.due.isoformat() if cell.due else "",
+                    str(cell.status),
+                    cell.done,
+                    cell.steps,
+                    cell.best_quiz if cell.best_quiz is not None else "",
+                    cell.roleplay,
+                ]
+
+    header = [
+        "Name", "Username", "Teams", "Module", "Due", "Status", "Steps done", "Steps",
+        "Best quiz %", "Roleplay",
+    ]  # fmt: skip
+    return csv_response(f"team-training-{timezone.localdate():%Y-%m-%d}.csv", header, rows())
+
+
+@require_GET
+@manager_required
+def person_detail(request, user_id):
+    person = get_object_or_404(visible_people(request.user), pk=user_id)
+    grid = build_grid(
+        get_user_model().objects.filter(pk=person.pk),
+        today=timezone.localdate(),
+        teams=my_teams(request.user),
+    )
+    attempts = (
+        QuizAttempt.objects.filter(user=person)
+        .select_related("quiz__step__module")
+        .order_by("-started_at")
+    )
+    runs = (
+        RoleplayRun.objects.filter(user=person)
+        .select_related("script__step__module")
+        .order_by("-started_at")
+    )
+    context = {
+        "person": person,
+        "row": grid.rows[0],
+        "modules": grid.modules,
+        "attempts": attempts,
+        "runs": runs,
+        "reminders": Reminder.objects.filter(user=person).select_related("assignment__module")[:20],
+        "nav": "team",
+    }
+    return render(request, "manager/person.html", context)
+
+
+@require_GET
+@manager_required
+def assignment_list(request):
+    assignments = list(
+        my_assignments(request.user)
+        .select_related("module", "team", "user", "assigned_by", "withdrawn_by")
+        .order_by("withdrawn_at", "due_date", "pk")
+    )
+    history = {}
+    for entry in (
+        AuditEntry.objects.filter(
+            object_type="assignment", object_id__in=[str(a.pk) for a in assignments]
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    ):
+        history.setdefault(entry.object_id, []).append(entry)
+    for assignment in assignments:
+        assignment.history = history.get(str(assignment.pk), [])
+    context = {
+        "active": [a for a in assignments if a.withdrawn_at is None],
+        "withdrawn": [a for a in assignments if a.withdrawn_at is not None],
+        "today": timezone.localdate(),
+        "nav": "assignments",
+    }
+    return render(request, "manager/assignments.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def assignment_new(request):
+    teams = my_teams(request.user)
+    people = visible_people(request.user).order_by(*PEOPLE_ORDER)
+    form = AssignmentForm(request.POST or None, teams=teams, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.assignment_create(
+            by=request.user,
+            modules=data["modules"],
+            team=data["team"],
+            user=data["user"],
+            due_date=data["due_date"],
+            late_joiner_days=data["late_joiner_days"],
+            note=data["note"],
+        )
+        messages.success(request, f"Assigned {len(created)} module(s).")
+        return redirect("team:assignments")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "manager/assignment_new.html", {"form": form, "nav": "assignments"}, status=status
+    )
+
+
+def my_assignment(request, pk) -> Assignment:
+    return get_object_or_404(my_assignments(request.user).select_related("module"), pk=pk)
+
+
+@require_POST
+@manager_required
+def assignment_due(request, pk):
+    assignment = my_assignment(request, pk)
+    form = DueDateForm(request.POST)
+    if form.is_valid() and assignment.withdrawn_at is None:
+        services.assignment_change_due(
+            by=request.user, assignment=assignment, due_date=form.cleaned_data["due_date"]
+        )
+        messages.success(request, f"The due date of {assignment.module.title} is changed.")
+    else:
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, errors or "A withdrawn assignment cannot be changed.")
+    return redirect("team:assignments")
+
+
+@require_POST
+@manager_required
+def assignment_withdraw(request, pk):
+    assignment = my_assignment(request, pk)
+    services.assignment_withdraw(by=request.user, assignment=assignment)
+    messages.success(request, f"{assignment.module.title} is withdrawn.")
+    return redirect("team:assignments")
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def team_detail(request, team_id):
+    team = get_object_or_404(my_teams(request.user), pk=team_id)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        services.team_member_add(by=request.user, team=team, user=person)
+        messages.success(request, f"{person.get_full_name() or person.username} is in {team.name}.")
+        return redirect("team:team", team.pk)
+    members = (
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by(*(f"user__{field}" for field in PEOPLE_ORDER))
+    )
+    context = {"team": team, "members": members, "form": form, "nav": "team"}
+    return render(
+        request, "manager/team.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@require_POST
+@manager_required
+def team_member_remove(request, team_id, user_id):
+    team = get_object_or_404(my_teams(request.user), pk=team_id)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), team=team, user_id=user_id
+    )
+    services.team_member_remove(by=request.user, team=team, user=membership.user)
+    messages.success(
+        request, f"{membership.user.get_full_name() or membership.user.username} left {team.name}."
+    )
+    return redirect("team:team", team.pk)
