@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import insights, manager
+from .views import certificates, compliance, insights, manager
 from .views.learner import pages, quizzes, roleplays, steps
 
 learner_urls = [
@@ -51,4 +51,30 @@ team_urls = [
         manager.team_member_remove,
         name="member-remove",
     ),
+]
+
+compliance_urls = [
+    path("", compliance.queue, name="queue"),
+    path("records/<int:record_id>/", compliance.record_detail, name="record"),
+    path("records/<int:record_id>/certify/", compliance.record_certify, name="certify"),
+    path("records/<int:record_id>/reject/", compliance.record_reject, name="reject"),
+    path("records/certify/", compliance.bulk_certify, name="bulk-certify"),
+    path("certificates/", compliance.certificate_list, name="certificates"),
+    path(
+        "certificates/<str:code>/revoke/", compliance.certificate_revoke, name="certificate-revoke"
+    ),
+    path("modules/<int:module_id>/recertify/", compliance.recertify, name="recertify"),
+    path("audit/", compliance.audit_log, name="audit"),
+    path("audit.csv", compliance.audit_csv, name="audit-csv"),
+    path("reports/certification/", compliance.certification_report, name="report"),
+    path("reports/certification.csv", compliance.certification_report_csv, name="report-csv"),
+]
+
+certificate_urls = [
+    path("<str:code>/", certificates.certificate_detail, name="detail"),
+]
+
+verify_urls = [
+    path("", certificates.verify, name="form"),
+    path("<str:code>/", certificates.verify_code, name="code"),
 ]

@@ -225,8 +225,7 @@ def make_user(django_user_model, username, role=None, **extra):
         username=username,
         password="pw",
         email=f"{username}@example.com",
-        first_name=username.title(),
-        **extra,
+        **({"first_name": username.title()} | extra),
     )
     if role:
         # get_or_create: transactional tests flush the groups the migration made.

@@ -61,9 +61,12 @@ class TestAppendOnly:
             "UPDATE courses_auditentry SET summary = 'Rewritten'",
             "DELETE FROM courses_auditentry",
         ):
-            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
         entry.refresh_from_db()
         assert entry.summary == "Added"
 

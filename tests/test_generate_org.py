@@ -1,10 +1,12 @@
 """The generate_org command: a realistic organisation, made with the real engines."""
 
+import csv
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -13,23 +15,29 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import roleplay, scoring
-from courses.access import MANAGER, REP
+from courses.access import COMPLIANCE, MANAGER, REP
 from courses.analysis import item_analysis
 from courses.loading import load_curriculum
 from courses.models import (
     Answer,
     Assignment,
     AttemptQuestion,
+    AuditEntry,
+    Certificate,
+    CompletionRecord,
     Membership,
     Module,
     Quiz,
     QuizAttempt,
+    Review,
+    Revocation,
     RoleplayRun,
     RunTurn,
     Step,
     StepCompletion,
     Team,
 )
+from courses.reports import STATUSES, certification_rows
 from courses.tracking import build_grid
 
 User = get_user_model()
@@ -62,13 +70,18 @@ def managers(prefix="org"):
     return User.objects.filter(username__startswith=f"{prefix}-manager-").order_by("username")
 
 
+def officer(prefix="org"):
+    return User.objects.get(username=f"{prefix}-compliance")
+
+
 def test_counts(org, curriculum):
     assert Team.objects.count() == 2
     assert managers().count() == 2
     assert reps().count() == 10
-    assert User.objects.count() == 12
+    assert User.objects.count() == 13
     assert set(Group.objects.get(name=MANAGER).user_set.all()) == set(managers())
     assert set(Group.objects.get(name=REP).user_set.all()) == set(reps())
+    assert list(Group.objects.get(name=COMPLIANCE).user_set.all()) == [officer()]
     assert Membership.objects.count() == 10
     team_assignments = Assignment.objects.filter(team__isnull=False)
     assert team_assignments.count() == 2 * len(curriculum)
@@ -86,6 +99,14 @@ def test_counts(org, curriculum):
     assert "callready-demo" in org
     assert f"{Assignment.objects.count()} (" in org
     assert f"quiz attempts      {QuizAttempt.objects.count()}" in org
+    assert "compliance         org-compliance" in org
+    assert f"completion records {CompletionRecord.objects.count()}" in org
+    assert f"certified          {Certificate.objects.count()}" in org
+    assert f"rejected           {Review.objects.filter(decision='rejected').count()}" in org
+    assert f"pending            {CompletionRecord.objects.filter(review=None).count()}" in org
+    assert f"revoked            {Revocation.objects.count()}" in org
+    expired = Certificate.objects.filter(revocation=None, expires_at__lte=timezone.now())
+    assert f"expired            {expired.count()}" in org
 
 
 def test_every_rep_is_in_a_team_with_a_manager(org):
@@ -136,6 +157,12 @@ def test_nothing_is_in_the_future(org):
         *StepCompletion.objects.values_list("completed_at", flat=True),
         *Assignment.objects.values_list("assigned_at", flat=True),
         *User.objects.values_list("date_joined", flat=True),
+        *CompletionRecord.objects.values_list("completed_at", flat=True),
+        *Review.objects.values_list("at", flat=True),
+        *Certificate.objects.values_list("issued_at", flat=True),
+        *Revocation.objects.values_list("at", flat=True),
+        *AuditEntry.objects.values_list("at", flat=True),
+        *StepCompletion.objects.exclude(voided_at=None).values_list("voided_at", flat=True),
     ]
     assert all(stamp is not None and stamp < now for stamp in stamps)
     # Nobody works on a module before they joined their team.
@@ -194,8 +221,23 @@ def snapshot(prefix):
             for r in RoleplayRun.objects.filter(user__username__startswith=f"{prefix}-")
         ),
         "completions": sorted(
-            (name(c.user), c.step_id)
+            (name(c.user), c.step_id, c.voided_at is None)
             for c in StepCompletion.objects.filter(user__username__startswith=f"{prefix}-")
+        ),
+        "records": sorted(
+            (
+                name(r.user),
+                r.module.slug,
+                r.review.decision if hasattr(r, "review") else "pending",
+                r.review.note if hasattr(r, "review") else "",
+                r.review.redo_steps if hasattr(r, "review") else [],
+                r.certificate.revocation.reason
+                if hasattr(r, "certificate") and hasattr(r.certificate, "revocation")
+                else "",
+            )
+            for r in CompletionRecord.objects.filter(
+                user__username__startswith=f"{prefix}-"
+            ).select_related("user", "module", "review", "certificate__revocation")
         ),
     }
 
@@ -205,7 +247,7 @@ def test_the_same_seed_gives_the_same_organisation(curriculum):
     generate(teams=2, reps_per_team=3, seed=7, prefix="second")
     generate(teams=2, reps_per_team=3, seed=8, prefix="other")
     first = snapshot("first")
-    assert first["attempts"] and first["runs"] and first["completions"]
+    assert first["attempts"] and first["runs"] and first["completions"] and first["records"]
     assert first == snapshot("second")
     other = snapshot("other")
     assert other["people"] != first["people"]
@@ -221,6 +263,13 @@ def test_running_twice_with_the_same_prefix_is_refused(org):
         generate(teams=3, reps_per_team=2, seed=2)
     after = {model: model.objects.count() for model in before}
     assert after == before
+
+
+def test_an_existing_compliance_officer_with_the_prefix_is_refused(curriculum):
+    User.objects.create_user("solo-compliance")
+    with pytest.raises(CommandError, match="solo-compliance"):
+        generate(teams=1, reps_per_team=2, prefix="solo")
+    assert not Team.objects.exists()
 
 
 def test_refused_without_a_curriculum(db):
@@ -359,9 +408,20 @@ def test_completions_exist_exactly_for_passed_work_and_read_lessons(org):
     completions = {
         (c.user_id, c.step_id): c for c in StepCompletion.objects.select_related("step__module")
     }
+    # Only the steps compliance reopened on rejecting a completion are voided.
+    reopened = {
+        (review.record.user_id, title): review
+        for review in Review.objects.filter(decision="rejected").select_related("record")
+        for title in review.redo_steps
+    }
     for completion in completions.values():
         assert completion.content_version == completion.step.module.content_version
-        assert completion.voided_at is None
+        review = reopened.get((completion.user_id, completion.step.title))
+        if review is not None and completion.step.module_id == review.record.module_id:
+            assert completion.voided_at == review.at
+            assert completion.void_reason == f"Reopened by compliance: {review.note}"[:300]
+        else:
+            assert completion.voided_at is None
 
     passed_quizzes = {}
     for attempt in QuizAttempt.objects.filter(passed=True).select_related("quiz"):
@@ -431,3 +491,200 @@ def test_the_team_dashboard_shows_overdue_work(org, client):
     content = response.content.decode()
     assert "cell-overdue" in content
     assert "Overdue" in content
+
+
+# --- Certification ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certified_org(curriculum):
+    """Three teams of eight: enough completed required modules for every decision."""
+    generate(teams=3, reps_per_team=8, seed=5)
+
+
+def required_modules():
+    return list(Module.objects.published().filter(required_for_certification=True))
+
+
+def test_the_compliance_officer(org):
+    person = officer()
+    assert person.groups.filter(name=COMPLIANCE).exists()
+    assert person.check_password("callready-demo")
+    assert person.email == "org-compliance@example.com"
+    assert person.first_name and person.last_name
+    assert person.date_joined < timezone.now()
+    names = set(User.objects.exclude(pk=person.pk).values_list("first_name", "last_name"))
+    assert (person.first_name, person.last_name) not in names
+
+
+def test_records_exist_exactly_for_fully_completed_required_modules(certified_org):
+    required = required_modules()
+    assert required
+    done = defaultdict(dict)  # (user, module) -> step id -> completion, voided or not
+    for completion in StepCompletion.objects.select_related("step"):
+        done[(completion.user_id, completion.step.module_id)][completion.step_id] = completion
+    records = Counter(CompletionRecord.objects.values_list("user_id", "module_id"))
+    assert records and set(records.values()) == {1}
+    expected = set()
+    for rep in reps():
+        for module in required:
+            steps = {step.pk for step in module.steps.active()}
+            if set(done[(rep.pk, module.pk)]) == steps:
+                expected.add((rep.pk, module.pk))
+    assert set(records) == expected
+    for record in CompletionRecord.objects.select_related("module"):
+        completions = done[(record.user_id, record.module_id)].values()
+        assert record.completed_at == max(c.completed_at for c in completions)
+        assert record.content_version == record.module.content_version
+        evidence = record.evidence
+        assert [s["title"] for s in evidence["steps"]] == list(
+            record.module.steps.active().order_by("position").values_list("title", flat=True)
+        )
+        # The evidence is the passing attempt and call, with what was answered and said.
+        for quiz in evidence["quizzes"]:
+            attempt = QuizAttempt.objects.get(pk=quiz["attempt_id"])
+            assert attempt.user_id == record.user_id and attempt.passed
+            assert quiz["questions"] and all(q["choices"] for q in quiz["questions"])
+        for call in evidence["roleplays"]:
+            run = RoleplayRun.objects.get(pk=call["run_id"])
+            assert run.user_id == record.user_id and run.passed
+            assert len(call["transcript"]) == run.turns.count() + 1
+        kinds = Counter(step.kind for step in record.module.steps.active())
+        assert len(evidence["quizzes"]) == kinds[Step.Kind.QUIZ]
+        assert len(evidence["roleplays"]) == kinds[Step.Kind.ROLEPLAY]
+
+
+def test_decisions_are_a_realistic_mix(certified_org):
+    now = timezone.now()
+    records = CompletionRecord.objects.count()
+    certified = Certificate.objects.count()
+    rejected = Review.objects.filter(decision="rejected").count()
+    pending = CompletionRecord.objects.filter(review=None).count()
+    revoked = Revocation.objects.count()
+    assert records >= 20
+    assert certified + rejected + pending == records
+    assert Review.objects.filter(decision="certified").count() == certified
+    assert 0.55 <= certified / records <= 0.8
+    assert 1 <= rejected <= 0.2 * records
+    assert pending >= 1 and revoked >= 1
+    # What waits for review is mostly recent work.
+    waiting = CompletionRecord.objects.filter(review=None).values_list("completed_at", flat=True)
+    decided = CompletionRecord.objects.exclude(review=None).values_list("completed_at", flat=True)
+    assert max(waiting) > min(decided)
+    assert sorted(waiting)[len(waiting) // 2] > sorted(decided)[len(decided) // 2]
+
+    for review in Review.objects.select_related("record__module"):
+        assert review.record.completed_at < review.at < now
+        if review.decision == "rejected":
+            quiz = review.record.module.steps.active().get(kind=Step.Kind.QUIZ)
+            assert review.redo_steps == [quiz.title]
+            assert "retake the quiz" in review.note
+            voided = StepCompletion.objects.get(user=review.record.user, step=quiz)
+            assert voided.voided_at == review.at
+            assert not StepCompletion.objects.live().filter(user=review.record.user, step=quiz)
+    for certificate in Certificate.objects.select_related("record__module", "record__review"):
+        months = certificate.record.module.recertify_after_months
+        assert certificate.issued_at == certificate.record.review.at
+        assert certificate.expires_at == certificate.issued_at + relativedelta(months=months)
+    for revocation in Revocation.objects.select_related("certificate"):
+        certificate = revocation.certificate
+        assert certificate.issued_at < revocation.at < now
+        assert revocation.at < certificate.expires_at
+        assert revocation.reason
+
+
+def test_certificates_belong_to_reps_and_are_signed_by_the_officer(certified_org):
+    person = officer()
+    rep_ids = set(reps().values_list("pk", flat=True))
+    certificates = list(Certificate.objects.select_related("record", "certified_by"))
+    assert certificates
+    for certificate in certificates:
+        assert certificate.record.user_id in rep_ids
+        assert certificate.certified_by == person
+    assert set(Review.objects.values_list("officer", flat=True)) == {person.pk}
+    assert set(Revocation.objects.values_list("by", flat=True)) == {person.pk}
+
+
+def test_the_audit_log_tells_when_things_happened(certified_org):
+    entries = {
+        (entry.action, entry.object_type, entry.object_id): entry
+        for entry in AuditEntry.objects.all()
+    }
+    for record in CompletionRecord.objects.all():
+        entry = entries[("module.completed", "completionrecord", str(record.pk))]
+        assert entry.at == record.completed_at
+        assert entry.actor_id == record.user_id
+    for review in Review.objects.filter(decision="rejected"):
+        assert entries[("completion.rejected", "completionrecord", str(review.record_id))].at == (
+            review.at
+        )
+    for certificate in Certificate.objects.all():
+        entry = entries[("completion.certified", "certificate", str(certificate.pk))]
+        assert entry.at == certificate.issued_at
+    for revocation in Revocation.objects.all():
+        entry = entries[("certificate.revoked", "certificate", str(revocation.certificate_id))]
+        assert entry.at == revocation.at
+    # Only the command's own entries are back-dated.
+    before = timezone.now()
+    later = AuditEntry.objects.create(action="content.loaded", summary="Later")
+    assert later.at >= before
+
+
+def test_certificates_expire_only_when_the_record_is_old_enough(curriculum):
+    # The shipped modules recertify every 12 months: nothing generated is that old.
+    generate(teams=2, reps_per_team=6, seed=4, prefix="yearly")
+    assert Certificate.objects.exists()
+    assert not Certificate.objects.filter(expires_at__lte=timezone.now()).exists()
+    # With a one-month period, some certificates issued soon after an older completion expire.
+    Module.objects.filter(required_for_certification=True).update(recertify_after_months=1)
+    output = generate(teams=2, reps_per_team=6, seed=4, prefix="monthly")
+    now = timezone.now()
+    monthly = Certificate.objects.filter(record__user__username__startswith="monthly-")
+    expired = monthly.filter(revocation=None, expires_at__lte=now)
+    assert expired.exists() and monthly.filter(expires_at__gt=now).exists()
+    assert f"expired            {expired.count()}" in output
+    for certificate in expired.select_related("record"):
+        assert certificate.record.completed_at < certificate.issued_at
+        assert certificate.issued_at + relativedelta(months=1) == certificate.expires_at
+
+
+def test_the_compliance_queue_lists_the_pending_records(certified_org, client):
+    pending = list(CompletionRecord.objects.filter(review=None).select_related("user", "module"))
+    assert pending
+    client.force_login(officer())
+    response = client.get(reverse("compliance:queue"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'Waiting for review <span class="muted">({len(pending)})</span>' in content
+    for record in pending:
+        assert reverse("compliance:record", args=[record.pk]) in content
+        assert record.user.get_full_name() in content
+
+
+def test_the_certification_report_csv_has_every_status(curriculum, client):
+    # One module recertifies monthly, so that expired certificates exist too.
+    Module.objects.filter(slug="do-not-call-lists").update(recertify_after_months=1)
+    generate(teams=3, reps_per_team=8, seed=5)
+    client.force_login(officer())
+    response = client.get(reverse("compliance:report-csv"))
+    assert response.status_code == 200
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    header, *rows = list(csv.reader(StringIO(text)))
+    status = header.index("Status")
+    seen = Counter(row[status] for row in rows)
+    expected = Counter(
+        row.status
+        for row in certification_rows(
+            User.objects.filter(groups__name=REP), modules=required_modules(), moment=timezone.now()
+        )
+    )
+    assert seen == expected
+    assert set(seen) == set(STATUSES)
+    assert len(rows) == reps().count() * len(required_modules())
+    # Certified rows name the officer and the certificate.
+    person = officer().get_full_name()
+    for row in rows:
+        if row[status] in ("certified", "expired", "revoked"):
+            assert row[header.index("Certified by")] == person
+            assert row[header.index("Verification code")]

@@ -414,3 +414,15 @@ def test_roleplay_loads_with_its_best_scores(builder):
     assert script.best == {"rapport": 2, "discovery": 1, "objections": 3, "compliance": 9}
     assert (script.best_total, script.pass_mark) == (12, 60)
     assert script.step.title == "Not interested"
+
+
+@pytest.mark.django_db
+def test_content_loads_are_audited_with_their_versions(builder):
+    from courses.models import AuditEntry
+
+    builder.simple()
+    load_curriculum(builder.root)
+    load_curriculum(builder.root)  # no changes: no entry
+    (entry,) = AuditEntry.objects.filter(action=AuditEntry.Action.CONTENT_LOADED)
+    assert entry.details["versions"] == {"module-1": Module.objects.get().content_version}
+    assert "module module-1" in entry.details["created"]

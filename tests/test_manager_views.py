@@ -372,7 +372,7 @@ class TestDashboard:
         for module in modules:
             assign(manager, team, module, 5)
         client.force_login(manager)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             response = client.get(reverse("team:dashboard"))
         assert response.status_code == 200
         assert response.content.decode().count('<th scope="row">') == size + 1

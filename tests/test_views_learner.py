@@ -162,7 +162,7 @@ class TestQueryBudgets:
                 user=rep, step=step, completed_at="2026-01-01T00:00Z", content_version="x"
             )
         pages = {
-            reverse("learner:home"): 13,
+            reverse("learner:home"): 15,
             reverse("learner:catalogue"): 7,
             reverse("learner:module", args=["module-2"]): 7,
             step_url("learner:step", "module-2", "lesson-2"): 7,

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with a throwaway key and fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-site")
 # Tests talk plain HTTP to their servers; the HTTPS settings are checked separately.
@@ -21,4 +22,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # A file, not memory, so that threads and live servers in tests use real separate connections.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-callready.sqlite3")}  # noqa: F405
+    # One per test process, so that two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"callready-test-{os.getpid()}.sqlite3")
+    }

@@ -99,6 +99,8 @@ class ModuleFile(Schema):
     rules_as_of: datetime.date
     required_for_certification: bool = False
     recertify_after_months: int | None = Field(default=None, ge=1, le=120)
+    material_version: int = Field(default=1, ge=1)
+    material_note: str = ""
     steps: list[dict[str, Any]] = Field(min_length=1)
 
 
@@ -130,6 +132,8 @@ class ModuleSource:
     rules_as_of: datetime.date
     required_for_certification: bool
     recertify_after_months: int | None
+    material_version: int
+    material_note: str
     content_version: str
     steps: list[StepSource] = field(default_factory=list)
 
@@ -299,6 +303,8 @@ def read_module(folder: Path, problems: Problems) -> ModuleSource | None:
         rules_as_of=spec.rules_as_of,
         required_for_certification=spec.required_for_certification,
         recertify_after_months=spec.recertify_after_months,
+        material_version=spec.material_version,
+        material_note=spec.material_note,
         content_version=version,
         steps=steps,
     )
@@ -452,6 +458,8 @@ def write_curriculum(courses: list[CourseSource]) -> LoadReport:
                     "rules_as_of": module_source.rules_as_of,
                     "required_for_certification": module_source.required_for_certification,
                     "recertify_after_months": module_source.recertify_after_months,
+                    "material_version": module_source.material_version,
+                    "material_note": module_source.material_note,
                     "retired_at": None,
                 },
                 report,
@@ -488,7 +496,30 @@ def write_curriculum(courses: list[CourseSource]) -> LoadReport:
             )
     retire_missing(Module.objects.all(), module_ids, report, lambda row: f"module {row.slug}")
     retire_missing(Course.objects.all(), course_ids, report, lambda row: f"course {row.slug}")
+    if report.changed:
+        record_load(report)
     return report
+
+
+def record_load(report: LoadReport) -> None:
+    """Content loads go in the audit log with every module's resulting version."""
+    from ..models import AuditEntry
+    from ..services import audit_record
+
+    audit_record(
+        actor=None,
+        action=AuditEntry.Action.CONTENT_LOADED,
+        summary=(
+            f"Curriculum loaded: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.retired)} retired"
+        ),
+        details={
+            "versions": report.versions,
+            "created": report.created[:500],
+            "updated": report.updated[:500],
+            "retired": report.retired[:500],
+        },
+    )
 
 
 def load_curriculum(root: Path = CONTENT_ROOT) -> LoadReport:

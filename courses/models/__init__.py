@@ -1,5 +1,14 @@
 from .assignments import Assignment
 from .audit import AppendOnlyError, AuditEntry
+from .certification import (
+    Certificate,
+    CompletionRecord,
+    Expiry,
+    RecertificationRequest,
+    Review,
+    Revocation,
+    Supersession,
+)
 from .content import Course, Module, Step
 from .progress import StepCompletion
 from .quizzes import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Scenario
@@ -13,20 +22,27 @@ __all__ = [
     "Assignment",
     "AttemptQuestion",
     "AuditEntry",
+    "Certificate",
     "Choice",
+    "CompletionRecord",
     "Course",
+    "Expiry",
     "ManagerDigest",
     "Membership",
     "Module",
     "Question",
     "Quiz",
     "QuizAttempt",
+    "RecertificationRequest",
     "Reminder",
+    "Review",
+    "Revocation",
     "RoleplayRun",
     "RoleplayScript",
     "RunTurn",
     "Scenario",
     "Step",
     "StepCompletion",
+    "Supersession",
     "Team",
 ]

@@ -64,6 +64,10 @@ class Module(models.Model):
     rules_as_of = models.DateField(help_text="The date the legal content was last checked.")
     required_for_certification = models.BooleanField(default=False)
     recertify_after_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    material_version = models.PositiveIntegerField(
+        default=1, help_text="Raised by authors when a change is material (a rule changed)."
+    )
+    material_note = models.TextField(blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = ModuleQuerySet.as_manager()

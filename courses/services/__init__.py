@@ -12,6 +12,16 @@ from .assignments import (
     team_member_remove,
 )
 from .audit import audit_record
+from .certification import (
+    CertificationRefused,
+    certificate_revoke,
+    certificates_expire,
+    completion_certify,
+    completion_record_if_complete,
+    completion_reject,
+    outdated_certificates,
+    recertification_require,
+)
 from .progress import step_complete
 from .quizzes import (
     QuizRefused,
@@ -23,25 +33,31 @@ from .quizzes import (
 )
 from .roleplays import (
     RoleplayRefused,
-    call_view,
     roleplay_choose,
     roleplay_record_dnc,
     roleplay_run_start,
 )
 
 __all__ = [
+    "CertificationRefused",
     "QuizRefused",
     "RoleplayRefused",
     "assignment_change_due",
     "assignment_create",
     "assignment_withdraw",
     "audit_record",
-    "call_view",
+    "certificate_revoke",
+    "certificates_expire",
+    "completion_certify",
+    "completion_record_if_complete",
+    "completion_reject",
+    "outdated_certificates",
     "quiz_answer_save",
     "quiz_attempt_finish_if_expired",
     "quiz_attempt_start",
     "quiz_attempt_submit",
     "quiz_availability",
+    "recertification_require",
     "roleplay_choose",
     "roleplay_record_dnc",
     "roleplay_run_start",

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Step, StepCompletion
+from .certification import completion_record_if_complete
 
 
 @transaction.atomic
@@ -26,4 +27,5 @@ def step_complete(*, user, step: Step) -> tuple[StepCompletion, bool]:
     except IntegrityError:
         # A concurrent request recorded it first; theirs is the one that counts.
         return StepCompletion.objects.live().get(user=user, step=step), False
+    completion_record_if_complete(user=user, module=step.module)
     return completion, True

@@ -1,4 +1,8 @@
+import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 
 register = template.Library()
 
@@ -15,3 +19,12 @@ def percent(share):
 def get(mapping, key):
     """mapping|get:key, for dictionaries keyed by something other than a plain name."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def when(iso: str):
+    """An ISO timestamp stored in evidence, shown in local time like any other date."""
+    if not iso:
+        return "—"
+    moment = datetime.datetime.fromisoformat(iso)
+    return date_format(timezone.localtime(moment), "j M Y, g:i a")

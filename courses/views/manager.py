@@ -4,6 +4,8 @@ Every view is for managers only, and every object is looked up within the manage
 their own teams and the members of those teams. Anything else is a 404.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -18,6 +20,7 @@ from ..forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
 from ..models import (
     Assignment,
     AuditEntry,
+    Certificate,
     Membership,
     Module,
     QuizAttempt,
@@ -25,6 +28,7 @@ from ..models import (
     RoleplayRun,
     Team,
 )
+from ..services.certification import EXPIRY_WARNING_DAYS
 from ..tracking import build_grid
 
 PEOPLE_ORDER = ("last_name", "first_name", "username")
@@ -80,7 +84,19 @@ def dashboard_grid(request):
 @manager_required
 def dashboard(request):
     grid, filters, teams = dashboard_grid(request)
+    now = timezone.now()
+    expiring = (
+        Certificate.objects.filter(
+            record__user__in=visible_people(request.user).values("pk"),
+            revocation__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .select_related("record__user", "record__module")
+        .order_by("expires_at")
+    )
     context = {
+        "expiring": expiring,
         "grid": grid,
         "filters": filters,
         "teams": teams,

@@ -8,6 +8,14 @@ Quiz attempts and roleplay runs are made the way the services make them (courses
 quizzes.py and roleplays.py): questions drawn and choices ordered by the real engine, answers
 stored and scored by courses.scoring, calls walked through the real script and scored by
 courses.roleplay.score_path. Rows are written with bulk_create; nothing is queried per row.
+
+Certification is the exception: completion records, reviews, certificates and revocations are
+made by the real services (courses/services/certification.py), one call each, so the evidence
+snapshot is built by the code that builds it on the site. A compliance officer reviews most
+completed required modules soon after they are completed: about 70% certified, 10% rejected
+(the quiz reopened), the most recent ones left waiting; a few certificates are revoked, and any
+certified long enough ago for the module's recertification period has expired. The audit
+entries the services write are stamped with the time of the event they record.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ import datetime
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -25,14 +34,17 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from courses import roleplay, scoring
-from courses.access import MANAGER, REP
+from courses.access import COMPLIANCE, MANAGER, REP
 from courses.models import (
     Answer,
     Assignment,
     AttemptQuestion,
+    AuditEntry,
+    Certificate,
     Choice,
     Membership,
     Module,
@@ -45,6 +57,12 @@ from courses.models import (
     Step,
     StepCompletion,
     Team,
+)
+from courses.services.certification import (
+    certificate_revoke,
+    completion_certify,
+    completion_record_if_complete,
+    completion_reject,
 )
 
 BATCH_SIZE = 1000
@@ -84,6 +102,36 @@ INDIVIDUAL_NOTES = (
     "Please finish this before your quarterly review.",
 )
 PREFIX_PATTERN = re.compile(r"[\w.@+]+(?:-[\w.@+]+)*")
+
+# Certification: the share of completion records certified and rejected (the most recent of the
+# rest wait in the queue), and the share of certificates later revoked.
+CERTIFIED_SHARE = 0.7
+REJECTED_SHARE = 0.1
+REVOKED_SHARE = 0.02
+MIN_REVIEW_GAP = datetime.timedelta(minutes=30)  # what is completed later than this waits
+REJECTION_NOTES = {
+    "close": (
+        "Passed with {percent} on attempt {number} against a pass mark of {pass_mark}%, and "
+        "the questions missed are the ones our audits test. Please reread the lessons and "
+        "retake the quiz."
+    ),
+    "retries": (
+        "It took {number} attempts to pass the quiz ({percent} on the last), and the scenario "
+        "questions are still shaky. Please go through the lessons again and retake it."
+    ),
+    "other": (
+        "The passing attempt ({percent}) misses points we have seen go wrong on live calls. "
+        "Please retake the quiz before this is signed off."
+    ),
+    "no quiz": "The evidence for {step} does not show the rules were understood. Please redo it.",
+}
+REVOCATION_REASONS = (
+    "Call monitoring found a call to a number on the firm's do-not-call list after "
+    "certification; certificate withdrawn until the module is redone.",
+    "Consumer complaint upheld: a call was made after 9 p.m. in the consumer's time zone.",
+    "The quiz was found to have been taken with a colleague's help, against the assessment rules.",
+    "QA review: a do-not-call request on a recorded call was neither honoured nor recorded.",
+)
 
 # Progress levels for one rep and one module.
 NONE, SOME_LESSONS, ALL_LESSONS, QUIZ_ATTEMPTED, ROLEPLAY_PLAYED = range(5)
@@ -534,14 +582,190 @@ def _reply_quality(reply: roleplay.Reply) -> int:
     return sum(reply.scores.values()) - (100 if reply.violation else 0)
 
 
+# --- Certification: made by the real services ------------------------------------------------
+
+
+class AuditClock:
+    """While active, audit entries are stamped `at` this moment rather than the real time.
+
+    The certification services write their audit entries with the current time; a decision
+    made (in this simulation) weeks ago must be logged weeks ago, as it would have been.
+    """
+
+    def __init__(self):
+        self.at: datetime.datetime | None = None
+
+    def stamp(self, sender, instance, **kwargs):
+        if self.at is not None and instance._state.adding:
+            instance.at = self.at
+
+    @classmethod
+    @contextmanager
+    def running(cls) -> Iterator[AuditClock]:
+        clock = cls()
+        uid = f"generate_org.audit_clock.{id(clock)}"
+        pre_save.connect(clock.stamp, sender=AuditEntry, weak=False, dispatch_uid=uid)
+        try:
+            yield clock
+        finally:
+            pre_save.disconnect(sender=AuditEntry, dispatch_uid=uid)
+
+
+@dataclass
+class CertificationCounts:
+    records: int = 0
+    certified: int = 0
+    rejected: int = 0
+    pending: int = 0
+    revoked: int = 0
+    expired: int = 0
+
+
+def _between(
+    rng: random.Random, start: datetime.datetime, wanted: datetime.timedelta, latest
+) -> datetime.datetime | None:
+    """`start + wanted`, or squeezed to fit before `latest`; None when there is no room."""
+    room = latest - start
+    if room < MIN_REVIEW_GAP:
+        return None
+    if wanted > room:
+        wanted = room * rng.uniform(0.3, 0.95)
+    return start + wanted
+
+
+def _review_delay(rng: random.Random) -> datetime.timedelta:
+    """How long a completion waits for compliance: mostly days, now and then a backlog."""
+    if rng.random() < 0.8:
+        return datetime.timedelta(days=rng.uniform(0.05, 3))
+    return datetime.timedelta(days=rng.uniform(3, 21))
+
+
+def _rejection_note(record, redo: Step) -> str:
+    """A reviewer's note, from the evidence of the passing quiz attempt when there is one."""
+    quiz = next(iter(record.evidence.get("quizzes") or []), None)
+    if quiz is None:
+        return REJECTION_NOTES["no quiz"].format(step=redo.title)
+    percent = float(quiz["percent"])
+    if percent - quiz["pass_mark"] < 10:
+        kind = "close"
+    elif quiz["number"] >= 2:
+        kind = "retries"
+    else:
+        kind = "other"
+    return REJECTION_NOTES[kind].format(
+        percent=f"{percent:g}%", number=quiz["number"], pass_mark=quiz["pass_mark"]
+    )
+
+
+def _quota(count: int, share: float, at_least: int) -> int:
+    """`share` of `count`, and at least `at_least` once there are enough to go round."""
+    wanted = round(count * share)
+    return max(at_least, wanted) if count >= 5 else wanted
+
+
+def certify_progress(
+    rng: random.Random,
+    now: datetime.datetime,
+    officer,
+    reps: list[Rep],
+    infos: list[ModuleInfo],
+    completions: list[StepCompletion],
+) -> CertificationCounts:
+    """Completion records for every fully completed required module, and their review."""
+    latest = now - SAFETY_MARGIN
+    required = [info for info in infos if info.module.required_for_certification and info.steps]
+    step_ids = {info.module.pk: {step.pk for step in info.steps} for info in required}
+    done: dict[tuple[int, int], list[StepCompletion]] = defaultdict(list)
+    for completion in completions:
+        done[(completion.user_id, completion.step.module_id)].append(completion)
+    counts = CertificationCounts()
+    with AuditClock.running() as clock:
+        # The records, made as the site makes them when the last step is completed.
+        records = []
+        for rep in reps:
+            for info in required:
+                mine = done.get((rep.user.pk, info.module.pk), [])
+                if {c.step_id for c in mine} != step_ids[info.module.pk]:
+                    continue
+                clock.at = max(c.completed_at for c in mine)
+                record = completion_record_if_complete(user=rep.user, module=info.module)
+                if record is not None:
+                    records.append((record, info))
+        counts.records = len(records)
+
+        # The queue holds mostly the latest work; the rest is decided at random.
+        ages = [(now - record.completed_at) / datetime.timedelta(days=1) for record, _ in records]
+        noisy = [age * rng.uniform(0.4, 1.6) for age in ages]
+        by_recency = sorted(range(len(records)), key=lambda i: (noisy[i], i))
+        waiting = _quota(len(records), 1 - CERTIFIED_SHARE - REJECTED_SHARE, 1)
+        decided = sorted(by_recency[waiting:])
+        rng.shuffle(decided)
+        rejected = set(decided[: _quota(len(records), REJECTED_SHARE, 1)])
+
+        certificates: list[Certificate] = []
+        for index in sorted(decided):
+            record, info = records[index]
+            at = _between(rng, record.completed_at, _review_delay(rng), latest)
+            if at is None:
+                continue  # completed moments ago: still waiting
+            clock.at = at
+            if index in rejected:
+                quizzes = [step for step in info.steps if step.pk in info.quizzes]
+                redo = (quizzes or info.steps)[0 if quizzes else -1]
+                completion_reject(
+                    officer=officer,
+                    record=record,
+                    note=_rejection_note(record, redo),
+                    redo_steps=[redo],
+                    now=at,
+                )
+                counts.rejected += 1
+            else:
+                certificates.append(completion_certify(officer=officer, record=record, now=at))
+        counts.certified = len(certificates)
+        counts.pending = counts.records - counts.certified - counts.rejected
+
+        # A few certificates are revoked: some days after they were issued, while still valid.
+        revocable = [
+            (certificate, end)
+            for certificate in certificates
+            if (end := min(latest, certificate.expires_at or latest)) - certificate.issued_at
+            > datetime.timedelta(days=2)
+        ]
+        wanted = min(len(revocable), max(1, round(len(certificates) * REVOKED_SHARE)))
+        revoked = set()
+        for certificate, end in sorted(
+            rng.sample(revocable, wanted), key=lambda pair: pair[0].issued_at
+        ):
+            start = certificate.issued_at + datetime.timedelta(days=1)
+            clock.at = _between(rng, start, datetime.timedelta(days=rng.uniform(1, 60)), end)
+            certificate_revoke(
+                officer=officer,
+                certificate=certificate,
+                reason=rng.choice(REVOCATION_REASONS),
+                now=clock.at,
+            )
+            revoked.add(certificate.pk)
+        counts.revoked = len(revoked)
+        counts.expired = sum(
+            1
+            for certificate in certificates
+            if certificate.pk not in revoked
+            and certificate.expires_at is not None
+            and certificate.expires_at <= now
+        )
+    return counts
+
+
 # --- The command ------------------------------------------------------------------------------
 
 
 class Command(BaseCommand):
     help = (
-        "Create a realistic organisation for benchmarks and demos: teams, managers, reps, "
-        "assignments and progress (lessons, quiz attempts, roleplay calls). Deterministic for "
-        "a seed; refuses to run twice with the same username prefix."
+        "Create a realistic organisation for benchmarks and demos: teams, managers, reps, a "
+        "compliance officer, assignments, progress (lessons, quiz attempts, roleplay calls) and "
+        "certification (completion records, reviews, certificates, revocations). Deterministic "
+        "for a seed; refuses to run twice with the same username prefix."
     )
 
     def add_arguments(self, parser):
@@ -606,13 +830,15 @@ class Command(BaseCommand):
                 "The curriculum is not loaded (no published modules). "
                 "Run `python manage.py load_content` first."
             )
-        generated = Q(username__startswith=f"{prefix}-manager-") | Q(
-            username__startswith=f"{prefix}-rep-"
+        generated = (
+            Q(username__startswith=f"{prefix}-manager-")
+            | Q(username__startswith=f"{prefix}-rep-")
+            | Q(username=f"{prefix}-compliance")
         )
         if User.objects.filter(generated).exists():
             raise CommandError(
-                f'Users named "{prefix}-manager-..." or "{prefix}-rep-..." already exist: this '
-                "organisation was generated before. Choose another --prefix."
+                f'Users named "{prefix}-manager-...", "{prefix}-rep-..." or "{prefix}-compliance" '
+                "already exist: this organisation was generated before. Choose another --prefix."
             )
         team_names = [self.team_name(index, prefix) for index in range(teams)]
         taken = sorted(Team.objects.filter(name__in=team_names).values_list("name", flat=True))
@@ -625,9 +851,10 @@ class Command(BaseCommand):
         hashed = make_password(password)
         rep_group, _ = Group.objects.get_or_create(name=REP)
         manager_group, _ = Group.objects.get_or_create(name=MANAGER)
+        compliance_group, _ = Group.objects.get_or_create(name=COMPLIANCE)
 
         # People ---------------------------------------------------------------------------
-        names = self.names(rng, teams * (reps_per_team + 1))
+        names = self.names(rng, teams * (reps_per_team + 1) + 1)
         managers = []
         for index in range(teams):
             first, last = next(names)
@@ -763,6 +990,21 @@ class Command(BaseCommand):
         RunTurn.objects.bulk_create(generator.turns, batch_size=BATCH_SIZE)
         StepCompletion.objects.bulk_create(generator.completions, batch_size=BATCH_SIZE)
 
+        # Certification ----------------------------------------------------------------------
+        # The officer is drawn last, so that a seed gives the same people and progress as before
+        # certification was generated.
+        first, last = next(names)
+        officer = User.objects.create(
+            username=f"{prefix}-compliance",
+            first_name=first,
+            last_name=last,
+            email=f"{prefix}-compliance@example.com",
+            password=hashed,
+            date_joined=now - datetime.timedelta(days=rng.uniform(400, 1500)),
+        )
+        officer.groups.add(compliance_group)
+        certification = certify_progress(rng, now, officer, reps, infos, generator.completions)
+
         return {
             "teams": teams,
             "managers": f"{len(managers)} ({managers[0].username} ... {managers[-1].username})",
@@ -772,6 +1014,13 @@ class Command(BaseCommand):
             "completions": len(generator.completions),
             "quiz attempts": len(generator.attempts),
             "roleplay runs": len(generator.runs),
+            "compliance": officer.username,
+            "completion records": certification.records,
+            "certified": certification.certified,
+            "rejected": certification.rejected,
+            "pending": certification.pending,
+            "revoked": certification.revoked,
+            "expired": certification.expired,
         }
 
     @staticmethod

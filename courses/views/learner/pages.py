@@ -1,5 +1,7 @@
 """The rep's pages: my training, the catalogue, modules and their steps."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,8 +9,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ... import services
-from ...models import Course, Module, Reminder, Step, StepCompletion
+from ...models import (
+    Certificate,
+    CompletionRecord,
+    Course,
+    Module,
+    Reminder,
+    Review,
+    Step,
+    StepCompletion,
+)
+from ...services.certification import EXPIRY_WARNING_DAYS
 from ...tracking import Status, build_grid
+
+EXPIRY_WARNING = datetime.timedelta(days=EXPIRY_WARNING_DAYS)
 
 
 def visible_step(user, module_slug: str, step_slug: str) -> Step:
@@ -57,6 +71,8 @@ def home(request):
         resume = (pending or started or unfinished or [None])[0]
     resume_step = next_step(module_steps(user, resume)) if resume else None
     others = [module for module in modules if module.pk not in assigned_ids]
+    now = timezone.now()
+    certificates = latest_certificates(user, now)
     return render(
         request,
         "learner/home.html",
@@ -67,9 +83,45 @@ def home(request):
             "in_progress": [m for m in others if m.status == "in progress"],
             "completed": [m for m in others if m.status == "done"],
             "not_started": [m for m in others if m.status == "not started"],
+            "certificates": certificates,
+            "expiring": [
+                c
+                for c in certificates
+                if c.status == "valid" and c.expires_at and c.expires_at <= now + EXPIRY_WARNING
+            ],
+            "rejections": open_rejections(user),
             "nav": "home",
         },
     )
+
+
+def latest_certificates(user, now) -> list[Certificate]:
+    """The user's most recent certificate for each module, with its status now."""
+    latest = {}
+    for certificate in (
+        Certificate.objects.filter(record__user=user)
+        .select_related("record__module", "revocation", "supersession")
+        .order_by("-issued_at")
+    ):
+        latest.setdefault(certificate.record.module_id, certificate)
+    for certificate in latest.values():
+        certificate.status = certificate.status_at(now)
+    return list(latest.values())
+
+
+def open_rejections(user, module=None) -> list[Review]:
+    """Rejections compliance made of the user's latest completion of a module: what to redo."""
+    records = CompletionRecord.objects.filter(user=user).select_related("review", "module")
+    if module is not None:
+        records = records.filter(module=module)
+    latest = {}
+    for record in records.order_by("-completed_at"):
+        latest.setdefault(record.module_id, record)
+    return [
+        record.review
+        for record in latest.values()
+        if getattr(record, "review", None) and record.review.decision == Review.Decision.REJECTED
+    ]
 
 
 @require_GET
@@ -103,7 +155,14 @@ def module_detail(request, module_slug):
     return render(
         request,
         "learner/module.html",
-        {"module": module, "steps": steps, "next_step": next_step(steps)},
+        {
+            "module": module,
+            "steps": steps,
+            "next_step": next_step(steps),
+            "rejections": open_rejections(request.user, module)
+            if module.required_for_certification
+            else [],
+        },
     )
 
 

@@ -1,7 +1,5 @@
 """Taking quizzes: the overview, the attempt page, saving answers as you go, submitting once."""
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,41 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ... import services
 from ...access import visible_people
-from ...models import Answer, Choice, Quiz, QuizAttempt, Step
+from ...models import Quiz, QuizAttempt, Step
+from ...transcripts import shown_questions
 from .pages import step_context, visible_step
-
-
-@dataclass
-class ShownChoice:
-    index: int
-    text: str
-    selected: bool
-    correct: bool = False
-    feedback: str = ""
-
-
-@dataclass
-class ShownQuestion:
-    item_id: int
-    position: int
-    kind: str
-    kind_label: str
-    prompt: str
-    scenario: str
-    new_scenario: bool
-    choices: list[ShownChoice] = field(default_factory=list)
-    explanation: str = ""
-    citation: str = ""
-    is_correct: bool | None = None
-    points: object = None
-
-    @property
-    def answered(self) -> bool:
-        return any(choice.selected for choice in self.choices)
-
-    @property
-    def input_type(self) -> str:
-        return "checkbox" if self.kind == "multiple" else "radio"
 
 
 def quiz_overview(request, step: Step):
@@ -83,43 +49,6 @@ def own_attempt(request, attempt_id: int) -> QuizAttempt:
         pk=attempt_id,
         user=request.user,
     )
-
-
-def shown_questions(attempt: QuizAttempt) -> list[ShownQuestion]:
-    """The attempt's questions as the page shows them; the key only once it is submitted."""
-    items = list(attempt.items.select_related("question", "question__scenario"))
-    choice_ids = [cid for item in items for cid in item.choice_order]
-    choices = Choice.objects.in_bulk(choice_ids)
-    selected = set(Answer.objects.filter(item__attempt=attempt).values_list("item_id", "choice_id"))
-    reveal = attempt.is_submitted
-    shown, previous_scenario = [], None
-    for item in items:
-        question = item.question
-        scenario = question.scenario.text if question.scenario else ""
-        entry = ShownQuestion(
-            item_id=item.pk,
-            position=item.position,
-            kind=question.kind,
-            kind_label=question.get_kind_display(),
-            prompt=question.prompt,
-            scenario=scenario,
-            new_scenario=bool(scenario) and question.scenario_id != previous_scenario,
-        )
-        previous_scenario = question.scenario_id
-        for index, choice_id in enumerate(item.choice_order):
-            choice = choices[choice_id]
-            shown_choice = ShownChoice(index, choice.text, (item.pk, choice_id) in selected)
-            if reveal:
-                shown_choice.correct = choice.is_correct
-                shown_choice.feedback = choice.feedback
-            entry.choices.append(shown_choice)
-        if reveal:
-            entry.explanation = question.explanation
-            entry.citation = question.citation
-            entry.is_correct = item.is_correct
-            entry.points = item.points
-        shown.append(entry)
-    return shown
 
 
 def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:

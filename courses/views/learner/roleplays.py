@@ -1,7 +1,5 @@
 """Roleplay calls: preparation, the call itself one reply at a time, the debrief."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,22 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ... import roleplay, services
 from ...access import visible_people
 from ...models import RoleplayRun, RoleplayScript, Step
+from ...transcripts import run_exchanges
 from .pages import step_context, visible_step
-
-
-@dataclass
-class Exchange:
-    """One moment of the call: the prospect's line and the reply the rep chose to it."""
-
-    prospect: str
-    reply: roleplay.Reply | None = None
-    seconds: int | None = None
-
-    @property
-    def score_changes(self) -> list[tuple[str, int]]:
-        if self.reply is None:
-            return []
-        return [(d, v) for d, v in self.reply.scores.items() if v]
 
 
 def roleplay_overview(request, step: Step):
@@ -66,19 +50,7 @@ def viewable_run(request, run_id: int) -> RoleplayRun:
 
 
 def run_context(request, run: RoleplayRun, **extra) -> dict:
-    turns = list(run.turns.all())
-    view = services.call_view(run, [t.reply for t in turns])
-    exchanges = []
-    previous_time = run.started_at
-    for turn in turns:
-        exchanges.append(
-            Exchange(
-                prospect=view.script.nodes[turn.node].prospect,
-                reply=view.script.reply(turn.reply),
-                seconds=round((turn.chosen_at - previous_time).total_seconds()),
-            )
-        )
-        previous_time = turn.chosen_at
+    view, exchanges = run_exchanges(run)
     current = view.script.nodes[view.state.node]
     step = run.script.step
     dimensions = [
@@ -98,7 +70,7 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
         "exchanges": exchanges,
         "current_line": current.prospect,
         "offered": list(enumerate(view.offered)) if not view.over else [],
-        "turn": len(turns),
+        "turn": len(exchanges),
         "call_over": view.over,
         "needs_record": view.needs_record and not run.is_finished,
         "result": view.result if run.is_finished else None,
