@@ -170,3 +170,8 @@ class TestQueryBudgets:
         for url, budget in pages.items():
             with django_assert_max_num_queries(budget):
                 assert rep_client.get(url).status_code == 200
+
+
+def test_health_answers_without_login(client):
+    response = client.get("/health/")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -9,10 +9,12 @@ from courses.urls import (
     team_urls,
     verify_urls,
 )
+from courses.views import health
 
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("certificates/", include((certificate_urls, "certificates"))),
     path("compliance/", include((compliance_urls, "compliance"))),
     path("insights/", include((insight_urls, "insights"))),
