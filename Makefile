@@ -62,6 +62,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The benchmark builds its own organisation in a scratch database and serves it with gunicorn;
+# wrk generates the load. BENCH_ARGS passes options, e.g. BENCH_ARGS="--duration 20".
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "make bench needs wrk; installing it (Debian/Ubuntu: apt-get install wrk)."; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
+	DEBUG=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
+
 check-content: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py load_content --check
 

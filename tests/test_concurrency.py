@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from courses.loading import load_curriculum
-from courses.models import QuizAttempt, StepCompletion
-from courses.services import quiz_attempt_start
+from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript, RunTurn, StepCompletion
+from courses.services import quiz_attempt_start, roleplay_run_start
+from tests.conftest import QUIZ, ROLEPLAY, make_user
 from tests.live import Session
 from tests.test_quiz_views import answer_form
 
@@ -72,15 +73,10 @@ def test_simultaneous_starts_open_one_attempt(live_server, builder, rep):
 
 
 def builder_quiz():
-    from courses.models import Quiz
-
     return Quiz.objects.select_related("step__module").get(step__slug="check")
 
 
 def test_simultaneous_choices_record_one_reply(live_server, builder, rep):
-    from courses.models import RoleplayRun, RoleplayScript
-    from courses.services import roleplay_run_start
-
     builder.with_roleplay()
     load_curriculum(builder.root)
     script = RoleplayScript.objects.select_related("step__module").get()
@@ -99,3 +95,41 @@ def test_simultaneous_choices_record_one_reply(live_server, builder, rep):
     assert statuses == [200] + [409] * 7
     run = RoleplayRun.objects.get(pk=run.pk)
     assert run.turns.count() == 1
+
+
+def test_many_people_submitting_and_replying_at_once(live_server, builder, django_user_model):
+    """Different people's writes at the same moment: every one succeeds and is kept once."""
+    builder.course(modules=["module-1"])
+    builder.module(
+        slug="module-1", lessons=["intro"],
+        extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
+    )  # fmt: skip
+    builder.quiz(module="module-1", text=QUIZ)
+    builder.write("basics/module-1/call.yaml", ROLEPLAY)
+    load_curriculum(builder.root)
+    quiz, script = builder_quiz(), RoleplayScript.objects.select_related("step__module").get()
+    people = [make_user(django_user_model, f"person{i}", "Rep") for i in range(12)]
+    attempts = [quiz_attempt_start(user=p, quiz=quiz) for p in people]
+    runs = [roleplay_run_start(user=p, script=script) for p in people]
+    sessions = [Session(live_server.url, p) for p in people]
+    forms = [answer_form(attempt, right=True) for attempt in attempts]
+    htmx = {"HX-Request": "true"}
+
+    def act(i):
+        # Only HTTP in the threads: the server does the database work.
+        person = i // 2
+        if i % 2 == 0:
+            url = reverse("learner:quiz-submit", args=[attempts[person].pk])
+            return sessions[person].post(url, forms[person])
+        url = reverse("learner:roleplay-choose", args=[runs[person].pk])
+        return sessions[person].post(url, {"turn": 0, "option": 0}, headers=htmx)
+
+    results = run_together(24, act)
+
+    assert [status for status, _ in results] == [200] * 24
+    assert not any("database is locked" in page for _, page in results)
+    assert QuizAttempt.objects.filter(submitted_at__isnull=False, passed=True).count() == 12
+    assert StepCompletion.objects.filter(step__kind="quiz").count() == 12
+    assert RunTurn.objects.count() == 12
+    assert set(RunTurn.objects.values_list("run_id", flat=True)) == {r.pk for r in runs}
+    assert RoleplayRun.objects.filter(finished_at__isnull=True).count() == 12

@@ -1,0 +1,411 @@
+"""Measure the key pages' throughput against a trivial view, served the same way in one run.
+
+`python manage.py bench` builds a realistic organisation in a scratch database, serves the site
+with gunicorn on loopback with production settings, and loads each page with wrk. It prints
+requests per second and p50/p99 latency per page and each page's throughput as a ratio to the
+baseline (/health/), and writes the results to bench-results/. Ratios, not seconds, are the
+result: they compare like with like on whatever machine runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.loading import CONTENT_ROOT
+
+# One-off requests (submissions, first replies) prepared per page: more than a run uses.
+ONE_OFF_REQUESTS = 9000
+
+# What each page must reach, as a share of the baseline's throughput (SQLite, 2 sync workers).
+TARGETS = {
+    "lesson page": 0.15,
+    "quiz page": 0.10,
+    "quiz submission": 0.08,
+    "roleplay step": 0.10,
+    "team dashboard": 0.03,
+}
+
+LUA = r"""
+-- Cycles through prepared requests; each wrk thread takes every Nth one, so no two
+-- threads ever send the same one-off request (a submission, a call's first reply).
+local requests = {}
+local threads = 0
+local counter = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("index", threads)
+end
+
+function init(args)
+  local total = tonumber(args[2])
+  local lines = {}
+  for line in io.lines(args[1]) do
+    if line ~= "" then table.insert(lines, line) end
+  end
+  for n, line in ipairs(lines) do
+    -- A page with fewer requests than threads (one URL) is sent by every thread.
+    if #lines < total or ((n - 1) % total) == (index - 1) then
+      local pattern = "^(%S+)\t(%S+)\t([^\t]*)\t([^\t]*)\t(.*)$"
+      local method, path, cookie, token, body = line:match(pattern)
+      table.insert(requests, {
+        method = method, path = path, cookie = cookie, token = token, body = body
+      })
+    end
+  end
+end
+
+function request()
+  counter = counter + 1
+  local r = requests[((counter - 1) % #requests) + 1]
+  local headers = {Cookie = r.cookie, ["X-CSRFToken"] = r.token, Referer = "http://127.0.0.1/"}
+  if r.method == "POST" then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", r.path, headers, r.body)
+  end
+  return wrk.format("GET", r.path, headers)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("CALLREADY %d %d %d %d %d\n", summary.requests,
+    summary.errors.status, latency:percentile(50), latency:percentile(99), summary.duration))
+end
+"""
+
+
+# Pages whose requests each count once: if a run sends more than were prepared, some are sent
+# again and take the cheaper "already done" path, which the report must say.
+ONE_OFF_PAGES = {"quiz submission", "roleplay step"}
+
+
+@dataclass
+class Result:
+    page: str
+    requests: int
+    non_2xx_3xx: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float = 1.0
+    target: float | None = None
+    prepared: int = 0
+
+
+class Command(BaseCommand):
+    help = "Benchmark the key pages against a trivial view (needs wrk and gunicorn)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--teams", type=int, default=20)
+        parser.add_argument("--reps-per-team", type=int, default=25)
+        parser.add_argument("--modules", type=int, default=20)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
+        parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "bench-results")
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="Benchmark this database (it is emptied!) instead of a scratch SQLite file.",
+        )
+        parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        if options["prepare"]:
+            return prepare(options["prepare"], options["modules"])
+        if shutil.which("wrk") is None:
+            raise CommandError("wrk is needed: install it (Debian/Ubuntu: apt-get install wrk).")
+        work = Path(tempfile.mkdtemp(prefix="callready-bench-"))
+        try:
+            self.run(work, options)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def run(self, work: Path, options):
+        env = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "trainer.settings",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "HTTPS": "0",
+            "STATIC_ROOT": str(work / "static"),
+            "DATABASE_URL": options["database_url"] or f"sqlite:///{work / 'bench.sqlite3'}",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("DEBUG", None)
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+
+        def step(*command, quiet=True):
+            self.stdout.write(f"  {' '.join(command)}")
+            subprocess.run(
+                [*manage, *command],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL if quiet else None,
+            )
+
+        self.stdout.write("Setting up a realistic organisation (production settings):")
+        if options["database_url"]:
+            step("flush", "--no-input")
+        step("migrate", "--no-input")
+        step("collectstatic", "--no-input")
+        content = build_content(work / "content", options["modules"])
+        step("load_content", "--root", str(content))
+        step(
+            "generate_org",
+            "--teams", str(options["teams"]),
+            "--reps-per-team", str(options["reps_per_team"]),
+            "--modules", str(options["modules"]),
+            "--prefix", "bench",
+        )  # fmt: skip
+        step("bench", "--prepare", str(work / "plan.json"), "--modules", str(options["modules"]))
+        plan = json.loads((work / "plan.json").read_text())
+
+        port = options["port"] or free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "trainer.wsgi",
+                "--bind", f"127.0.0.1:{port}",
+                "--workers", str(options["workers"]),
+                "--worker-class", "sync",
+                "--log-level", "warning",
+                "--chdir", str(settings.BASE_DIR),
+            ],
+            env=env,
+        )  # fmt: skip
+        try:
+            wait_until_up(base + "/health/", server)
+            results = []
+            for page, requests in plan["pages"].items():
+                path = work / f"{slug(page)}.tsv"
+                path.write_text("\n".join("\t".join(r) for r in requests) + "\n")
+                if page in ONE_OFF_PAGES:
+                    # Warm up on the last third, measure on the rest: nothing is sent twice.
+                    split = len(requests) * 2 // 3
+                    warm, path = work / "warm.tsv", work / f"{slug(page)}-measured.tsv"
+                    warm.write_text("\n".join("\t".join(r) for r in requests[split:]) + "\n")
+                    path.write_text("\n".join("\t".join(r) for r in requests[:split]) + "\n")
+                    wrk(base, work, warm, 1, options)
+                    prepared = split
+                else:
+                    wrk(base, work, path, 2, options)  # warm-up
+                    prepared = 0
+                result = Result(page, *wrk(base, work, path, options["duration"], options))
+                result.prepared = prepared
+                results.append(result)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+        baseline = results[0].rps
+        for result in results:
+            result.ratio = round(result.rps / baseline, 3) if baseline else 0.0
+            result.target = TARGETS.get(result.page)
+        self.report(results, options, plan)
+
+    def report(self, results: list[Result], options, plan):
+        header = (
+            f"{'page':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} "
+            f"{'target':>7} {'errors':>7}"
+        )
+        lines = [header, "-" * len(header)]
+        notes = []
+        for r in results:
+            target = f"{r.target:.2f}" if r.target else ""
+            verdict = "" if r.target is None else ("  ok" if r.ratio >= r.target else "  BELOW")
+            if r.prepared and r.requests > r.prepared:
+                notes.append(
+                    f"{r.page}: {r.requests} requests but {r.prepared} prepared; "
+                    f"{r.requests - r.prepared} repeated ones took the cheaper 'already done' "
+                    "path, so this rate is optimistic (use more reps or a shorter duration)."
+                )
+            lines.append(
+                f"{r.page:<32} {r.rps:>9.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
+                f"{r.ratio:>7.3f} {target:>7} {r.non_2xx_3xx:>7}{verdict}"
+            )
+        database = "PostgreSQL" if options["database_url"] else "SQLite"
+        summary = (
+            f"{plan['people']} reps, {plan['modules']} modules, {database}, gunicorn "
+            f"{options['workers']} sync workers, wrk {options['connections']} connections, "
+            f"{options['duration']} s per page"
+        )
+        lines += [f"note: {note}" for note in notes]
+        self.stdout.write("\n" + summary)
+        self.stdout.write("\n".join(lines))
+        out: Path = options["out"]
+        out.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        (out / f"bench-{stamp}.json").write_text(
+            json.dumps({"summary": summary, "results": [asdict(r) for r in results]}, indent=2)
+        )
+        (out / f"bench-{stamp}.txt").write_text(summary + "\n" + "\n".join(lines) + "\n")
+        self.stdout.write(f"\nResults written to {out / f'bench-{stamp}.json'}")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise CommandError("gunicorn stopped before it answered; see its messages above.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise CommandError(f"The server did not answer at {url}.")
+
+
+def wrk(base: str, work: Path, requests_file: Path, duration: int, options):
+    script = work / "cycle.lua"
+    script.write_text(LUA)
+    threads = 2
+    completed = subprocess.run(
+        [
+            "wrk", "-t", str(threads), "-c", str(options["connections"]), "-d", f"{duration}s",
+            "--timeout", "30s", "-s", str(script), base, "--", str(requests_file), str(threads),
+        ],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    if completed.returncode != 0:
+        raise CommandError(f"wrk failed:\n{completed.stdout}{completed.stderr}")
+    match = re.search(r"^CALLREADY (\d+) (\d+) (\d+) (\d+) (\d+)$", completed.stdout, re.M)
+    if match is None:
+        raise CommandError(f"Could not read wrk's output:\n{completed.stdout}{completed.stderr}")
+    total, errors, p50_us, p99_us, duration_us = map(int, match.groups())
+    return total, errors, round(total / (duration_us / 1e6), 1), p50_us / 1000, p99_us / 1000
+
+
+def build_content(root: Path, modules: int) -> Path:
+    """The real curriculum plus practice copies of its modules, up to `modules` in all."""
+    shutil.copytree(CONTENT_ROOT, root)
+    real = sorted(p.parent for p in root.glob("*/*/module.yaml"))
+    extra = max(0, modules - len(real))
+    if extra:
+        course = root / "practice-drills"
+        course.mkdir()
+        slugs = []
+        for n in range(extra):
+            source = real[n % len(real)]
+            target = course / f"{source.name}-drill-{n + 1}"
+            shutil.copytree(source, target)
+            spec = yaml.safe_load((target / "module.yaml").read_text())
+            spec["title"] = f"{spec['title']} (drill {n + 1})"
+            (target / "module.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+            slugs.append(target.name)
+        listed = "".join(f"  - {s}\n" for s in slugs)
+        (course / "course.yaml").write_text(
+            f"title: Practice drills\nsummary: Extra practice.\norder: 9\nmodules:\n{listed}"
+        )
+    return root
+
+
+def prepare(out: Path, modules: int) -> None:
+    """In the benchmark's database: sessions and one-off requests for every page measured."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from courses.models import Module, Quiz, RoleplayScript, Step, Team
+    from courses.services import QuizRefused, quiz_attempt_start, roleplay_run_start
+
+    User = get_user_model()
+
+    def session(user) -> tuple[str, str]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        token = _get_new_csrf_string()
+        return f"sessionid={store.session_key}; csrftoken={token}", token
+
+    reps = list(User.objects.filter(username__startswith="bench-rep-").order_by("pk"))
+    rep_sessions = {rep.pk: session(rep) for rep in reps}
+    lesson = Step.objects.filter(kind="lesson", module__in=Module.objects.published()).first()
+    lesson_path = f"/modules/{lesson.module.slug}/{lesson.slug}/"
+
+    # Open attempts and open calls: the quiz page reads them, and each submission or first
+    # reply uses a different one (a submission or a reply counts once, so none is reused
+    # until the list runs out, which the report would show).
+    attempts, submissions, runs = [], [], []
+    quizzes = list(Quiz.objects.select_related("step__module").filter(step__retired_at=None))
+    scripts = list(RoleplayScript.objects.select_related("step__module"))
+    per_rep = max(1, ONE_OFF_REQUESTS // max(1, len(reps)))
+    for rep in reps:
+        cookie, token = rep_sessions[rep.pk]
+        for quiz in quizzes[:per_rep]:
+            try:
+                attempt = quiz_attempt_start(user=rep, quiz=quiz)
+            except QuizRefused:
+                continue  # a waiting time after a failed attempt, or no attempts left
+            if attempt.submitted_at is not None:
+                continue
+            answers = "&".join(f"q{item.position}=0" for item in attempt.items.all())
+            attempts.append(["GET", f"/attempts/{attempt.pk}/", cookie, token, ""])
+            submissions.append(["POST", f"/attempts/{attempt.pk}/submit/", cookie, token, answers])
+        for script in scripts[:per_rep]:
+            run = roleplay_run_start(user=rep, script=script)
+            if run.turns.exists():
+                continue
+            runs.append(["POST", f"/calls/{run.pk}/reply/", cookie, token, "turn=0&option=0"])
+
+    manager = User.objects.create_user("bench-manager-all", password=None, first_name="Bench")
+    manager.groups.add(*User.objects.get(username="bench-manager-01").groups.all())
+    for team in Team.objects.filter(name__contains="(bench)"):
+        team.managers.add(manager)
+    officer = User.objects.get(username="bench-compliance")
+    manager_cookie, manager_token = session(manager)
+    officer_cookie, officer_token = session(officer)
+    first_cookie, first_token = rep_sessions[reps[0].pk]
+    plan = {
+        "people": len(reps),
+        "modules": Module.objects.published().count(),
+        "pages": {
+            "baseline (/health/)": [["GET", "/health/", "", "", ""]],
+            "lesson page": [["GET", lesson_path, *rep_sessions[rep.pk], ""] for rep in reps],
+            "quiz page": attempts,
+            "quiz submission": submissions,
+            "roleplay step": runs,
+            "team dashboard": [["GET", "/team/", manager_cookie, manager_token, ""]],
+            "certification report": [
+                ["GET", "/compliance/reports/certification/", officer_cookie, officer_token, ""]
+            ],
+            "my training": [["GET", "/", first_cookie, first_token, ""]],
+        },
+    }
+    out.write_text(json.dumps(plan))
