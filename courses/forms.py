@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .access import REP
-from .models import AuditEntry, Course, Module, Team
+from .models import AuditEntry, CompletionRecord, Course, Module, Team
 from .reports import STATUSES
 
 
@@ -165,6 +165,25 @@ class DashboardFilters(forms.Form):
         return self.cleaned_data.get(name) or default
 
 
+class CertifyForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class BulkCertifyForm(forms.Form):
+    records = forms.MultipleChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked against the pending records in Python: a tampered id is a form error,
+        # never a number handed to the database.
+        pending = CompletionRecord.objects.filter(review__isnull=True).values_list("pk", flat=True)
+        self.fields["records"].choices = [(str(pk), str(pk)) for pk in pending]
+
+    def clean_records(self):
+        ids = [int(value) for value in self.cleaned_data["records"]]
+        return list(CompletionRecord.objects.filter(pk__in=ids).select_related("module", "user"))
+
+
 class RejectForm(forms.Form):
     note = forms.CharField(
         label="What must the rep redo, and why?",
@@ -205,6 +224,9 @@ class RecertifyForm(forms.Form):
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate():
             raise forms.ValidationError("The due date cannot be in the past.")
+        # As for assignments; and the day after the last date a calendar holds does not exist.
+        if due > timezone.localdate() + datetime.timedelta(days=3 * 365):
+            raise forms.ValidationError("The due date is more than three years away.")
         return due
 
 

@@ -1,7 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from .models.certification import CODE_ALPHABET
 from .views import certificates, compliance, insights, manager
 from .views.learner import pages, quizzes, roleplays, steps
+
+
+class CertificateCode:
+    """A certificate's code in a URL: anything else is simply not found."""
+
+    regex = f"[{CODE_ALPHABET}]{{32}}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CertificateCode, "code")
+
 
 learner_urls = [
     path("", pages.home, name="home"),
@@ -61,7 +78,7 @@ compliance_urls = [
     path("records/certify/", compliance.bulk_certify, name="bulk-certify"),
     path("certificates/", compliance.certificate_list, name="certificates"),
     path(
-        "certificates/<str:code>/revoke/", compliance.certificate_revoke, name="certificate-revoke"
+        "certificates/<code:code>/revoke/", compliance.certificate_revoke, name="certificate-revoke"
     ),
     path("modules/<int:module_id>/recertify/", compliance.recertify, name="recertify"),
     path("audit/", compliance.audit_log, name="audit"),
@@ -71,7 +88,7 @@ compliance_urls = [
 ]
 
 certificate_urls = [
-    path("<str:code>/", certificates.certificate_detail, name="detail"),
+    path("<code:code>/", certificates.certificate_detail, name="detail"),
 ]
 
 verify_urls = [

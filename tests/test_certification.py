@@ -213,9 +213,12 @@ class TestReview:
         evidence = client.get(reverse("compliance:record", args=[records[0].pk])).content.decode()
         assert "Answer given" in evidence and "Rule: 15 U.S.C. 6155" in evidence
         assert "Name, firm and purpose up front." in evidence
-        client.post(
-            reverse("compliance:bulk-certify"), {"records": [r.pk for r in records[:2]] + ["x"]}
+        tampered = client.post(
+            reverse("compliance:bulk-certify"), {"records": [records[0].pk, "x"]}, follow=True
         )
+        assert "nothing was certified" in tampered.content.decode()
+        assert not Certificate.objects.exists()
+        client.post(reverse("compliance:bulk-certify"), {"records": [r.pk for r in records[:2]]})
         assert Certificate.objects.count() == 2
 
 

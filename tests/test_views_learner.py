@@ -175,3 +175,18 @@ class TestQueryBudgets:
 def test_health_answers_without_login(client):
     response = client.get("/health/")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_error_pages_use_the_sites_own_layout(client, rep_client):
+    missing = rep_client.get("/modules/no-such-module/")
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+    assert "My training" in missing.content.decode()
+    refused = rep_client.get(reverse("compliance:queue"))
+    assert refused.status_code == 403 and "Not allowed" in refused.content.decode()
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    stale = strict.post(reverse("login"), {"username": "x", "password": "y"})
+    assert stale.status_code == 403 and "Please try again" in stale.content.decode()
+    assert "<style" not in stale.content.decode()

@@ -4,6 +4,7 @@ Development: `DEBUG=1` and nothing else. Production: `DEBUG` unset, and `SECRET_
 `ALLOWED_HOSTS` and `DATABASE_URL` set; a missing `SECRET_KEY` stops the start with a message.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "courses",
 ]
 
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trainer.urls"
@@ -97,7 +101,7 @@ def database_config(url: str) -> dict:
         # One file, many readers, one writer at a time: WAL lets pages read while a write
         # commits, IMMEDIATE takes the write lock up front so concurrent writers queue
         # instead of failing with "database is locked" halfway through a transaction.
-        config["CONN_MAX_AGE"] = 0
+        # Connections are kept (opening one runs the pragmas below each time).
         config["CONN_HEALTH_CHECKS"] = False
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
@@ -122,6 +126,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): the axes backend refuses a locked-out login before the
+# password is checked; ModelBackend does the real authentication.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair out for 15 minutes.
+# Username and address together: one person's typos never lock out a whole office behind one
+# address, and nobody elsewhere can lock a colleague out by guessing at their username. Failures
+# are counted for the username as typed, whether or not an account has it, so the lockout looks
+# the same for an existing account and an unknown name (registration/locked_out.html).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many trusted proxies in
+# front of the app append to X-Forwarded-For (never trust that header without a proxy that
+# sets it, or every guess could claim a new address and escape the lockout).
+if trusted_proxies := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = trusted_proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learner:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -202,7 +230,8 @@ if not DEBUG and env_bool("HTTPS", default=True):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    # Preload-ready by default (a year, subdomains included); SECURE_HSTS_PRELOAD=0 opts out.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,

@@ -175,7 +175,10 @@ def parse_answers(
         values = raw.get(name, [])
         picked: list[int] = []
         for value in values:
-            if not value.isdigit() or int(value) >= len(item.choice_order):
+            # ASCII digits, and few of them: "²".isdigit() is true but int() refuses it, and
+            # int() refuses thousands of digits too.
+            number = value.isascii() and value.isdigit() and len(value) <= 6
+            if not number or int(value) >= len(item.choice_order):
                 raise QuizRefused(
                     f"Question {item.position}: that answer is not one of its choices."
                 )

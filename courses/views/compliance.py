@@ -14,7 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import services
 from ..access import REP, compliance_required
 from ..csvexport import csv_response
-from ..forms import AuditFilters, ReasonForm, RecertifyForm, RejectForm, ReportFilters
+from ..forms import (
+    AuditFilters,
+    BulkCertifyForm,
+    CertifyForm,
+    ReasonForm,
+    RecertifyForm,
+    RejectForm,
+    ReportFilters,
+)
 from ..models import AuditEntry, Certificate, CompletionRecord, Membership, Module
 from ..reports import certification_rows
 from ..services.certification import EXPIRY_WARNING_DAYS, CertificationRefused
@@ -96,9 +104,13 @@ def record_certify(request, record_id):
     record = get_object_or_404(
         CompletionRecord.objects.select_related("module", "user"), pk=record_id
     )
+    form = CertifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("compliance:record", record.pk)
     try:
         services.completion_certify(
-            officer=request.user, record=record, note=request.POST.get("note", "")[:2000]
+            officer=request.user, record=record, note=form.cleaned_data["note"]
         )
     except CertificationRefused as refused:
         messages.error(request, str(refused))
@@ -145,8 +157,13 @@ def record_reject(request, record_id):
 @require_POST
 @compliance_required
 def bulk_certify(request):
-    ids = [int(value) for value in request.POST.getlist("records") if value.isdigit()]
-    records = CompletionRecord.objects.filter(pk__in=ids).select_related("module", "user")
+    form = BulkCertifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Select completions that are waiting for review; nothing was certified."
+        )
+        return redirect("compliance:queue")
+    records = form.cleaned_data["records"]
     certified, refused = 0, []
     for record in records:
         try:
@@ -158,8 +175,6 @@ def bulk_certify(request):
         messages.success(request, f"Certified {certified} completion(s).")
     for line in refused:
         messages.warning(request, f"Not certified. {line}")
-    if not certified and not refused:
-        messages.info(request, "Select the completions to certify.")
     return redirect("compliance:queue")
 
 

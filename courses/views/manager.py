@@ -278,8 +278,9 @@ def team_detail(request, team_id):
 @manager_required
 def team_member_remove(request, team_id, user_id):
     team = get_object_or_404(my_teams(request.user), pk=team_id)
+    # user__pk, not user_id: a number past 64 bits is then "no such member", not an overflow.
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), team=team, user_id=user_id
+        Membership.objects.select_related("user"), team=team, user__pk=user_id
     )
     services.team_member_remove(by=request.user, team=team, user=membership.user)
     messages.success(

@@ -1,0 +1,170 @@
+"""What the browser tests share: settings of the browser, and the answers a user would give,
+read from the database (the quiz key of the attempt the page shows, the call script)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from courses import roleplay
+from courses.models import CompletionRecord, Module, QuizAttempt, RoleplayRun, Step
+from courses.services import (
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    roleplay_choose,
+    roleplay_record_dnc,
+    roleplay_run_start,
+    step_complete,
+)
+from tests.conftest import make_user
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "a-long-test-password"
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+
+
+def person(django_user_model, username: str, role: str, first: str, last: str):
+    """A user with a role and a name, who logs in with PASSWORD."""
+    user = make_user(django_user_model, username, role, first_name=first, last_name=last)
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def browser_unavailable(reason: str):
+    """Skip, with the reason; or fail when REQUIRE_BROWSER=1 (CI), so that nothing is skipped
+    there without anyone noticing."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(
+        f"browser tests skipped: {reason} (REQUIRE_BROWSER=1 makes this fail)",
+        allow_module_level=True,
+    )
+
+
+def require_playwright() -> None:
+    """Called before a test module imports Playwright."""
+    if importlib.util.find_spec("playwright") is None:
+        browser_unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+
+
+# The do-not-call record a rep makes at their desk: the firm's list, with what it must hold.
+GOOD_DNC_RECORD = roleplay.DncRecord("firm", frozenset(roleplay.REQUIRED_DNC_DETAILS))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The answer to one drawn question, as the page shows it: `q<position>` and choice indexes."""
+
+    position: int
+    kind: str
+    indexes: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return f"q{self.position}"
+
+
+def quiz_picks(attempt: QuizAttempt, *, right: bool) -> list[Pick]:
+    """Every drawn question answered right (or wrong), from the key of this very attempt."""
+    picks = []
+    items = attempt.items.select_related("question").prefetch_related("question__choices")
+    for item in items.order_by("position"):
+        correct = {c.pk: c.is_correct for c in item.question.choices.all()}
+        indexes = [i for i, cid in enumerate(item.choice_order) if correct[cid] == right]
+        if item.question.kind != "multiple" or not right:
+            indexes = indexes[:1]  # one wrong choice is enough to get any question wrong
+        assert indexes, f"question {item.position} has no {'right' if right else 'wrong'} choice"
+        picks.append(Pick(item.position, item.question.kind, tuple(indexes)))
+    return picks
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    replies: tuple[roleplay.Reply, ...]
+    options: tuple[int, ...]  # each reply's position among those offered: what the page posts
+    result: roleplay.CallResult  # with GOOD_DNC_RECORD when the call ends with a request
+
+    @property
+    def needs_record(self) -> bool:
+        return self.result.end_outcome == "dnc_honoured"
+
+
+def _walks(script: roleplay.Script):
+    """Every way through the call that visits no moment twice, to an end of the call, as
+    (replies, their positions among the options offered)."""
+
+    def walk(node_id, seen, replies, options):
+        node = script.nodes[node_id]
+        if node.end:
+            yield replies, options
+            return
+        for option, reply in enumerate(node.replies):
+            if reply.next not in seen:
+                yield from walk(
+                    reply.next, seen | {reply.next}, (*replies, reply), (*options, option)
+                )
+
+    yield from walk(script.start, {script.start}, (), ())
+
+
+def _plan(script, replies, options) -> CallPlan:
+    path = [r.id for r in replies]
+    state = roleplay.replay(script, path)
+    record = GOOD_DNC_RECORD if script.nodes[state.node].outcome == "dnc_honoured" else None
+    return CallPlan(replies, options, roleplay.score_path(script, path, record))
+
+
+def plan_call(script_data: dict, *, violation: bool) -> CallPlan:
+    """A short call with a compliance violation, or the best clean call that passes."""
+    script = roleplay.parse_script(script_data)
+    plans = [_plan(script, *walk) for walk in _walks(script)]
+    if violation:
+        candidates = [p for p in plans if p.result.violations]
+        return min(candidates, key=lambda p: len(p.replies))
+    candidates = [p for p in plans if p.result.passed]
+    return max(candidates, key=lambda p: (p.result.percent, -len(p.replies)))
+
+
+def complete_module(user, module: Module, *, quiz_right: bool = True) -> CompletionRecord | None:
+    """Every step of `module` done through the services, the way the pages do it."""
+    for step in module.steps.active().order_by("position"):
+        if step.kind == Step.Kind.LESSON:
+            step_complete(user=user, step=step)
+        elif step.kind == Step.Kind.QUIZ:
+            attempt = quiz_attempt_start(user=user, quiz=step.quiz)
+            answers = {
+                pick.name: [str(i) for i in pick.indexes]
+                for pick in quiz_picks(attempt, right=quiz_right)
+            }
+            quiz_attempt_submit(user=user, attempt_id=attempt.pk, raw_answers=answers)
+        elif step.kind == Step.Kind.ROLEPLAY:
+            run = roleplay_run_start(user=user, script=step.script)
+            play_call_through_services(user, run, plan_call(run.script_data, violation=False))
+    return CompletionRecord.objects.filter(user=user, module=module).order_by("-pk").first()
+
+
+def play_call_through_services(user, run: RoleplayRun, plan: CallPlan, *, record=True) -> None:
+    for turn, option in enumerate(plan.options):
+        roleplay_choose(user=user, run_id=run.pk, turn=turn, option=option)
+    if plan.needs_record and record:
+        roleplay_record_dnc(
+            user=user,
+            run_id=run.pk,
+            list_key=GOOD_DNC_RECORD.list,
+            details=GOOD_DNC_RECORD.details,
+        )
