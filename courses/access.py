@@ -16,7 +16,8 @@ ROLES = (REP, MANAGER, COMPLIANCE)
 
 
 def role_names(user) -> frozenset[str]:
-    """The user's role names, looked up once per request and kept on the user object."""
+    """The user's role names, loaded with the user (backends.RoleAwareBackend) or looked up
+    once and kept on the user object."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_callready_roles", None)

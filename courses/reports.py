@@ -69,20 +69,21 @@ def certification_rows(
     statuses: set[str] | None = None,
     completed_from: datetime.date | None = None,
     completed_to: datetime.date | None = None,
+    chunk_size: int = CHUNK,
 ) -> Iterator[ReportRow]:
-    """Rows for `people` (a queryset) x `modules`, filtered, as things stood at `moment`."""
-    people = people.order_by("last_name", "first_name", "username", "pk")
+    """Rows for `people` (a queryset) x `modules`, filtered, as things stood at `moment`.
+
+    People come in username order, a chunk at a time along the username index, so the first
+    rows arrive quickly and any number of rows streams in constant memory.
+    """
     module_ids = [m.pk for m in modules]
-    last_pk = None
+    last_username = None
     while True:
-        chunk_query = people if last_pk is None else people.filter(pk__gt=last_pk)
-        # Keyset pagination needs a stable order on pk, so chunks are fetched by pk...
-        chunk = list(chunk_query.order_by("pk")[:CHUNK])
+        chunk_query = people if last_username is None else people.filter(username__gt=last_username)
+        chunk = list(chunk_query.order_by("username")[:chunk_size])
         if not chunk:
             return
-        last_pk = chunk[-1].pk
-        # ...and shown in name order within each chunk.
-        chunk.sort(key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.username))
+        last_username = chunk[-1].username
         records = (
             CompletionRecord.objects.filter(user__in=chunk, module_id__in=module_ids)
             .select_related(

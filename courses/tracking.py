@@ -265,3 +265,26 @@ def summarise(rows: list[Row], modules: list[Module]) -> list[ModuleSummary]:
     for module_id, values in scores.items():
         summaries[module_id].average_quiz = round(sum(values) / len(values), 1)
     return [summaries[module.pk] for module in modules]
+
+
+@dataclass
+class Overview:
+    """A whole team's standing in brief: what the dashboard sorts, filters and sums up by."""
+
+    computed_at: datetime.datetime
+    modules: list[Module]
+    summaries: list[ModuleSummary]
+    people: list[tuple[int, int, int]]  # (person id, percent done, overdue count), by name
+    completion_rate: int | None
+    overdue_count: int
+
+
+def overview_of(grid: Grid, computed_at: datetime.datetime) -> Overview:
+    return Overview(
+        computed_at=computed_at,
+        modules=grid.modules,
+        summaries=grid.summaries,
+        people=[(row.person.pk, row.percent, row.overdue_count) for row in grid.rows],
+        completion_rate=grid.completion_rate,
+        overdue_count=grid.overdue_count,
+    )

@@ -19,7 +19,7 @@ class Session:
         self.base_url = base_url.replace("//localhost:", "//127.0.0.1:")
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         self.csrf = _get_new_csrf_string()

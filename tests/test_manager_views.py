@@ -372,10 +372,13 @@ class TestDashboard:
         for module in modules:
             assign(manager, team, module, 5)
         client.force_login(manager)
-        with django_assert_num_queries(13):
+        # With no cached overview: the team's overview and the page's live cells.
+        with django_assert_num_queries(19):
             response = client.get(reverse("team:dashboard"))
         assert response.status_code == 200
-        assert response.content.decode().count('<th scope="row">') == size + 1
+        content = response.content.decode()
+        assert content.count('<th scope="row">') == min(size + 1, 25)
+        assert f'<span class="stat-value">{size + 1}</span>' in content
 
 
 @pytest.mark.django_db
@@ -423,3 +426,31 @@ def test_completion_counts_for_dashboard_use_live_completions(rep, manager, team
     StepCompletion.objects.filter(user=rep).update(voided_at=timezone.now(), void_reason="redo")
     grid = build_grid(type(rep).objects.filter(pk=rep.pk), today=TODAY)
     assert grid.rows[0].cells[modules[0].pk].done == 0
+
+
+@pytest.mark.django_db
+def test_large_teams_are_paged_and_the_overview_is_reused(
+    client, manager, team, modules, django_user_model, settings, django_assert_max_num_queries
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    people = django_user_model.objects.bulk_create(
+        django_user_model(username=f"p{i:03d}", first_name="P", last_name=f"{i:03d}")
+        for i in range(60)
+    )
+    Membership.objects.bulk_create(Membership(team=team, user=p) for p in people)
+    assign(manager, team, modules[0], -1)
+    client.force_login(manager)
+    first = client.get(reverse("team:dashboard")).content.decode()
+    assert "People 1–25 of 61" in first and ">P 000<" in first and ">P 025<" not in first
+    with django_assert_max_num_queries(13):  # the overview comes from the cache
+        second = client.get(reverse("team:dashboard"), {"page": 2}).content.decode()
+    assert "People 26–50 of 61" in second and ">P 025<" in second
+    assert '<span class="stat-value">61</span>' in second  # everyone is still counted
+    partial = client.get(reverse("team:dashboard"), {"page": 3}, HTTP_HX_REQUEST="true")
+    assert (
+        "<html" not in partial.content.decode() and "People 51–61 of 61" in partial.content.decode()
+    )
+    cache.clear()

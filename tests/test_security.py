@@ -998,10 +998,10 @@ def test_production_turns_https_on(production):
 def test_production_throttles_logins_with_axes(production):
     assert production["AUTHENTICATION_BACKENDS"] == [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "courses.backends.RoleAwareBackend",
     ]
     assert production["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
-    # The suite's first backend is axes' own, stepping aside only for Client.login().
+    # The suite runs with the same backends, so its logins are throttled as in production.
     assert isinstance(get_backends()[0], AxesStandaloneBackend)
 
 

@@ -190,3 +190,17 @@ def test_error_pages_use_the_sites_own_layout(client, rep_client):
     stale = strict.post(reverse("login"), {"username": "x", "password": "y"})
     assert stale.status_code == 403 and "Please try again" in stale.content.decode()
     assert "<style" not in stale.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_loads_the_user_and_their_roles_in_one_query(client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(reverse("learner:reminders")).content.decode()
+    assert "Team" in content and "Assignments" in content  # the manager's navigation
+    user_queries = [q["sql"] for q in queries if 'FROM "auth_user"' in q["sql"]]
+    assert len(user_queries) == 1
+    assert not any('FROM "auth_group"' in q["sql"] for q in queries)

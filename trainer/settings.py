@@ -127,10 +127,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Login throttling (django-axes): the axes backend refuses a locked-out login before the
-# password is checked; ModelBackend does the real authentication.
+# password is checked; then Django's ModelBackend (which also loads each request's user with
+# their roles in one query) does the real authentication.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "courses.backends.RoleAwareBackend",
 ]
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes.
 # Username and address together: one person's typos never lock out a whole office behind one

@@ -192,11 +192,13 @@ def parse_answers(
 
 
 def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
-    return (
+    attempt = (
         QuizAttempt.objects.select_for_update()
         .select_related("quiz", "quiz__step", "quiz__step__module")
         .get(pk=attempt_id, user=user)
     )
+    attempt.user = user  # already loaded: no need to read it again
+    return attempt
 
 
 def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:

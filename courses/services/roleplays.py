@@ -43,11 +43,13 @@ def roleplay_run_start(
 
 
 def _locked_run(*, user, run_id: int) -> RoleplayRun:
-    return (
+    run = (
         RoleplayRun.objects.select_for_update()
         .select_related("script__step__module")
         .get(pk=run_id, user=user)
     )
+    run.user = user  # already loaded: no need to read it again
+    return run
 
 
 @transaction.atomic

@@ -295,7 +295,7 @@ def audit_csv(request):
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
-def report_query(request):
+def report_query(request, chunk_size=None):
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     User = get_user_model()
@@ -328,6 +328,7 @@ def report_query(request):
         statuses={data["status"]} if data.get("status") else None,
         completed_from=data.get("completed_from"),
         completed_to=data.get("completed_to"),
+        **({"chunk_size": chunk_size} if chunk_size else {}),
     )
     return form, rows, as_of
 
@@ -335,7 +336,8 @@ def report_query(request):
 @require_GET
 @compliance_required
 def certification_report(request):
-    form, rows, as_of = report_query(request)
+    # The page shows the first rows only; small chunks let it stop early.
+    form, rows, as_of = report_query(request, chunk_size=50)
     shown, more = [], False
     for row in rows:
         if len(shown) == PAGE_SIZE * 2:

@@ -8,6 +8,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,7 +31,7 @@ from ..models import (
     Team,
 )
 from ..services.certification import EXPIRY_WARNING_DAYS
-from ..tracking import build_grid
+from ..tracking import Overview, build_grid, overview_of
 
 PEOPLE_ORDER = ("last_name", "first_name", "username")
 
@@ -45,7 +47,14 @@ def my_assignments(user):
     ).distinct()
 
 
-def dashboard_grid(request):
+# The summary, sorting and filtering of a large team come from an overview computed at most
+# this often per team and filter (each request still shows live cells for its page of people).
+OVERVIEW_SECONDS = 60
+PEOPLE_PER_PAGE = 25
+
+
+def dashboard_scope(request):
+    """The manager's teams, the modules assigned within them, and the filters as chosen."""
     teams = list(my_teams(request.user))
     modules = list(
         Module.objects.published()
@@ -64,26 +73,56 @@ def dashboard_grid(request):
         .distinct()
         .order_by(*PEOPLE_ORDER)
     )
-    grid = build_grid(
-        people,
-        today=timezone.localdate(),
-        teams=chosen,
-        module_ids=[int(module_id)] if module_id else None,
+    return teams, chosen, filters, people, [int(module_id)] if module_id else None
+
+
+def full_grid(request):
+    teams, chosen, filters, people, module_ids = dashboard_scope(request)
+    grid = build_grid(people, today=timezone.localdate(), teams=chosen, module_ids=module_ids)
+    return grid, filters, teams, chosen, module_ids
+
+
+def team_overview(request, chosen, people, module_ids) -> Overview:
+    today = timezone.localdate()
+    key = ":".join(
+        [
+            "team-overview",
+            str(request.user.pk),
+            ",".join(str(t.pk) for t in chosen),
+            ",".join(map(str, module_ids or [])),
+            today.isoformat(),
+        ]
     )
-    if filters.value("overdue"):
-        grid.rows = [row for row in grid.rows if row.overdue_count]
-    sort = filters.value("sort", "name")
-    if sort == "progress":
-        grid.rows.sort(key=lambda row: row.percent)
-    elif sort == "overdue":
-        grid.rows.sort(key=lambda row: -row.overdue_count)
-    return grid, filters, teams
+    overview = cache.get(key)
+    if overview is None:
+        grid = build_grid(people, today=today, teams=chosen, module_ids=module_ids)
+        overview = overview_of(grid, timezone.now())
+        cache.set(key, overview, OVERVIEW_SECONDS)
+    return overview
 
 
 @require_GET
 @manager_required
 def dashboard(request):
-    grid, filters, teams = dashboard_grid(request)
+    teams, chosen, filters, people, module_ids = dashboard_scope(request)
+    overview = team_overview(request, chosen, people, module_ids)
+    listed = overview.people
+    if filters.value("overdue"):
+        listed = [entry for entry in listed if entry[2]]
+    sort = filters.value("sort", "name")
+    if sort == "progress":
+        listed = sorted(listed, key=lambda entry: entry[1])
+    elif sort == "overdue":
+        listed = sorted(listed, key=lambda entry: -entry[2])
+    page = Paginator(listed, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    ids = [entry[0] for entry in page]
+    on_page = {person.pk: person for person in get_user_model().objects.filter(pk__in=ids)}
+    grid = build_grid(
+        [on_page[pk] for pk in ids if pk in on_page],
+        today=timezone.localdate(),
+        teams=chosen,
+        module_ids=[m.pk for m in overview.modules],
+    )
     now = timezone.now()
     expiring = (
         Certificate.objects.filter(
@@ -95,12 +134,16 @@ def dashboard(request):
         .select_related("record__user", "record__module")
         .order_by("expires_at")
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "expiring": expiring,
-        "grid": grid,
+        "overview": overview,
+        "rows": grid.rows,
+        "page": page,
         "filters": filters,
         "teams": teams,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
         "nav": "team",
         "today": timezone.localdate(),
     }
@@ -111,7 +154,9 @@ def dashboard(request):
 @require_GET
 @manager_required
 def dashboard_csv(request):
-    grid, _, _ = dashboard_grid(request)
+    grid, filters, _, _, _ = full_grid(request)
+    if filters.value("overdue"):
+        grid.rows = [row for row in grid.rows if row.overdue_count]
 
     def rows():
         for row in grid.rows:

@@ -28,11 +28,12 @@ EXPIRY_WARNING = datetime.timedelta(days=EXPIRY_WARNING_DAYS)
 def visible_step(user, module_slug: str, step_slug: str) -> Step:
     """A published module's active step, or 404: retired content cannot be worked on."""
     return get_object_or_404(
-        Step.objects.active()
-        .filter(module__in=Module.objects.published())
-        .select_related("module", "module__course"),
+        Step.objects.select_related("module__course"),
         module__slug=module_slug,
         slug=step_slug,
+        retired_at__isnull=True,
+        module__retired_at__isnull=True,
+        module__course__retired_at__isnull=True,
     )
 
 
