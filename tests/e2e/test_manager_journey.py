@@ -96,7 +96,7 @@ def test_a_manager_assigns_training_and_follows_progress(
         with manager.expect_response(
             lambda r: "/team/?" in r.url and r.request.headers.get("hx-request") == "true"
         ):
-            choose_option(manager, manager.get_by_label("Module"), str(module.pk))
+            choose_option(manager, manager.get_by_label("Module", exact=True), str(module.pk))
         expect(manager).to_have_url(re.compile(rf"/team/\?.*module={module.pk}"))
         expect(grid_cell(manager, "Riley Parker", module)).to_contain_text("Not started")
         assert manager.evaluate("() => window.__stillTheSamePage === true"), "page reloaded"
