@@ -1,4 +1,25 @@
+from functools import cache
+
+from django.urls import reverse
+
 from .access import is_compliance, is_manager
+
+
+@cache
+def navigation_urls() -> dict[str, str]:
+    """The addresses the navigation links to: the same on every page, so looked up once."""
+    names = {
+        "home": "learner:home",
+        "catalogue": "learner:catalogue",
+        "team": "team:dashboard",
+        "assignments": "team:assignments",
+        "insights": "insights:quizzes",
+        "compliance": "compliance:queue",
+        "admin": "admin:index",
+        "password_change": "password_change",
+        "logout": "logout",
+    }
+    return {key: reverse(name) for key, name in names.items()}
 
 
 def roles(request):
@@ -6,4 +27,5 @@ def roles(request):
     return {
         "is_manager": is_manager(user),
         "is_compliance": is_compliance(user),
+        "urls": navigation_urls(),
     }

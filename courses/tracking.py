@@ -130,29 +130,35 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> 
     """
     people = list(people)
     person_ids = [p.pk for p in people]
-    memberships = Membership.objects.filter(user_id__in=person_ids).select_related("team")
+    memberships = Membership.objects.filter(user_id__in=person_ids)
     if teams is not None:
         memberships = memberships.filter(team__in=teams)
     joined: dict[tuple[int, int], datetime.datetime] = {}
     teams_of: dict[int, list[str]] = defaultdict(list)
     members_of: dict[int, list[int]] = defaultdict(list)
-    for membership in memberships:
-        joined[(membership.team_id, membership.user_id)] = membership.joined_at
-        teams_of[membership.user_id].append(membership.team.name)
-        members_of[membership.team_id].append(membership.user_id)
+    for team_id, user_id, joined_at, team_name in memberships.values_list(
+        "team_id", "user_id", "joined_at", "team__name"
+    ):
+        joined[(team_id, user_id)] = joined_at
+        teams_of[user_id].append(team_name)
+        members_of[team_id].append(user_id)
 
-    assignments = Assignment.objects.active().select_related("module__course")
-    assignments = assignments.filter(
-        Q(user_id__in=person_ids) | Q(team_id__in=list(members_of))
-    ).filter(module__retired_at__isnull=True)
+    assignments = Assignment.objects.active().filter(
+        Q(user_id__in=person_ids) | Q(team_id__in=list(members_of)),
+        module__retired_at__isnull=True,
+    )
     if module_ids is not None:
         assignments = assignments.filter(module_id__in=module_ids)
+    assignments = list(assignments)
+    # The modules once each, not once per assignment: a large team has hundreds of these.
+    modules: dict[int, Module] = Module.objects.select_related("course").in_bulk(
+        {assignment.module_id for assignment in assignments}
+    )
 
     # (person, module) -> the assignments reaching them, each with its due date for them.
     reach: dict[tuple[int, int], list[tuple[Assignment, datetime.date]]] = defaultdict(list)
-    modules: dict[int, Module] = {}
     for assignment in assignments:
-        modules[assignment.module_id] = assignment.module
+        assignment.module = modules[assignment.module_id]
         if assignment.user_id is not None:
             reach[(assignment.user_id, assignment.module_id)].append(
                 (assignment, assignment.due_date)

@@ -231,7 +231,6 @@ def quiz_answer_save(
     return attempt
 
 
-@transaction.atomic
 def quiz_attempt_submit(
     *,
     user,
@@ -244,16 +243,44 @@ def quiz_attempt_submit(
     Returns the attempt and whether this call graded it. A repeated or concurrent submission
     finds it already graded and changes nothing. After the deadline, newly posted answers are
     ignored and the answers saved in time are scored.
+
+    Everything is read and scored first; the writes then start by claiming the attempt (only
+    one claim can succeed), so the database's write lock is held for the writes alone.
     """
     now = now or timezone.now()
-    attempt = _open_attempt_for_update(user=user, attempt_id=attempt_id)
+    attempt = QuizAttempt.objects.select_related("quiz__step__module").get(pk=attempt_id, user=user)
+    attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
     items = list(attempt.items.select_related("question"))
     timed_out = _is_expired(attempt, now)
     if raw_answers is not None and not timed_out:
-        _store_answers(items, parse_answers(items, raw_answers))
-    _grade(attempt, items, now=now, timed_out=timed_out)
+        answers = parse_answers(items, raw_answers)
+    else:
+        answers = {item.pk: [] for item in items}
+        for item_id, choice_id in Answer.objects.filter(item__in=items).values_list(
+            "item_id", "choice_id"
+        ):
+            answers[item_id].append(choice_id)
+    result = _score(attempt, items, answers)
+    with transaction.atomic():
+        claimed = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+            submitted_at=now,
+            timed_out=timed_out,
+            points=round(float(result.points), 3),
+            max_points=result.max_points,
+            percent=result.percent,
+            passed=result.passed,
+        )
+        if not claimed:
+            attempt.refresh_from_db()
+            return attempt, False
+        if raw_answers is not None and not timed_out:
+            _store_answers(items, answers)
+        AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
+        if result.passed:
+            step_complete(user=user, step=attempt.quiz.step)
+    attempt.refresh_from_db()
     return attempt, True
 
 
@@ -268,20 +295,12 @@ def quiz_attempt_finish_if_expired(*, attempt: QuizAttempt, now: datetime.dateti
     return graded
 
 
-def _grade(
-    attempt: QuizAttempt,
-    items: Sequence[AttemptQuestion],
-    *,
-    now: datetime.datetime,
-    timed_out: bool,
-) -> None:
+def _score(
+    attempt: QuizAttempt, items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]
+) -> scoring.QuizResult:
+    """Score the answers with the engine, and note each question's points on its item."""
     choice_ids = [choice_id for item in items for choice_id in item.choice_order]
     choices = {c.pk: c for c in Choice.objects.filter(pk__in=choice_ids).only("key", "is_correct")}
-    selected: dict[int, list[int]] = {item.pk: [] for item in items}
-    for item_id, choice_id in Answer.objects.filter(item__in=items).values_list(
-        "item_id", "choice_id"
-    ):
-        selected[item_id].append(choice_id)
 
     def scoring_key(choice_id: int) -> str:
         # True/false questions are scored on their "true"/"false" keys; others on choice ids.
@@ -301,7 +320,7 @@ def _grade(
     ]
     result = scoring.score_attempt(
         questions,
-        {str(item.pk): [scoring_key(cid) for cid in selected[item.pk]] for item in items},
+        {str(item.pk): [scoring_key(cid) for cid in answers[item.pk]] for item in items},
         pass_mark=attempt.pass_mark,
         partial_credit=attempt.quiz.partial_credit,
     )
@@ -310,15 +329,4 @@ def _grade(
         outcome = by_key[str(item.pk)]
         item.points = round(float(outcome.points), 3)
         item.is_correct = outcome.is_correct
-    AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
-    attempt.submitted_at = now
-    attempt.timed_out = timed_out
-    attempt.points = round(float(result.points), 3)
-    attempt.max_points = result.max_points
-    attempt.percent = result.percent
-    attempt.passed = result.passed
-    attempt.save(
-        update_fields=["submitted_at", "timed_out", "points", "max_points", "percent", "passed"]
-    )
-    if result.passed:
-        step_complete(user=attempt.user, step=attempt.quiz.step)
+    return result
