@@ -203,3 +203,15 @@ def test_a_page_loads_the_user_and_their_roles_in_one_query(client, manager):
     assert "Team" in content and "Assignments" in content  # the manager's navigation
     # The session, the user with their roles, and the page's own query: nothing more.
     assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+@pytest.mark.django_db
+def test_expired_and_unknown_sessions_are_signed_out(client, rep):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(rep)
+    assert client.get(reverse("learner:home")).status_code == 200
+    Session.objects.update(expire_date="2000-01-01T00:00Z")
+    assert client.get(reverse("learner:home")).status_code == 302
+    client.cookies["sessionid"] = "x" * 32
+    assert client.get(reverse("learner:home")).status_code == 302

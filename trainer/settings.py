@@ -151,6 +151,7 @@ if trusted_proxies := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = trusted_proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
+SESSION_ENGINE = "courses.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learner:home"
 LOGOUT_REDIRECT_URL = "login"
