@@ -144,6 +144,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # lockouts are still logged; this only silences the start-up banner
 # The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many trusted proxies in
 # front of the app append to X-Forwarded-For (never trust that header without a proxy that
 # sets it, or every guess could claim a new address and escape the lockout).

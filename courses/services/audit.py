@@ -1,5 +1,7 @@
 """Writing the audit log: every service that changes something an auditor cares about calls this."""
 
+from django.utils import timezone
+
 from ..models import AuditEntry
 
 
@@ -13,8 +15,11 @@ def audit_record(
     module=None,
     obj=None,
     details: dict | None = None,
+    at=None,
 ) -> AuditEntry:
+    """Log what happened; `at` is when it happened (now, unless the caller says otherwise)."""
     return AuditEntry.objects.create(
+        at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         summary=summary[:500],

@@ -137,7 +137,7 @@ def module_evidence(user, module: Module, steps: list[Step], completions) -> dic
     return evidence
 
 
-def completion_record_if_complete(*, user, module: Module) -> CompletionRecord | None:
+def completion_record_if_complete(*, user, module: Module, now=None) -> CompletionRecord | None:
     """Make the completion record when `user` has just completed a required module."""
     if not module.required_for_certification:
         return None
@@ -170,6 +170,7 @@ def completion_record_if_complete(*, user, module: Module) -> CompletionRecord |
         module=module,
         obj=record,
         details={"content_version": module.content_version},
+        at=now,
     )
     return record
 
@@ -218,6 +219,7 @@ def completion_certify(
             "expires_at": _iso(certificate.expires_at),
             "note": note,
         },
+        at=now,
     )
     return certificate
 
@@ -258,6 +260,7 @@ def completion_reject(
         module=record.module,
         obj=record,
         details={"redo": review.redo_steps, "note": note},
+        at=now,
     )
     return review
 
@@ -283,6 +286,7 @@ def certificate_revoke(*, officer, certificate: Certificate, reason: str, now=No
         module=record.module,
         obj=certificate,
         details={"reason": reason},
+        at=now,
     )
     return revocation
 
@@ -300,6 +304,7 @@ def _reassign(user, module: Module, due: datetime.date, now, reason: str) -> Ass
         module=module,
         obj=assignment,
         details={"due_date": due.isoformat(), "note": reason},
+        at=now,
     )
     return assignment
 
@@ -336,6 +341,7 @@ def certificates_expire(*, now=None) -> int:
                 module=record.module,
                 obj=certificate,
                 details={"expired_at": _iso(certificate.expires_at), "assignment": assignment.pk},
+                at=now,
             )
             count += 1
     return count
@@ -398,6 +404,7 @@ def recertification_require(
         module=module,
         obj=request,
         details={"material_version": module.material_version, "certificates": len(affected)},
+        at=now,
     )
     return request
 

@@ -24,8 +24,7 @@ import datetime
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -34,7 +33,6 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from courses import roleplay, scoring
@@ -43,7 +41,6 @@ from courses.models import (
     Answer,
     Assignment,
     AttemptQuestion,
-    AuditEntry,
     Certificate,
     Choice,
     Membership,
@@ -585,32 +582,6 @@ def _reply_quality(reply: roleplay.Reply) -> int:
 # --- Certification: made by the real services ------------------------------------------------
 
 
-class AuditClock:
-    """While active, audit entries are stamped `at` this moment rather than the real time.
-
-    The certification services write their audit entries with the current time; a decision
-    made (in this simulation) weeks ago must be logged weeks ago, as it would have been.
-    """
-
-    def __init__(self):
-        self.at: datetime.datetime | None = None
-
-    def stamp(self, sender, instance, **kwargs):
-        if self.at is not None and instance._state.adding:
-            instance.at = self.at
-
-    @classmethod
-    @contextmanager
-    def running(cls) -> Iterator[AuditClock]:
-        clock = cls()
-        uid = f"generate_org.audit_clock.{id(clock)}"
-        pre_save.connect(clock.stamp, sender=AuditEntry, weak=False, dispatch_uid=uid)
-        try:
-            yield clock
-        finally:
-            pre_save.disconnect(sender=AuditEntry, dispatch_uid=uid)
-
-
 @dataclass
 class CertificationCounts:
     records: int = 0
@@ -679,81 +650,79 @@ def certify_progress(
     for completion in completions:
         done[(completion.user_id, completion.step.module_id)].append(completion)
     counts = CertificationCounts()
-    with AuditClock.running() as clock:
-        # The records, made as the site makes them when the last step is completed.
-        records = []
-        for rep in reps:
-            for info in required:
-                mine = done.get((rep.user.pk, info.module.pk), [])
-                if {c.step_id for c in mine} != step_ids[info.module.pk]:
-                    continue
-                clock.at = max(c.completed_at for c in mine)
-                record = completion_record_if_complete(user=rep.user, module=info.module)
-                if record is not None:
-                    records.append((record, info))
-        counts.records = len(records)
-
-        # The queue holds mostly the latest work; the rest is decided at random.
-        ages = [(now - record.completed_at) / datetime.timedelta(days=1) for record, _ in records]
-        noisy = [age * rng.uniform(0.4, 1.6) for age in ages]
-        by_recency = sorted(range(len(records)), key=lambda i: (noisy[i], i))
-        waiting = _quota(len(records), 1 - CERTIFIED_SHARE - REJECTED_SHARE, 1)
-        decided = sorted(by_recency[waiting:])
-        rng.shuffle(decided)
-        rejected = set(decided[: _quota(len(records), REJECTED_SHARE, 1)])
-
-        certificates: list[Certificate] = []
-        for index in sorted(decided):
-            record, info = records[index]
-            at = _between(rng, record.completed_at, _review_delay(rng), latest)
-            if at is None:
-                continue  # completed moments ago: still waiting
-            clock.at = at
-            if index in rejected:
-                quizzes = [step for step in info.steps if step.pk in info.quizzes]
-                redo = (quizzes or info.steps)[0 if quizzes else -1]
-                completion_reject(
-                    officer=officer,
-                    record=record,
-                    note=_rejection_note(record, redo),
-                    redo_steps=[redo],
-                    now=at,
-                )
-                counts.rejected += 1
-            else:
-                certificates.append(completion_certify(officer=officer, record=record, now=at))
-        counts.certified = len(certificates)
-        counts.pending = counts.records - counts.certified - counts.rejected
-
-        # A few certificates are revoked: some days after they were issued, while still valid.
-        revocable = [
-            (certificate, end)
-            for certificate in certificates
-            if (end := min(latest, certificate.expires_at or latest)) - certificate.issued_at
-            > datetime.timedelta(days=2)
-        ]
-        wanted = min(len(revocable), max(1, round(len(certificates) * REVOKED_SHARE)))
-        revoked = set()
-        for certificate, end in sorted(
-            rng.sample(revocable, wanted), key=lambda pair: pair[0].issued_at
-        ):
-            start = certificate.issued_at + datetime.timedelta(days=1)
-            clock.at = _between(rng, start, datetime.timedelta(days=rng.uniform(1, 60)), end)
-            certificate_revoke(
-                officer=officer,
-                certificate=certificate,
-                reason=rng.choice(REVOCATION_REASONS),
-                now=clock.at,
+    # The records, made as the site makes them when the last step is completed.
+    records = []
+    for rep in reps:
+        for info in required:
+            mine = done.get((rep.user.pk, info.module.pk), [])
+            if {c.step_id for c in mine} != step_ids[info.module.pk]:
+                continue
+            record = completion_record_if_complete(
+                user=rep.user, module=info.module, now=max(c.completed_at for c in mine)
             )
-            revoked.add(certificate.pk)
-        counts.revoked = len(revoked)
-        counts.expired = sum(
-            1
-            for certificate in certificates
-            if certificate.pk not in revoked
-            and certificate.expires_at is not None
-            and certificate.expires_at <= now
+            if record is not None:
+                records.append((record, info))
+    counts.records = len(records)
+
+    # The queue holds mostly the latest work; the rest is decided at random.
+    ages = [(now - record.completed_at) / datetime.timedelta(days=1) for record, _ in records]
+    noisy = [age * rng.uniform(0.4, 1.6) for age in ages]
+    by_recency = sorted(range(len(records)), key=lambda i: (noisy[i], i))
+    waiting = _quota(len(records), 1 - CERTIFIED_SHARE - REJECTED_SHARE, 1)
+    decided = sorted(by_recency[waiting:])
+    rng.shuffle(decided)
+    rejected = set(decided[: _quota(len(records), REJECTED_SHARE, 1)])
+
+    certificates: list[Certificate] = []
+    for index in sorted(decided):
+        record, info = records[index]
+        at = _between(rng, record.completed_at, _review_delay(rng), latest)
+        if at is None:
+            continue  # completed moments ago: still waiting
+        if index in rejected:
+            quizzes = [step for step in info.steps if step.pk in info.quizzes]
+            redo = (quizzes or info.steps)[0 if quizzes else -1]
+            completion_reject(
+                officer=officer,
+                record=record,
+                note=_rejection_note(record, redo),
+                redo_steps=[redo],
+                now=at,
+            )
+            counts.rejected += 1
+        else:
+            certificates.append(completion_certify(officer=officer, record=record, now=at))
+    counts.certified = len(certificates)
+    counts.pending = counts.records - counts.certified - counts.rejected
+
+    # A few certificates are revoked: some days after they were issued, while still valid.
+    revocable = [
+        (certificate, end)
+        for certificate in certificates
+        if (end := min(latest, certificate.expires_at or latest)) - certificate.issued_at
+        > datetime.timedelta(days=2)
+    ]
+    wanted = min(len(revocable), max(1, round(len(certificates) * REVOKED_SHARE)))
+    revoked = set()
+    for certificate, end in sorted(
+        rng.sample(revocable, wanted), key=lambda pair: pair[0].issued_at
+    ):
+        start = certificate.issued_at + datetime.timedelta(days=1)
+        certificate_revoke(
+            officer=officer,
+            certificate=certificate,
+            reason=rng.choice(REVOCATION_REASONS),
+            now=_between(rng, start, datetime.timedelta(days=rng.uniform(1, 60)), end),
         )
+        revoked.add(certificate.pk)
+    counts.revoked = len(revoked)
+    counts.expired = sum(
+        1
+        for certificate in certificates
+        if certificate.pk not in revoked
+        and certificate.expires_at is not None
+        and certificate.expires_at <= now
+    )
     return counts
 
 
