@@ -28,6 +28,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 
-
 # Each test sees the dashboard's summary as it is now, not as a minute ago.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
