@@ -32,3 +32,5 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Curriculum loaded."))
+        if report.changed:
+            self.stdout.write("Running servers show the changes within a minute.")

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +40,41 @@ def visible_step(user, module_slug: str, step_slug: str) -> Step:
 
 def module_steps(user, module: Module) -> list[Step]:
     return list(module.steps.active().with_done(user).order_by("position"))
+
+
+# Step pages read a module's steps from a per-process cache for up to this long: content
+# changes only when load_content runs. Whatever writes progress looks the step up afresh.
+CONTENT_SECONDS = 60
+
+
+def published_steps(module_slug: str) -> list[Step]:
+    """A published module's active steps in order, each with its module and course."""
+    key = f"published-steps:{module_slug}"
+    steps = cache.get(key)
+    if steps is None:
+        steps = list(
+            Step.objects.select_related("module__course")
+            .filter(
+                module__slug=module_slug,
+                retired_at__isnull=True,
+                module__retired_at__isnull=True,
+                module__course__retired_at__isnull=True,
+            )
+            .order_by("position")
+        )
+        cache.set(key, steps, CONTENT_SECONDS)
+    return steps
+
+
+def mark_done(user, steps: list[Step]) -> list[Step]:
+    done = set(
+        StepCompletion.objects.live()
+        .filter(user=user, step_id__in=[step.pk for step in steps])
+        .values_list("step_id", flat=True)
+    )
+    for step in steps:
+        step.done = step.pk in done
+    return steps
 
 
 def next_step(steps: list[Step]) -> Step | None:
@@ -167,8 +203,10 @@ def module_detail(request, module_slug):
     )
 
 
-def step_context(user, step: Step) -> dict:
-    steps = module_steps(user, step.module)
+def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
+    """The step with its module's steps around it; `steps` already marked done, if given."""
+    if steps is None:
+        steps = module_steps(user, step.module)
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     done_count = sum(1 for s in steps if s.done)
     return {
@@ -184,8 +222,8 @@ def step_context(user, step: Step) -> dict:
     }
 
 
-def lesson_page(request, step: Step):
-    return render(request, "learner/lesson.html", step_context(request.user, step))
+def lesson_page(request, step: Step, steps: list[Step] | None = None):
+    return render(request, "learner/lesson.html", step_context(request.user, step, steps))
 
 
 @require_POST

@@ -13,14 +13,14 @@ from ...transcripts import shown_questions
 from .pages import step_context, visible_step
 
 
-def quiz_overview(request, step: Step):
+def quiz_overview(request, step: Step, steps: list[Step] | None = None):
     quiz = get_object_or_404(Quiz, step=step)
     attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=quiz))
     now = timezone.now()
     availability = services.quiz_availability(
         user=request.user, quiz=quiz, attempts=attempts, now=now
     )
-    context = step_context(request.user, step) | {
+    context = step_context(request.user, step, steps) | {
         "quiz": quiz,
         "attempts": [a for a in attempts if a.submitted_at is not None],
         "availability": availability,

@@ -12,10 +12,10 @@ from ...transcripts import run_exchanges
 from .pages import step_context, visible_step
 
 
-def roleplay_overview(request, step: Step):
+def roleplay_overview(request, step: Step, steps: list[Step] | None = None):
     script = get_object_or_404(RoleplayScript, step=step)
     runs = list(RoleplayRun.objects.filter(user=request.user, script=script))
-    context = step_context(request.user, step) | {
+    context = step_context(request.user, step, steps) | {
         "script": script,
         "persona": script.data["persona"],
         "briefing": script.data.get("briefing", ""),
