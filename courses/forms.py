@@ -7,11 +7,23 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from .access import REP
 from .models import AuditEntry, CompletionRecord, Course, Module, Team
 from .reports import STATUSES
+
+
+class LoginForm(AuthenticationForm):
+    """Refuses a username longer than any account's before it reaches authentication, where
+    the lockout records would have to store it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class DateInput(forms.DateInput):

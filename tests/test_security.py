@@ -831,6 +831,19 @@ def test_a_username_spelled_differently_does_not_escape_the_lockout(rep):
         assert attempt(client, spelling, "pw").status_code == 429, spelling
 
 
+@pytest.mark.django_db
+def test_a_username_longer_than_any_account_is_refused_by_the_form_and_not_recorded(rep):
+    # The lockout records hold at most 255 characters; PostgreSQL would refuse a longer one.
+    response = attempt(Client(), "9" * 1000, "pw")
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+    assert 'maxlength="150"' in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    # A name exactly as long as the limit is an ordinary wrong login.
+    assert attempt(Client(), "9" * 150, "pw").status_code == 200
+    assert AccessAttempt.objects.get().username == "9" * 150
+
+
 # Sessions --------------------------------------------------------------------------------------
 
 

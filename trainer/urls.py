@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
+from courses.forms import LoginForm
 from courses.urls import (
     certificate_urls,
     compliance_urls,
@@ -11,8 +14,14 @@ from courses.urls import (
 )
 from courses.views import health
 
+# Django's own account pages, with the site's login form in place of the stock one.
+account_urls = [
+    path("login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "login"),
+]
+
 urlpatterns = [
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("certificates/", include((certificate_urls, "certificates"))),
