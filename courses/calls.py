@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from . import roleplay
 from .models import RoleplayRun
 
-
-@lru_cache(maxsize=256)
-def _parse(canonical: str) -> roleplay.Script:
-    return roleplay.parse_script(json.loads(canonical))
+# Parsed scripts, by (script, content version): a run keeps a copy of the script it started
+# on, and that copy is the same for every run begun on the same version of the content.
+_parsed: dict[tuple[int, str], roleplay.Script] = {}
+_PARSED_LIMIT = 256
 
 
 def run_script(run: RoleplayRun) -> roleplay.Script:
-    """The script the run is played on (parsed once per distinct script, then reused)."""
-    return _parse(json.dumps(run.script_data, sort_keys=True))
+    """The script the run is played on (parsed once per script and version, then reused)."""
+    key = (run.script_id, run.content_version)
+    script = _parsed.get(key)
+    if script is None:
+        script = roleplay.parse_script(run.script_data)
+        if len(_parsed) >= _PARSED_LIMIT:
+            _parsed.clear()
+        _parsed[key] = script
+    return script
 
 
 @dataclass(frozen=True)

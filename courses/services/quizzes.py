@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -201,6 +201,17 @@ def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+def _record_item_scores(items: Sequence[AttemptQuestion]) -> None:
+    # One prepared statement run per item: building bulk_update()'s CASE expression for a
+    # whole attempt took longer than the writes themselves.
+    table = connection.ops.quote_name(AttemptQuestion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET points = %s, is_correct = %s WHERE id = %s",
+            [(item.points, item.is_correct, item.pk) for item in items],
+        )
+
+
 def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:
     item_ids = [item.pk for item in items]
     Answer.objects.filter(item_id__in=item_ids).delete()
@@ -252,7 +263,12 @@ def quiz_attempt_submit(
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
-    items = list(attempt.items.select_related("question"))
+    # Only what scoring reads: a question's text is not needed to mark it.
+    items = list(
+        attempt.items.select_related("question").only(
+            "attempt", "position", "question__kind", "choice_order", "points", "is_correct"
+        )
+    )
     timed_out = _is_expired(attempt, now)
     if raw_answers is not None and not timed_out:
         answers = parse_answers(items, raw_answers)
@@ -277,7 +293,7 @@ def quiz_attempt_submit(
             return attempt, False
         if raw_answers is not None and not timed_out:
             _store_answers(items, answers)
-        AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
+        _record_item_scores(items)
         if result.passed:
             step_complete(user=user, step=attempt.quiz.step)
     attempt.refresh_from_db()
@@ -300,21 +316,25 @@ def _score(
 ) -> scoring.QuizResult:
     """Score the answers with the engine, and note each question's points on its item."""
     choice_ids = [choice_id for item in items for choice_id in item.choice_order]
-    choices = {c.pk: c for c in Choice.objects.filter(pk__in=choice_ids).only("key", "is_correct")}
+    keys, correct_ids = {}, set()
+    for pk, key, is_correct in Choice.objects.filter(pk__in=choice_ids).values_list(
+        "pk", "key", "is_correct"
+    ):
+        keys[pk] = key
+        if is_correct:
+            correct_ids.add(pk)
 
     def scoring_key(choice_id: int) -> str:
         # True/false questions are scored on their "true"/"false" keys; others on choice ids.
-        choice = choices[choice_id]
-        return choice.key if choice.key in scoring.TRUE_FALSE_CHOICES else str(choice_id)
+        key = keys[choice_id]
+        return key if key in scoring.TRUE_FALSE_CHOICES else str(choice_id)
 
     questions = [
         scoring.Question(
             key=str(item.pk),
             kind=scoring.Kind(item.question.kind),
             choices=tuple(scoring_key(cid) for cid in item.choice_order),
-            correct=frozenset(
-                scoring_key(cid) for cid in item.choice_order if choices[cid].is_correct
-            ),
+            correct=frozenset(scoring_key(cid) for cid in item.choice_order if cid in correct_ids),
         )
         for item in items
     ]

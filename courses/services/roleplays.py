@@ -43,9 +43,11 @@ def roleplay_run_start(
 
 
 def _locked_run(*, user, run_id: int) -> RoleplayRun:
+    # The run's copy of its script is read only if this process has not parsed it yet.
     run = (
         RoleplayRun.objects.select_for_update()
         .select_related("script__step__module")
+        .defer("script_data")
         .get(pk=run_id, user=user)
     )
     run.user = user  # already loaded: no need to read it again

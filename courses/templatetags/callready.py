@@ -3,6 +3,7 @@ import datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..tracking import Status
@@ -31,6 +32,23 @@ def when(iso: str):
         return "—"
     moment = datetime.datetime.fromisoformat(iso)
     return date_format(timezone.localtime(moment), "j M Y, g:i a")
+
+
+@register.filter
+def choice_inputs(question):
+    """A question's choices as labelled radio buttons or checkboxes, named by position.
+
+    Built here for the same reason as the dashboard's cells: a quiz page has dozens.
+    """
+    kind = question.input_type
+    return mark_safe(
+        "".join(
+            f'<label class="choice"><input type="{kind}" name="q{question.position}" '
+            f'value="{choice.index}"{" checked" if choice.selected else ""}> '
+            f"<span>{escape(choice.text)}</span></label>"
+            for choice in question.choices
+        )
+    )
 
 
 @register.filter

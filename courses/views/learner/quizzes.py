@@ -45,7 +45,7 @@ def quiz_start(request, module_slug, step_slug):
 def own_attempt(request, attempt_id: int) -> QuizAttempt:
     """The signed-in person's attempt, or 404: nobody opens another person's attempt here."""
     return get_object_or_404(
-        QuizAttempt.objects.select_related("quiz__step__module__course"),
+        QuizAttempt.objects.select_related("quiz__step__module"),
         pk=attempt_id,
         user=request.user,
     )
@@ -70,7 +70,7 @@ def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
 def viewable_attempt(request, attempt_id: int) -> QuizAttempt:
     """The viewer's own attempt, or one by someone they oversee (read only); else 404."""
     attempt = get_object_or_404(
-        QuizAttempt.objects.select_related("quiz__step__module__course", "user"), pk=attempt_id
+        QuizAttempt.objects.select_related("quiz__step__module"), pk=attempt_id
     )
     if attempt.user_id != request.user.pk and not (
         visible_people(request.user).filter(pk=attempt.user_id).exists()
@@ -128,12 +128,14 @@ def quiz_answer(request, attempt_id):
 
 @require_POST
 def quiz_submit(request, attempt_id):
-    attempt = own_attempt(request, attempt_id)
     try:
         attempt, graded = services.quiz_attempt_submit(
-            user=request.user, attempt_id=attempt.pk, raw_answers=answers_from(request)
+            user=request.user, attempt_id=attempt_id, raw_answers=answers_from(request)
         )
+    except QuizAttempt.DoesNotExist:
+        raise Http404("No such attempt.") from None
     except services.QuizRefused as refused:
+        attempt = own_attempt(request, attempt_id)
         context = attempt_context(request, attempt, error=str(refused))
         return render(request, "learner/quiz_attempt.html", context, status=400)
     if not graded:

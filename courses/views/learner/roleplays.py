@@ -94,7 +94,7 @@ def roleplay_run(request, run_id):
 
 def own_run(request, run_id: int) -> RoleplayRun:
     return get_object_or_404(
-        RoleplayRun.objects.select_related("script__step__module__course", "user"),
+        RoleplayRun.objects.select_related("script__step__module"),
         pk=run_id,
         user=request.user,
     )
@@ -109,21 +109,21 @@ def _int(value) -> int:
 
 @require_POST
 def roleplay_choose(request, run_id):
-    run = own_run(request, run_id)
     try:
-        services.roleplay_choose(
+        run = services.roleplay_choose(
             user=request.user,
-            run_id=run.pk,
+            run_id=run_id,
             turn=_int(request.POST.get("turn")),
             option=_int(request.POST.get("option")),
         )
+    except RoleplayRun.DoesNotExist:
+        raise Http404("No such call.") from None
     except services.RoleplayRefused as refused:
-        run.refresh_from_db()
+        run = own_run(request, run_id)
         if request.htmx:
             return render_call(request, run, status=409, error=str(refused))
         messages.error(request, str(refused))
         return redirect("learner:roleplay-run", run.pk)
-    run.refresh_from_db()
     if request.htmx:
         return render_call(request, run)
     return redirect("learner:roleplay-run", run.pk)
