@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Q
 
 from .models import (
     Assignment,
     Membership,
     Module,
+    Quiz,
     QuizAttempt,
     RoleplayRun,
+    RoleplayScript,
     Step,
     StepCompletion,
 )
@@ -192,47 +195,71 @@ class Progress:
 
 
 def module_progress(person_ids: list[int], module_ids: list[int]) -> Progress:
-    """Per person and module: steps done, best quiz score, best roleplay result (4 queries)."""
+    """Per person and module: steps done, best quiz score, best roleplay result (one query).
+
+    Written out in SQL because every dashboard page asks it: building the same four
+    aggregations through the ORM took longer than the database took to answer them.
+    """
     if not person_ids or not module_ids:
         return Progress({}, {}, {}, {})
-    steps = dict(
-        Step.objects.active()
-        .filter(module_id__in=module_ids)
-        .values("module_id")
-        .annotate(n=Count("pk"))
-        .values_list("module_id", "n")
-    )
-    done = {
-        (user_id, module_id): n
-        for user_id, module_id, n in StepCompletion.objects.live()
-        .filter(user_id__in=person_ids, step__module_id__in=module_ids, step__retired_at=None)
-        .values("user_id", "step__module_id")
-        .annotate(n=Count("pk"))
-        .values_list("user_id", "step__module_id", "n")
-    }
-    best_quiz = {
-        (user_id, module_id): best
-        for user_id, module_id, best in QuizAttempt.objects.submitted()
-        .filter(user_id__in=person_ids, quiz__step__module_id__in=module_ids)
-        .values("user_id", "quiz__step__module_id")
-        .annotate(best=Max("percent"))
-        .values_list("user_id", "quiz__step__module_id", "best")
-    }
-    roleplay = {}
-    for user_id, module_id, passed, clean in (
-        RoleplayRun.objects.finished()
-        .filter(user_id__in=person_ids, script__step__module_id__in=module_ids)
-        .values("user_id", "script__step__module_id")
-        .annotate(
-            passed=Count("pk", filter=Q(passed=True)),
-            clean=Count("pk", filter=Q(violation=False)),
-        )
-        .values_list("user_id", "script__step__module_id", "passed", "clean")
-    ):
-        roleplay[(user_id, module_id)] = (
-            "passed" if passed else ("not passed" if clean else "violation")
-        )
-    return Progress(steps, done, best_quiz, roleplay)
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in PROGRESS_TABLES}
+    people = ", ".join(["%s"] * len(person_ids))
+    modules = ", ".join(["%s"] * len(module_ids))
+    step, completion, quiz, attempt, script, run = (
+        table[Step], table[StepCompletion], table[Quiz], table[QuizAttempt],
+        table[RoleplayScript], table[RoleplayRun],
+    )  # fmt: skip
+    sql = f"""
+        SELECT 'steps', 0, s.module_id, COUNT(*), 0
+          FROM {step} s
+         WHERE s.retired_at IS NULL AND s.module_id IN ({modules})
+         GROUP BY s.module_id
+        UNION ALL
+        SELECT 'done', c.user_id, s.module_id, COUNT(*), 0
+          FROM {completion} c JOIN {step} s ON s.id = c.step_id
+         WHERE c.voided_at IS NULL AND s.retired_at IS NULL
+           AND c.user_id IN ({people}) AND s.module_id IN ({modules})
+         GROUP BY c.user_id, s.module_id
+        UNION ALL
+        SELECT 'quiz', a.user_id, s.module_id, MAX(a.percent), 0
+          FROM {attempt} a JOIN {quiz} q ON q.id = a.quiz_id JOIN {step} s ON s.id = q.step_id
+         WHERE a.submitted_at IS NOT NULL
+           AND a.user_id IN ({people}) AND s.module_id IN ({modules})
+         GROUP BY a.user_id, s.module_id
+        UNION ALL
+        SELECT 'call', r.user_id, s.module_id,
+               SUM(CASE WHEN r.passed THEN 1 ELSE 0 END),
+               SUM(CASE WHEN NOT r.violation THEN 1 ELSE 0 END)
+          FROM {run} r JOIN {script} sc ON sc.id = r.script_id JOIN {step} s ON s.id = sc.step_id
+         WHERE r.finished_at IS NOT NULL
+           AND r.user_id IN ({people}) AND s.module_id IN ({modules})
+         GROUP BY r.user_id, s.module_id
+    """
+    params = [*module_ids] + [*person_ids, *module_ids] * 3
+    progress = Progress({}, {}, {}, {})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, user_id, module_id, first, second in cursor.fetchall():
+            if kind == "steps":
+                progress.steps[module_id] = int(first)
+            elif kind == "done":
+                progress.done[(user_id, module_id)] = int(first)
+            elif kind == "quiz":
+                if first is not None:
+                    progress.best_quiz[(user_id, module_id)] = percent(first)
+            elif first:
+                progress.roleplay[(user_id, module_id)] = "passed"
+            else:
+                progress.roleplay[(user_id, module_id)] = "not passed" if second else "violation"
+    return progress
+
+
+PROGRESS_TABLES = (Step, StepCompletion, Quiz, QuizAttempt, RoleplayScript, RoleplayRun)
+
+
+def percent(value) -> Decimal:
+    """A stored percentage as the ORM would give it: a Decimal to one place."""
+    return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 def make_cell(person_id, module, reached, progress: Progress, today) -> Cell:

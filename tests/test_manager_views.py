@@ -373,7 +373,7 @@ class TestDashboard:
             assign(manager, team, module, 5)
         client.force_login(manager)
         # With no cached overview: the team's overview and the page's live cells.
-        with django_assert_num_queries(21):
+        with django_assert_num_queries(15):
             response = client.get(reverse("team:dashboard"))
         assert response.status_code == 200
         content = response.content.decode()
@@ -445,7 +445,7 @@ def test_large_teams_are_paged_and_the_overview_is_reused(
     client.force_login(manager)
     first = client.get(reverse("team:dashboard")).content.decode()
     assert "People 1\N{EN DASH}25 of 61" in first and ">P 000<" in first and ">P 025<" not in first
-    with django_assert_max_num_queries(14):  # the overview comes from the cache
+    with django_assert_max_num_queries(11):  # the overview comes from the cache
         second = client.get(reverse("team:dashboard"), {"page": 2}).content.decode()
     assert "People 26\N{EN DASH}50 of 61" in second and ">P 025<" in second
     assert '<span class="stat-value">61</span>' in second  # everyone is still counted
@@ -453,3 +453,81 @@ def test_large_teams_are_paged_and_the_overview_is_reused(
     fragment = partial.content.decode()
     assert "<html" not in fragment and "People 51\N{EN DASH}61 of 61" in fragment
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_cells_show_each_persons_best_quiz_and_call_result(
+    client, builder, manager, team, rep, django_user_model, frozen
+):
+    from decimal import Decimal
+
+    from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript
+    from courses.tracking import build_grid
+    from tests.conftest import QUIZ, ROLEPLAY
+
+    builder.course(modules=["module-1"])
+    builder.module(
+        slug="module-1",
+        lessons=("intro", "extra"),
+        extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
+    )
+    builder.quiz(module="module-1", text=QUIZ)
+    builder.write("basics/module-1/call.yaml", ROLEPLAY)
+    load_curriculum(builder.root)
+    module = Module.objects.get()
+    quiz, script = Quiz.objects.get(), RoleplayScript.objects.get()
+    second, third = (
+        make_user(django_user_model, name, first_name=name.title()) for name in ("bo", "cy")
+    )
+    Membership.objects.bulk_create([Membership(team=team, user=u) for u in (second, third)])
+    assign(manager, team, module, 5)
+    now = timezone.now()
+
+    def attempt(user, number, percent):
+        QuizAttempt.objects.create(
+            user=user, quiz=quiz, number=number, started_at=now, content_version="v",
+            pass_mark=80, percent=percent, submitted_at=None if percent is None else now,
+        )  # fmt: skip
+
+    def call(user, number, *, passed, violation, finished=True):
+        RoleplayRun.objects.create(
+            user=user, script=script, number=number, script_data={}, content_version="v",
+            started_at=now, finished_at=now if finished else None, passed=passed,
+            violation=violation,
+        )  # fmt: skip
+
+    attempt(rep, 1, Decimal("40.0"))
+    attempt(rep, 2, Decimal("66.7"))
+    attempt(rep, 3, None)  # still open: not a score yet
+    call(rep, 1, passed=False, violation=True)
+    call(rep, 2, passed=True, violation=False)
+    call(second, 1, passed=False, violation=True)
+    call(second, 2, passed=False, violation=False)
+    call(third, 1, passed=False, violation=True)
+    call(third, 2, passed=None, violation=None, finished=False)  # an open call counts for nothing
+    intro, extra = module.steps.order_by("position")[:2]
+    for user in (rep, second, third):
+        step_complete(user=user, step=intro)
+    step_complete(user=third, step=extra)
+    StepCompletion.objects.filter(user=third, step=intro).update(voided_at=now)  # reopened
+    Step.objects.filter(pk=extra.pk).update(retired_at=now)  # no longer part of the module
+
+    grid = build_grid(
+        django_user_model.objects.filter(pk__in=[rep.pk, second.pk, third.pk]).order_by("pk"),
+        today=timezone.localdate(),
+    )
+    cells = [row.cells[module.pk] for row in grid.rows]
+    assert [(c.done, c.steps) for c in cells] == [(1, 3), (1, 3), (0, 3)]
+    assert [c.best_quiz for c in cells] == [Decimal("66.7"), None, None]
+    assert [c.roleplay for c in cells] == ["passed", "not passed", "violation"]
+    assert [str(c.status) for c in cells] == ["in progress", "in progress", "in progress"]
+
+    client.force_login(manager)
+    page = client.get(reverse("team:dashboard")).content.decode()
+    assert "1/3 · quiz 66.7% · call passed" in page
+    assert "1/3 · call not passed" in page
+    assert "0/3 · call violation" in page
+    response = client.get(reverse("team:dashboard-csv"))
+    exported = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row[1]: row for row in csv.reader(io.StringIO(exported))}
+    assert rows["rep"][8:] == ["66.7", "passed"] and rows["cy"][8:] == ["", "violation"]
