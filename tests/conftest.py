@@ -3,10 +3,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import WSGIServer
 
 from courses.access import COMPLIANCE, MANAGER, REP
 from courses.loading import load_curriculum
 from courses.models import Membership, Team
+
+# The live server's listen queue holds 10 connections; the concurrency tests open two dozen at
+# once, and a connection the queue could not hold was sometimes reset instead of served.
+WSGIServer.request_queue_size = 64
 
 LESSON = """\
 ---
