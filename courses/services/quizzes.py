@@ -7,6 +7,7 @@ import random
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
@@ -279,14 +280,17 @@ def quiz_attempt_submit(
         ):
             answers[item_id].append(choice_id)
     result = _score(attempt, items, answers)
+    graded = {
+        "submitted_at": now,
+        "timed_out": timed_out,
+        "points": Decimal(str(round(float(result.points), 3))),
+        "max_points": result.max_points,
+        "percent": result.percent,
+        "passed": result.passed,
+    }
     with transaction.atomic():
         claimed = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-            submitted_at=now,
-            timed_out=timed_out,
-            points=round(float(result.points), 3),
-            max_points=result.max_points,
-            percent=result.percent,
-            passed=result.passed,
+            **graded
         )
         if not claimed:
             attempt.refresh_from_db()
@@ -296,7 +300,8 @@ def quiz_attempt_submit(
         _record_item_scores(items)
         if result.passed:
             step_complete(user=user, step=attempt.quiz.step)
-    attempt.refresh_from_db()
+    for name, value in graded.items():
+        setattr(attempt, name, value)
     return attempt, True
 
 

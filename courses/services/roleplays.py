@@ -42,19 +42,14 @@ def roleplay_run_start(
         return RoleplayRun.objects.get(user=user, script=script, finished_at__isnull=True)
 
 
-def _locked_run(*, user, run_id: int) -> RoleplayRun:
+def _run(*, user, run_id: int, lock: bool = False) -> RoleplayRun:
+    runs = RoleplayRun.objects.select_for_update() if lock else RoleplayRun.objects
     # The run's copy of its script is read only if this process has not parsed it yet.
-    run = (
-        RoleplayRun.objects.select_for_update()
-        .select_related("script__step__module")
-        .defer("script_data")
-        .get(pk=run_id, user=user)
-    )
+    run = runs.select_related("script__step__module").defer("script_data").get(pk=run_id, user=user)
     run.user = user  # already loaded: no need to read it again
     return run
 
 
-@transaction.atomic
 def roleplay_choose(
     *, user, run_id: int, turn: int, option: int, now: datetime.datetime | None = None
 ) -> RoleplayRun:
@@ -63,9 +58,13 @@ def roleplay_choose(
     `turn` is the number of replies the page showing the options had seen, and `option` the
     position of the chosen reply among those offered: a stale page, a replayed post or a reply
     from another moment of the call is refused and changes nothing.
+
+    The call is read and the reply checked without a lock; the write then relies on the
+    database: a turn's position is unique in its run, so of two replies to the same moment
+    only one is recorded, and the write lock is held only for the writes.
     """
     now = now or timezone.now()
-    run = _locked_run(user=user, run_id=run_id)
+    run = _run(user=user, run_id=run_id)
     if run.is_finished:
         raise RoleplayRefused("This call is over. Start a new call to play it again.")
     turns = list(run.turns.all())
@@ -81,18 +80,18 @@ def roleplay_choose(
     if not 0 <= option < len(offered):
         raise RoleplayRefused("That reply is not one of the options at this point of the call.")
     reply = offered[option]
+    after = call_view(run, [*path, reply.id])
     try:
         with transaction.atomic():
             RunTurn.objects.create(
                 run=run, position=len(turns), node=view.state.node, reply=reply.id, chosen_at=now
             )
+            if after.result is not None and not after.result.needs_dnc_record:
+                _finish(run, after.result, now)
     except IntegrityError:
         raise RoleplayRefused(
             "That reply was for an earlier moment of the call; the call has moved on."
         ) from None
-    after = call_view(run, [*path, reply.id])
-    if after.result is not None and not after.result.needs_dnc_record:
-        _finish(run, after.result, now)
     return run
 
 
@@ -107,7 +106,7 @@ def roleplay_record_dnc(
 ) -> RoleplayRun:
     """Record the do-not-call request at the end of a call where the prospect asked for it."""
     now = now or timezone.now()
-    run = _locked_run(user=user, run_id=run_id)
+    run = _run(user=user, run_id=run_id, lock=True)
     path = list(run.turns.values_list("reply", flat=True))
     view = call_view(run, path)
     if run.is_finished or not view.needs_record:
