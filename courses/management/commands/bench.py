@@ -362,7 +362,7 @@ def prepare(out: Path, modules: int) -> None:
     # Open attempts and open calls: the quiz page reads them, and each submission or first
     # reply uses a different one (a submission or a reply counts once, so none is reused
     # until the list runs out, which the report would show).
-    attempts, submissions, runs = [], [], []
+    attempts, submissions, open_runs = [], [], []
     quizzes = list(Quiz.objects.select_related("step__module").filter(step__retired_at=None))
     scripts = list(RoleplayScript.objects.select_related("step__module"))
     per_rep = max(1, ONE_OFF_REQUESTS // max(1, len(reps)))
@@ -380,9 +380,10 @@ def prepare(out: Path, modules: int) -> None:
             submissions.append(["POST", f"/attempts/{attempt.pk}/submit/", cookie, token, answers])
         for script in scripts[:per_rep]:
             run = roleplay_run_start(user=rep, script=script)
-            if run.turns.exists():
-                continue
-            runs.append(["POST", f"/calls/{run.pk}/reply/", cookie, token, "turn=0&option=0"])
+            if not run.turns.exists():
+                open_runs.append((run, cookie, token))
+
+    runs = call_replies(open_runs)
 
     manager = User.objects.create_user("bench-manager-all", password=None, first_name="Bench")
     manager.groups.add(*User.objects.get(username="bench-manager-01").groups.all())
@@ -409,3 +410,23 @@ def prepare(out: Path, modules: int) -> None:
         },
     }
     out.write_text(json.dumps(plan))
+
+
+def call_replies(open_runs, chunk: int = 500) -> list[list[str]]:
+    """Two replies on each open call (the first option, twice), so a run of the benchmark has
+    enough that none is sent again. Chunked: each call's second reply goes out a few hundred
+    requests after its first, long after the first has been answered."""
+    from courses.calls import call_view
+
+    replies = []
+    for start in range(0, len(open_runs), chunk):
+        batch = open_runs[start : start + chunk]
+        firsts, seconds = [], []
+        for run, cookie, token in batch:
+            url = f"/calls/{run.pk}/reply/"
+            firsts.append(["POST", url, cookie, token, "turn=0&option=0"])
+            first_reply = call_view(run, []).offered[0]
+            if not call_view(run, [first_reply.id]).over:
+                seconds.append(["POST", url, cookie, token, "turn=1&option=0"])
+        replies += firsts + seconds
+    return replies
