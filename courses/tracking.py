@@ -53,13 +53,34 @@ def status_of(
     return Status.IN_PROGRESS if started or done else Status.NOT_STARTED
 
 
+@dataclass(frozen=True, slots=True)
+class AssignedModule:
+    """An assignment as the grid reads it: plain values, as a large team has hundreds."""
+
+    id: int
+    module_id: int
+    team_id: int | None
+    user_id: int | None
+    due_date: datetime.date
+    late_joiner_days: int | None
+    assigned_at: datetime.datetime
+    note: str
+
+    FIELDS = (
+        "id", "module_id", "team_id", "user_id", "due_date", "late_joiner_days", "assigned_at",
+        "note",
+    )  # fmt: skip
+
+    # The same rule as the model's: these are its fields, so its method applies as it is.
+    due_for = Assignment.due_for
+
+
 @dataclass
 class Cell:
     person_id: int
     module: Module
     due: datetime.date | None
-    assignment: Assignment  # the one that sets the (earliest) due date
-    assignments: list[Assignment]
+    assignment: AssignedModule  # the one that sets the (earliest) due date
     done: int
     steps: int
     best_quiz: Decimal | None
@@ -152,16 +173,17 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> 
     )
     if module_ids is not None:
         assignments = assignments.filter(module_id__in=module_ids)
-    assignments = list(assignments)
+    assignments = [
+        AssignedModule(*values) for values in assignments.values_list(*AssignedModule.FIELDS)
+    ]
     # The modules once each, not once per assignment: a large team has hundreds of these.
     modules: dict[int, Module] = Module.objects.select_related("course").in_bulk(
         {assignment.module_id for assignment in assignments}
     )
 
     # (person, module) -> the assignments reaching them, each with its due date for them.
-    reach: dict[tuple[int, int], list[tuple[Assignment, datetime.date]]] = defaultdict(list)
+    reach: dict[tuple[int, int], list[tuple[AssignedModule, datetime.date]]] = defaultdict(list)
     for assignment in assignments:
-        assignment.module = modules[assignment.module_id]
         if assignment.user_id is not None:
             reach[(assignment.user_id, assignment.module_id)].append(
                 (assignment, assignment.due_date)
@@ -264,7 +286,7 @@ def percent(value) -> Decimal:
 
 def make_cell(person_id, module, reached, progress: Progress, today) -> Cell:
     key = (person_id, module.pk)
-    assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].pk))
+    assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].id))
     done = progress.done.get(key, 0)
     steps = progress.steps.get(module.pk, 0)
     best_quiz = progress.best_quiz.get(key)
@@ -275,7 +297,6 @@ def make_cell(person_id, module, reached, progress: Progress, today) -> Cell:
         module=module,
         due=due,
         assignment=assignment,
-        assignments=[a for a, _ in reached],
         done=done,
         steps=steps,
         best_quiz=best_quiz,

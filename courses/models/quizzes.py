@@ -125,6 +125,10 @@ class QuizAttempt(models.Model):
                 name="one_open_attempt_per_quiz",
             ),
         ]
+        # Progress grids read every attempt's result from this index alone.
+        indexes = [
+            models.Index(fields=["user", "quiz", "submitted_at", "percent"], name="attempt_results")
+        ]
 
     def __str__(self):
         return f"{self.user} attempt {self.number} on {self.quiz}"

@@ -60,6 +60,13 @@ class RoleplayRun(models.Model):
                 name="one_open_run_per_script",
             ),
         ]
+        # Progress grids read every run's result from this index alone, never touching the
+        # rows themselves: each carries its own copy of a script, many pages long.
+        indexes = [
+            models.Index(
+                fields=["user", "script", "finished_at", "passed", "violation"], name="run_results"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} run {self.number} of {self.script}"

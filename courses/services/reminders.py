@@ -72,7 +72,7 @@ def reminders_queue(*, today: datetime.date | None = None) -> QueueReport:
                 wanted.append(
                     Reminder(
                         user_id=row.person.pk,
-                        assignment=cell.assignment,
+                        assignment_id=cell.assignment.id,
                         kind=kind,
                         due_date=cell.due,
                         queued_at=now,

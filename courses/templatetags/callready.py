@@ -52,6 +52,20 @@ def choice_inputs(question):
 
 
 @register.filter
+def select_options(field):
+    """A choice field's options, the chosen one selected: a manager of many teams has long
+    lists, and a template loop spent more on them than on the rest of the form."""
+    chosen = str(field.value() or "")
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in field.field.choices
+        )
+    )
+
+
+@register.filter
 def grid_cells(row, modules):
     """A dashboard row's cells, one per module column.
 

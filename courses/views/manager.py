@@ -56,10 +56,12 @@ PEOPLE_PER_PAGE = 25
 def dashboard_scope(request):
     """The manager's teams, the modules assigned within them, and the filters as chosen."""
     teams = list(my_teams(request.user))
+    assigned = Assignment.objects.active().filter(
+        Q(team__in=teams) | Q(user__in=visible_people(request.user).values("pk"))
+    )
     modules = list(
         Module.objects.published()
-        .filter(assignments__in=my_assignments(request.user).active())
-        .distinct()
+        .filter(pk__in=assigned.values("module_id"))
         .select_related("course")
         .order_by("course__position", "position")
     )
