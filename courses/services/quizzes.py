@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import scoring
-from ..models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt
+from ..models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
 from .progress import step_complete
 
 # Answers that arrive a moment after the deadline (a slow network) still count.
@@ -202,25 +202,35 @@ def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+# Answers and per-question scores are written with prepared statements run once per row: an
+# attempt has dozens, and building the ORM's bulk statements cost more than running these.
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def _record_item_scores(items: Sequence[AttemptQuestion]) -> None:
-    # One prepared statement run per item: building bulk_update()'s CASE expression for a
-    # whole attempt took longer than the writes themselves.
-    table = connection.ops.quote_name(AttemptQuestion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET points = %s, is_correct = %s WHERE id = %s",
+            f"UPDATE {_table(AttemptQuestion)} SET points = %s, is_correct = %s WHERE id = %s",
             [(item.points, item.is_correct, item.pk) for item in items],
         )
 
 
 def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:
     item_ids = [item.pk for item in items]
-    Answer.objects.filter(item_id__in=item_ids).delete()
-    Answer.objects.bulk_create(
-        Answer(item_id=item_id, choice_id=choice_id)
-        for item_id, choice_ids in answers.items()
-        for choice_id in choice_ids
-    )
+    if not item_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_table(Answer)} WHERE item_id IN ({', '.join(['%s'] * len(item_ids))})",
+            item_ids,
+        )
+        cursor.executemany(
+            f"INSERT INTO {_table(Answer)} (item_id, choice_id) VALUES (%s, %s)",
+            [(item_id, choice_id) for item_id, picked in answers.items() for choice_id in picked],
+        )
 
 
 @transaction.atomic
@@ -260,7 +270,7 @@ def quiz_attempt_submit(
     one claim can succeed), so the database's write lock is held for the writes alone.
     """
     now = now or timezone.now()
-    attempt = QuizAttempt.objects.select_related("quiz__step__module").get(pk=attempt_id, user=user)
+    attempt = QuizAttempt.objects.select_related("quiz").get(pk=attempt_id, user=user)
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
@@ -280,6 +290,10 @@ def quiz_attempt_submit(
         ):
             answers[item_id].append(choice_id)
     result = _score(attempt, items, answers)
+    # Read before the write lock is taken: the step a pass completes, and its module.
+    step = None
+    if result.passed:
+        step = Step.objects.select_related("module").get(pk=attempt.quiz.step_id)
     graded = {
         "submitted_at": now,
         "timed_out": timed_out,
@@ -298,8 +312,8 @@ def quiz_attempt_submit(
         if raw_answers is not None and not timed_out:
             _store_answers(items, answers)
         _record_item_scores(items)
-        if result.passed:
-            step_complete(user=user, step=attempt.quiz.step)
+        if step is not None:
+            step_complete(user=user, step=step)
     for name, value in graded.items():
         setattr(attempt, name, value)
     return attempt, True
