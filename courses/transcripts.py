@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import roleplay
+from .banks import quiz_bank
 from .calls import CallView, call_view
-from .models import Answer, Choice, Question, QuizAttempt, RoleplayRun
+from .models import Answer, QuizAttempt, RoleplayRun
 
 
 @dataclass
@@ -48,65 +49,38 @@ class ShownQuestion:
 
 def shown_questions(attempt: QuizAttempt) -> list[ShownQuestion]:
     """The attempt's questions as the page shows them; the key only once it is submitted."""
-    # Plain values, not model instances: an attempt shows dozens of questions and choices.
     items = list(
         attempt.items.order_by("position").values_list(
-            "pk",
-            "position",
-            "choice_order",
-            "points",
-            "is_correct",
-            "question__kind",
-            "question__prompt",
-            "question__scenario_id",
-            "question__scenario__text",
-            "question__explanation",
-            "question__citation",
+            "pk", "position", "question_id", "choice_order", "points", "is_correct"
         )
     )
-    choice_ids = [cid for item in items for cid in item[2]]
-    choices = {
-        pk: (text, is_correct, feedback)
-        for pk, text, is_correct, feedback in Choice.objects.filter(pk__in=choice_ids).values_list(
-            "pk", "text", "is_correct", "feedback"
-        )
-    }
+    version = attempt.quiz.step.module.content_version
+    bank = quiz_bank(attempt.quiz_id, version, (cid for item in items for cid in item[3]))
     selected = set(Answer.objects.filter(item__attempt=attempt).values_list("item_id", "choice_id"))
     reveal = attempt.is_submitted
     shown, previous_scenario = [], None
-    for (
-        item_id,
-        position,
-        choice_order,
-        points,
-        is_correct,
-        kind,
-        prompt,
-        scenario_id,
-        scenario,
-        explanation,
-        citation,
-    ) in items:
+    for item_id, position, question_id, choice_order, points, is_correct in items:
+        question = bank.questions[question_id]
         entry = ShownQuestion(
             item_id=item_id,
             position=position,
-            kind=kind,
-            kind_label=Question.Kind(kind).label,
-            prompt=prompt,
-            scenario=scenario or "",
-            new_scenario=scenario_id is not None and scenario_id != previous_scenario,
+            kind=question.kind,
+            kind_label=question.kind_label,
+            prompt=question.prompt,
+            scenario=question.scenario,
+            new_scenario=bool(question.scenario) and question.scenario_id != previous_scenario,
         )
-        previous_scenario = scenario_id
+        previous_scenario = question.scenario_id
         for index, choice_id in enumerate(choice_order):
-            text, choice_correct, feedback = choices[choice_id]
-            shown_choice = ShownChoice(index, text, (item_id, choice_id) in selected)
+            choice = bank.choices[choice_id]
+            shown_choice = ShownChoice(index, choice.text, (item_id, choice_id) in selected)
             if reveal:
-                shown_choice.correct = choice_correct
-                shown_choice.feedback = feedback
+                shown_choice.correct = choice.is_correct
+                shown_choice.feedback = choice.feedback
             entry.choices.append(shown_choice)
         if reveal:
-            entry.explanation = explanation
-            entry.citation = citation
+            entry.explanation = question.explanation
+            entry.citation = question.citation
             entry.is_correct = is_correct
             entry.points = points
         shown.append(entry)

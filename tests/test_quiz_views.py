@@ -379,3 +379,23 @@ def test_attempt_page_query_budget(rep_client, builder, django_assert_max_num_qu
         rep_client.get(url)
     with django_assert_max_num_queries(12):
         rep_client.get(OVERVIEW)
+
+
+@pytest.mark.django_db
+def test_the_attempt_page_shows_the_questions_as_last_loaded(rep_client, builder):
+    # Question texts are read once per content version; a load that changes one shows at once.
+    builder.with_quiz(text=quiz_with(draw=4))
+    load_curriculum(builder.root)
+    attempt = start(rep_client)
+    url = reverse("learner:quiz-attempt", args=[attempt.pk])
+    assert "How long does a registration" in rep_client.get(url).content.decode()
+    builder.quiz(
+        module="module-1",
+        text=quiz_with(draw=4).replace(
+            "How long does a registration", "For how long does a registration"
+        ),
+    )
+    load_curriculum(builder.root)
+    content = rep_client.get(url).content.decode()
+    assert "For how long does a registration" in content
+    assert "How long does a registration" not in content
