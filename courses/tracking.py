@@ -196,12 +196,12 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> 
     progress = module_progress(person_ids, list(modules))
     rows = []
     for person in people:
-        row = Row(person=person, teams=sorted(teams_of.get(person.pk, [])))
+        person_id = person.pk
+        row = Row(person=person, teams=sorted(teams_of.get(person_id, [])))
         for module_id, module in modules.items():
-            reached = reach.get((person.pk, module_id))
-            if not reached:
-                continue
-            row.cells[module_id] = make_cell(person.pk, module, reached, progress, today)
+            reached = reach.get((person_id, module_id))
+            if reached:
+                row.cells[module_id] = make_cell(person_id, module, reached, progress, today)
         rows.append(row)
 
     ordered = sorted(modules.values(), key=lambda m: (m.course.position, m.position, m.title))
@@ -286,7 +286,10 @@ def percent(value) -> Decimal:
 
 def make_cell(person_id, module, reached, progress: Progress, today) -> Cell:
     key = (person_id, module.pk)
-    assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].id))
+    if len(reached) == 1:
+        assignment, due = reached[0]
+    else:
+        assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].id))
     done = progress.done.get(key, 0)
     steps = progress.steps.get(module.pk, 0)
     best_quiz = progress.best_quiz.get(key)

@@ -531,3 +531,17 @@ def test_cells_show_each_persons_best_quiz_and_call_result(
     exported = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = {row[1]: row for row in csv.reader(io.StringIO(exported))}
     assert rows["rep"][8:] == ["66.7", "passed"] and rows["cy"][8:] == ["", "violation"]
+
+
+@pytest.mark.django_db
+def test_names_on_the_dashboard_are_escaped(client, manager, team, modules, django_user_model):
+    person = make_user(django_user_model, "eve", first_name="<script>alert(1)</script>")
+    Membership.objects.create(team=team, user=person)
+    team.name = 'Alpha <img src=x onerror="alert(2)">'
+    team.save()
+    assign(manager, team, modules[0], 5)
+    client.force_login(manager)
+    page = client.get(reverse("team:dashboard")).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "Alpha &lt;img src=x" in page
+    assert f'href="{reverse("team:person", args=[person.pk])}"' in page

@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -66,14 +67,20 @@ def select_options(field):
 
 
 @register.filter
-def grid_cells(row, modules):
-    """A dashboard row's cells, one per module column.
+def grid_row(row, modules):
+    """A dashboard row: the person, then one cell per module column.
 
     Built here rather than in the template: a page has hundreds of cells, and rendering each
-    through template tags was most of the dashboard's time. Every value shown is a status or
-    result from a fixed vocabulary, a number or a date, so nothing here needs escaping.
+    through template tags was most of the dashboard's time. The person's name and teams are
+    escaped; every cell shows a status or result from a fixed vocabulary, a number or a date.
     """
-    parts = []
+    person = row.person
+    name = person.get_full_name() or person.get_username()
+    parts = [
+        f'<tr><th scope="row"><a href="{reverse("team:person", args=[person.pk])}">'
+        f'{escape(name)}</a><span class="form-help">{escape(", ".join(row.teams))} · '
+        f"{row.percent}% done</span></th>"
+    ]
     for module in modules:
         cell = row.cells.get(module.pk)
         if cell is None:
@@ -90,6 +97,7 @@ def grid_cells(row, modules):
             f'<td class="cell cell-{css}"><span class="badge badge-{css}">{status.capitalize()}'
             f'</span><span class="cell-meta">{meta}</span></td>'
         )
+    parts.append("</tr>")
     return mark_safe("".join(parts))
 
 

@@ -47,8 +47,9 @@ def my_assignments(user):
     ).distinct()
 
 
-# The summary, sorting and filtering of a large team come from an overview computed at most
-# this often per team and filter (each request still shows live cells for its page of people).
+# The summary, sorting and filtering of a large team, the modules to filter by and the
+# certificates about to expire are computed at most this often per manager and filter; each
+# request still shows live cells for its page of people.
 OVERVIEW_SECONDS = 60
 PEOPLE_PER_PAGE = 25
 
@@ -56,15 +57,21 @@ PEOPLE_PER_PAGE = 25
 def dashboard_scope(request):
     """The manager's teams, the modules assigned within them, and the filters as chosen."""
     teams = list(my_teams(request.user))
-    assigned = Assignment.objects.active().filter(
-        Q(team__in=teams) | Q(user__in=visible_people(request.user).values("pk"))
-    )
-    modules = list(
-        Module.objects.published()
-        .filter(pk__in=assigned.values("module_id"))
-        .select_related("course")
-        .order_by("course__position", "position")
-    )
+
+    def assigned_modules():
+        assigned = Assignment.objects.active().filter(
+            Q(team__in=teams) | Q(user__in=visible_people(request.user).values("pk"))
+        )
+        return list(
+            Module.objects.published()
+            .filter(pk__in=assigned.values("module_id"))
+            .select_related("course")
+            .order_by("course__position", "position")
+        )
+
+    # The filter's choice of modules changes with the summary, as often as its columns do.
+    key = f"assigned-modules:{request.user.pk}:{','.join(str(t.pk) for t in teams)}"
+    modules = cache.get_or_set(key, assigned_modules, OVERVIEW_SECONDS)
     filters = DashboardFilters(request.GET or None, teams=teams, modules=modules)
     team_id = filters.value("team")
     chosen = [t for t in teams if str(t.pk) == team_id] or teams
@@ -95,12 +102,13 @@ def team_overview(request, chosen, people, module_ids) -> Overview:
             today.isoformat(),
         ]
     )
-    overview = cache.get(key)
-    if overview is None:
-        grid = build_grid(people, today=today, teams=chosen, module_ids=module_ids)
-        overview = overview_of(grid, timezone.now())
-        cache.set(key, overview, OVERVIEW_SECONDS)
-    return overview
+    return cache.get_or_set(
+        key,
+        lambda: overview_of(
+            build_grid(people, today=today, teams=chosen, module_ids=module_ids), timezone.now()
+        ),
+        OVERVIEW_SECONDS,
+    )
 
 
 @require_GET
@@ -126,15 +134,19 @@ def dashboard(request):
         module_ids=[m.pk for m in overview.modules],
     )
     now = timezone.now()
-    expiring = (
-        Certificate.objects.filter(
-            record__user__in=visible_people(request.user).values("pk"),
-            revocation__isnull=True,
-            expires_at__gt=now,
-            expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
-        )
-        .select_related("record__user", "record__module")
-        .order_by("expires_at")
+    expiring = cache.get_or_set(
+        f"expiring-certificates:{request.user.pk}:{now.date()}",
+        lambda: list(
+            Certificate.objects.filter(
+                record__user__in=visible_people(request.user).values("pk"),
+                revocation__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            )
+            .select_related("record__user", "record__module")
+            .order_by("expires_at")
+        ),
+        OVERVIEW_SECONDS,
     )
     query = request.GET.copy()
     query.pop("page", None)
