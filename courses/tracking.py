@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Q
@@ -75,7 +76,7 @@ class AssignedModule:
     due_for = Assignment.due_for
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     person_id: int
     module: Module
@@ -128,7 +129,10 @@ class ModuleSummary:
 class Grid:
     rows: list[Row]
     modules: list[Module]
-    summaries: list[ModuleSummary]
+
+    @cached_property
+    def summaries(self) -> list[ModuleSummary]:
+        return summarise(self.rows, self.modules)
 
     @property
     def cells(self) -> list[Cell]:
@@ -146,12 +150,14 @@ class Grid:
         return sum(1 for cell in self.cells if cell.is_overdue)
 
 
-def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> Grid:
+def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, modules=None) -> Grid:
     """The grid for `people` (a queryset of users, ordered as the rows should be).
 
     `teams` limits which team assignments count (a manager's dashboard filtered to a team);
-    `module_ids` limits the columns.
+    `module_ids` limits the columns, or `modules` when the caller has already read them.
     """
+    if modules is not None:
+        module_ids = [module.pk for module in modules]
     people = list(people)
     person_ids = [p.pk for p in people]
     memberships = Membership.objects.filter(user_id__in=person_ids)
@@ -168,18 +174,23 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> 
         members_of[team_id].append(user_id)
 
     assignments = Assignment.objects.active().filter(
-        Q(user_id__in=person_ids) | Q(team_id__in=list(members_of)),
-        module__retired_at__isnull=True,
+        Q(user_id__in=person_ids) | Q(team_id__in=list(members_of))
     )
-    if module_ids is not None:
-        assignments = assignments.filter(module_id__in=module_ids)
+    if modules is not None:
+        assignments = assignments.filter(module_id__in=module_ids)  # already known to be live
+    elif module_ids is not None:
+        assignments = assignments.filter(module_id__in=module_ids, module__retired_at=None)
+    else:
+        assignments = assignments.filter(module__retired_at=None)
     assignments = [
         AssignedModule(*values) for values in assignments.values_list(*AssignedModule.FIELDS)
     ]
     # The modules once each, not once per assignment: a large team has hundreds of these.
-    modules: dict[int, Module] = Module.objects.select_related("course").in_bulk(
-        {assignment.module_id for assignment in assignments}
-    )
+    assigned = {assignment.module_id for assignment in assignments}
+    if modules is None:
+        columns = Module.objects.select_related("course").in_bulk(assigned)
+    else:
+        columns = {module.pk: module for module in modules if module.pk in assigned}
 
     # (person, module) -> the assignments reaching them, each with its due date for them.
     reach: dict[tuple[int, int], list[tuple[AssignedModule, datetime.date]]] = defaultdict(list)
@@ -193,19 +204,21 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None) -> 
                 due = assignment.due_for(joined[(assignment.team_id, person_id)])
                 reach[(person_id, assignment.module_id)].append((assignment, due))
 
-    progress = module_progress(person_ids, list(modules))
+    progress = module_progress(person_ids, list(columns))
     rows = []
     for person in people:
         person_id = person.pk
         row = Row(person=person, teams=sorted(teams_of.get(person_id, [])))
-        for module_id, module in modules.items():
+        for module_id, module in columns.items():
             reached = reach.get((person_id, module_id))
             if reached:
-                row.cells[module_id] = make_cell(person_id, module, reached, progress, today)
+                row.cells[module_id] = make_cell(
+                    person_id, module_id, module, reached, progress, today
+                )
         rows.append(row)
 
-    ordered = sorted(modules.values(), key=lambda m: (m.course.position, m.position, m.title))
-    return Grid(rows=rows, modules=ordered, summaries=summarise(rows, ordered))
+    ordered = sorted(columns.values(), key=lambda m: (m.course.position, m.position, m.title))
+    return Grid(rows=rows, modules=ordered)
 
 
 @dataclass
@@ -284,14 +297,14 @@ def percent(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
-def make_cell(person_id, module, reached, progress: Progress, today) -> Cell:
-    key = (person_id, module.pk)
+def make_cell(person_id, module_id, module, reached, progress: Progress, today) -> Cell:
+    key = (person_id, module_id)
     if len(reached) == 1:
         assignment, due = reached[0]
     else:
         assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].id))
     done = progress.done.get(key, 0)
-    steps = progress.steps.get(module.pk, 0)
+    steps = progress.steps.get(module_id, 0)
     best_quiz = progress.best_quiz.get(key)
     roleplay = progress.roleplay.get(key, "")
     started = bool(done or best_quiz is not None or roleplay)

@@ -131,7 +131,7 @@ def dashboard(request):
         [on_page[pk] for pk in ids if pk in on_page],
         today=timezone.localdate(),
         teams=chosen,
-        module_ids=[m.pk for m in overview.modules],
+        modules=overview.modules,
     )
     now = timezone.now()
     expiring = cache.get_or_set(
