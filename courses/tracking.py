@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
@@ -54,8 +55,7 @@ def status_of(
     return Status.IN_PROGRESS if started or done else Status.NOT_STARTED
 
 
-@dataclass(frozen=True, slots=True)
-class AssignedModule:
+class AssignedModule(NamedTuple):
     """An assignment as the grid reads it: plain values, as a large team has hundreds."""
 
     id: int
@@ -66,11 +66,6 @@ class AssignedModule:
     late_joiner_days: int | None
     assigned_at: datetime.datetime
     note: str
-
-    FIELDS = (
-        "id", "module_id", "team_id", "user_id", "due_date", "late_joiner_days", "assigned_at",
-        "note",
-    )  # fmt: skip
 
     # The same rule as the model's: these are its fields, so its method applies as it is.
     due_for = Assignment.due_for
@@ -182,9 +177,7 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, mod
         assignments = assignments.filter(module_id__in=module_ids, module__retired_at=None)
     else:
         assignments = assignments.filter(module__retired_at=None)
-    assignments = [
-        AssignedModule(*values) for values in assignments.values_list(*AssignedModule.FIELDS)
-    ]
+    assignments = list(map(AssignedModule._make, assignments.values_list(*AssignedModule._fields)))
     # The modules once each, not once per assignment: a large team has hundreds of these.
     assigned = {assignment.module_id for assignment in assignments}
     if modules is None:
@@ -292,6 +285,7 @@ def module_progress(person_ids: list[int], module_ids: list[int]) -> Progress:
 PROGRESS_TABLES = (Step, StepCompletion, Quiz, QuizAttempt, RoleplayScript, RoleplayRun)
 
 
+@lru_cache(maxsize=2048)
 def percent(value) -> Decimal:
     """A stored percentage as the ORM would give it: a Decimal to one place."""
     return Decimal(str(value)).quantize(Decimal("0.1"))

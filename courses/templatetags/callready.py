@@ -1,4 +1,5 @@
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.urls import reverse
@@ -81,27 +82,34 @@ def grid_row(row, modules):
         f'{escape(name)}</a><span class="form-help">{escape(", ".join(row.teams))} · '
         f"{row.percent}% done</span></th>"
     ]
+    cells = row.cells
     for module in modules:
-        cell = row.cells.get(module.pk)
+        cell = cells.get(module.pk)
         if cell is None:
             parts.append(EMPTY_CELL)
             continue
-        status = str(cell.status)
-        css = CSS_NAMES[status]
-        meta = f"Due {cell.due.day} {cell.due:%b} · {cell.done}/{cell.steps}"
+        meta = f"{due_label(cell.due)} · {cell.done}/{cell.steps}"
         if cell.best_quiz is not None:
             meta += f" · quiz {cell.best_quiz.normalize():f}%"
         if cell.roleplay:
             meta += f" · call {cell.roleplay}"
-        parts.append(
-            f'<td class="cell cell-{css}"><span class="badge badge-{css}">{status.capitalize()}'
-            f'</span><span class="cell-meta">{meta}</span></td>'
-        )
+        parts.append(f'{CELL_OPENINGS[cell.status]}<span class="cell-meta">{meta}</span></td>')
     parts.append("</tr>")
     return mark_safe("".join(parts))
+
+
+@lru_cache(maxsize=1024)
+def due_label(due: datetime.date) -> str:
+    return f"Due {due.day} {due:%b}"
 
 
 EMPTY_CELL = (
     '<td class="cell cell-none"><span class="muted" aria-label="Not assigned">—</span></td>'
 )
-CSS_NAMES = {str(status): str(status).replace(" ", "-") for status in Status}
+CELL_OPENINGS = {
+    status: (
+        f'<td class="cell cell-{status.replace(" ", "-")}"><span class="badge badge-'
+        f'{status.replace(" ", "-")}">{status.capitalize()}</span>'
+    )
+    for status in Status
+}
