@@ -148,8 +148,9 @@ class Grid:
 def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, modules=None) -> Grid:
     """The grid for `people` (a queryset of users, ordered as the rows should be).
 
-    `teams` limits which team assignments count (a manager's dashboard filtered to a team);
-    `module_ids` limits the columns, or `modules` when the caller has already read them.
+    `teams` (teams or their ids) limits which team assignments count (a manager's dashboard
+    filtered to a team); `module_ids` limits the columns, or `modules` when the caller has
+    already read them.
     """
     if modules is not None:
         module_ids = [module.pk for module in modules]

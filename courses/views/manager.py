@@ -126,11 +126,16 @@ def dashboard(request):
         listed = sorted(listed, key=lambda entry: -entry[2])
     page = Paginator(listed, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     ids = [entry[0] for entry in page]
-    on_page = {person.pk: person for person in get_user_model().objects.filter(pk__in=ids)}
+    on_page = {
+        person.pk: person
+        for person in get_user_model()
+        .objects.filter(pk__in=ids)
+        .only("username", "first_name", "last_name")
+    }
     grid = build_grid(
         [on_page[pk] for pk in ids if pk in on_page],
         today=timezone.localdate(),
-        teams=chosen,
+        teams=[team.pk for team in chosen],
         modules=overview.modules,
     )
     now = timezone.now()
