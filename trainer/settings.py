@@ -106,8 +106,12 @@ def database_config(url: str) -> dict:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
+            # Pages read through a memory map (up to 256 MB of the file) and up to 32 MB of
+            # them cached per connection: the defaults (no map, 2 MB) re-read the indexes
+            # of a large organisation on every dashboard.
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                "PRAGMA mmap_size=268435456;PRAGMA cache_size=-32000;"
             ),
         }
     return config
