@@ -970,15 +970,27 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings():
     assert "WARNING" not in result.stderr.upper()
 
 
-def test_without_a_secret_key_production_settings_refuse_to_load():
-    result = run_python(
-        "import django; django.setup()", production_env(SECRET_KEY=None, DEBUG=None)
-    )
+@pytest.mark.parametrize("entry_point", ["trainer.wsgi", "trainer.asgi"])
+@pytest.mark.parametrize("key", [None, ""])
+def test_without_a_secret_key_the_site_refuses_to_start(entry_point, key):
+    result = run_python(f"import {entry_point}", production_env(SECRET_KEY=key, DEBUG=None))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY is not set" in result.stderr
-    empty = run_python("import django; django.setup()", production_env(SECRET_KEY=""))
-    assert empty.returncode != 0 and "SECRET_KEY is not set" in empty.stderr
+
+
+def test_without_a_secret_key_commands_that_sign_nothing_still_run():
+    # A build step checks the project and collects static files before any secret exists.
+    for command in (["check"], ["makemigrations", "--check", "--dry-run"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=production_env(SECRET_KEY=None, DEBUG=None),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 PRODUCTION_VALUES = (
