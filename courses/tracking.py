@@ -275,7 +275,7 @@ def module_progress(person_ids: list[int], module_ids: list[int]) -> Progress:
                 progress.done[(user_id, module_id)] = int(first)
             elif kind == "quiz":
                 if first is not None:
-                    progress.best_quiz[(user_id, module_id)] = percent(first)
+                    progress.best_quiz[(user_id, module_id)] = stored_percent(first)
             elif first:
                 progress.roleplay[(user_id, module_id)] = "passed"
             else:
@@ -287,7 +287,7 @@ PROGRESS_TABLES = (Step, StepCompletion, Quiz, QuizAttempt, RoleplayScript, Role
 
 
 @lru_cache(maxsize=2048)
-def percent(value) -> Decimal:
+def stored_percent(value) -> Decimal:
     """A stored percentage as the ORM would give it: a Decimal to one place."""
     return Decimal(str(value)).quantize(Decimal("0.1"))
 

@@ -59,9 +59,7 @@ def dashboard_scope(request):
     teams = list(my_teams(request.user))
 
     def assigned_modules():
-        assigned = Assignment.objects.active().filter(
-            Q(team__in=teams) | Q(user__in=visible_people(request.user).values("pk"))
-        )
+        assigned = my_assignments(request.user).active()
         return list(
             Module.objects.published()
             .filter(pk__in=assigned.values("module_id"))
