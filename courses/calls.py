@@ -32,6 +32,7 @@ class CallView:
     script: roleplay.Script
     state: roleplay.CallState
     result: roleplay.CallResult | None
+    seed: int | None = None  # the run's order of the replies offered
 
     @property
     def over(self) -> bool:
@@ -43,7 +44,7 @@ class CallView:
 
     @property
     def offered(self) -> tuple[roleplay.Reply, ...]:
-        return roleplay.offered_replies(self.script, self.state)
+        return roleplay.offered_replies(self.script, self.state, self.seed)
 
 
 def call_view(run: RoleplayRun, path: list[str]) -> CallView:
@@ -53,7 +54,7 @@ def call_view(run: RoleplayRun, path: list[str]) -> CallView:
     result = None
     if roleplay.is_over(script, state):
         result = roleplay.score_path(script, path, dnc_record_of(run))
-    return CallView(script, state, result)
+    return CallView(script, state, result, run.seed)
 
 
 def dnc_record_of(run: RoleplayRun) -> roleplay.DncRecord | None:

@@ -11,6 +11,7 @@ everything else from the script.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,7 +41,8 @@ DNC_DETAILS = {
 REQUIRED_DNC_DETAILS = frozenset({"number", "name", "date"})
 DNC_LIST_POINTS = 2
 DNC_RECORD_MAX = DNC_LIST_POINTS + len(REQUIRED_DNC_DETAILS)
-DNC_CITATION = "47 CFR 64.1200(d)(3); FINRA Rule 3230(d)"
+# The rules the do-not-call record is scored on, by their ids in the rules catalogue.
+DNC_RULES = ("fcc-company-dnc-honor", "fcc-company-dnc-duration", "finra-firm-dnc-list")
 
 
 class _FrozenDict[K, V](dict[K, V]):
@@ -66,6 +68,10 @@ class _FrozenDict[K, V](dict[K, V]):
         return (type(self), (dict(self),))
 
 
+def read_only[K, V](mapping: Mapping[K, V]) -> Mapping[K, V]:
+    return _FrozenDict(mapping)
+
+
 # --- The script -----------------------------------------------------------------------------------
 
 
@@ -76,8 +82,9 @@ class Reply:
     next: str
     scores: Mapping[str, int]  # every dimension, 0 where the author gave none
     feedback: str
-    citation: str
+    citation: str  # the rules' citations, as the loader wrote them from the catalogue
     violation: bool
+    rules: tuple[str, ...] = ()  # ids in the rules catalogue
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,8 @@ def _node_data(node: Node) -> dict[str, Any]:
             data["scores"] = scores
         if reply.feedback:
             data["feedback"] = reply.feedback
+        if reply.rules:
+            data["rules"] = list(reply.rules)
         if reply.citation:
             data["citation"] = reply.citation
         if reply.violation:
@@ -191,7 +200,7 @@ _PERSONA_FIELDS = (
     "firm_dnc",
 )
 _NODE_FIELDS = ("prospect", "replies", "end", "outcome")
-_REPLY_FIELDS = ("id", "text", "next", "scores", "feedback", "citation", "violation")
+_REPLY_FIELDS = ("id", "text", "next", "scores", "feedback", "rules", "citation", "violation")
 _MISSING: Any = object()
 
 
@@ -460,9 +469,10 @@ def _read_reply(reader: _Reader, node_id: str, index: int, raw: Any) -> Reply | 
     text = reader.text(raw, "text", node_id, prefix)
     feedback = reader.text(raw, "feedback", node_id, prefix, required=False, blank=True)
     citation = reader.text(raw, "citation", node_id, prefix, required=False, blank=True)
+    rules = _read_rule_ids(reader, raw, node_id, prefix)
     violation = reader.flag(raw, "violation", node_id, prefix, required=False)
-    if violation and not citation:
-        reader.add(node_id, f"{prefix}.citation", "a violation must carry a citation")
+    if violation and not (rules or citation):
+        reader.add(node_id, f"{prefix}.rules", "a violation must name the rule it breaks")
 
     scores = dict.fromkeys(DIMENSIONS, 0)
     if "scores" in raw:
@@ -484,7 +494,19 @@ def _read_reply(reader: _Reader, node_id: str, index: int, raw: Any) -> Reply | 
     if not isinstance(next_node, str) or not next_node:
         reader.add(node_id, f"{prefix}.next", f"must be a node id, {_describe(next_node)}")
         return None
-    return Reply(reply_id, text, next_node, _FrozenDict(scores), feedback, citation, violation)
+    return Reply(
+        reply_id, text, next_node, _FrozenDict(scores), feedback, citation, violation, rules
+    )
+
+
+def _read_rule_ids(reader: _Reader, raw: Mapping[Any, Any], node_id: str, prefix: str):
+    if "rules" not in raw:
+        return ()
+    value = raw["rules"]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        reader.add(node_id, f"{prefix}.rules", f"must be a list of rule ids, {_describe(value)}")
+        return ()
+    return tuple(dict.fromkeys(value))
 
 
 # --- Checking the graph ----------------------------------------------------------------------
@@ -714,9 +736,27 @@ def is_over(script: Script, state: CallState) -> bool:
     return script.nodes[state.node].end
 
 
-def offered_replies(script: Script, state: CallState) -> tuple[Reply, ...]:
+def offered_replies(script: Script, state: CallState, seed: int | None = None) -> tuple[Reply, ...]:
+    """The replies offered at this moment of the call.
+
+    With a run's `seed` they come in that run's order: shuffled, so that a reply's position
+    tells nothing about it, and the same whenever the run shows this moment again. Without a
+    seed they come in the order the author wrote them.
+    """
     node = script.nodes[state.node]
-    return () if node.end else node.replies
+    if node.end:
+        return ()
+    if seed is None:
+        return node.replies
+    return tuple(shuffled_for(seed, node.id, node.replies))
+
+
+def shuffled_for[T](seed: int, place: str, items: Sequence[T]) -> list[T]:
+    """`items` in an order fixed by the seed and the place (a node, a form), and by nothing
+    else: not by the process, the time or the items' own content."""
+    order = list(items)
+    random.Random(f"{seed}:{place}").shuffle(order)
+    return order
 
 
 def advance(script: Script, state: CallState, reply_id: str) -> CallState:
@@ -760,7 +800,7 @@ class DncRecordResult:
     correct_list: bool
     missing: frozenset[str]
     feedback: tuple[str, ...]
-    citation: str
+    rules: tuple[str, ...] = DNC_RULES
 
 
 _FIRM_LIST_RULE = (
@@ -804,7 +844,6 @@ def score_dnc_record(record: DncRecord) -> DncRecordResult:
         correct_list=correct_list,
         missing=frozenset(missing),
         feedback=tuple(feedback),
-        citation=DNC_CITATION,
     )
 
 
@@ -883,3 +922,40 @@ def score_path(
         dnc=dnc,
         passed=passed,
     )
+
+
+# --- How much a call measures ----------------------------------------------------------------
+
+RANDOM_PLAY_CUTOFF = 1e-9  # calls less likely than this are not followed, but counted as passes
+RANDOM_PLAY_MAX_TURNS = 60
+
+
+def random_pass_chance(script: Script) -> float:
+    """The chance that a caller who picks every reply at random passes the call.
+
+    Replies are shuffled for each run, so a bot that always takes the first (or the last)
+    reply offered plays at random. The do-not-call record, where one is asked for, is taken
+    to be perfect, and calls too unlikely or too long to follow are counted as passes: the
+    answer is an upper bound.
+    """
+    chance = 0.0
+    stack: list[tuple[CallState, float]] = [(start_call(script), 1.0)]
+    while stack:
+        state, likelihood = stack.pop()
+        node = script.nodes[state.node]
+        if node.end:
+            record = _PERFECT_RECORD if node.outcome == "dnc_honoured" else None
+            if score_path(script, state.path, record).passed:
+                chance += likelihood
+            continue
+        if likelihood < RANDOM_PLAY_CUTOFF or len(state.path) >= RANDOM_PLAY_MAX_TURNS:
+            chance += likelihood
+            continue
+        share = likelihood / len(node.replies)
+        for reply in node.replies:
+            if not reply.violation:  # a violation fails the call wherever it goes
+                stack.append((CallState(reply.next, (*state.path, reply.id)), share))
+    return min(1.0, chance)
+
+
+_PERFECT_RECORD = DncRecord("firm", REQUIRED_DNC_DETAILS)

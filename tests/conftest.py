@@ -1,13 +1,15 @@
+import datetime
 import textwrap
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.servers.basehttp import WSGIServer
+from django.utils import timezone
 
 from courses.access import COMPLIANCE, MANAGER, REP
 from courses.loading import load_curriculum
-from courses.models import Membership, Team
+from courses.models import Membership, Step, StepStart, Team
 
 # The live server's listen queue holds 10 connections; the concurrency tests open two dozen at
 # once, and a connection the queue could not hold was sometimes reset instead of served.
@@ -16,6 +18,7 @@ WSGIServer.request_queue_size = 64
 LESSON = """\
 ---
 title: {title}
+rules: [fcc-calling-hours]
 ---
 ## Why it matters
 
@@ -32,7 +35,7 @@ questions:
     kind: single
     prompt: How long does a registration on the National Do-Not-Call Registry last?
     tags: [registry]
-    citation: 15 U.S.C. 6155
+    rules: [registry-permanent]
     explanation: Registrations are permanent until the consumer removes them.
     choices:
       - text: Five years
@@ -40,18 +43,19 @@ questions:
       - text: Until removed or the number is reassigned
         correct: true
       - text: One year
+        feedback: Registrations do not lapse.
   - id: local-time
     kind: true_false
-    prompt: Calling hours are counted in the caller's local time.
-    answer: false
+    prompt: Calling hours are counted in the called party's local time.
+    answer: true
     tags: [hours]
-    citation: 47 CFR 64.1200(c)(1)
+    rules: [fcc-calling-hours]
     explanation: The called party's local time counts.
   - id: consent-elements
     kind: multiple
     prompt: Which belong in prior express written consent?
     tags: [robocalls]
-    citation: 47 CFR 64.1200(f)(9)
+    rules: [fcc-written-consent-elements]
     explanation: The number to be called and a signature, among others.
     choices:
       - text: The number to be called
@@ -59,16 +63,18 @@ questions:
       - text: A signature
         correct: true
       - text: The caller's home address
+        feedback: The consent names the number to be called, not the caller's address.
   - id: scrub-days
     kind: single
     prompt: How old may the registry copy you scrub against be, at most?
     tags: [registry]
-    citation: 16 CFR 310.4(b)(3)(iv)
+    rules: [tsr-registry-access]
     explanation: Thirty-one days.
     choices:
       - text: 31 days
         correct: true
       - text: 90 days
+        feedback: Too old; the registry changes every day.
 """
 
 
@@ -99,11 +105,12 @@ nodes:
         next: objection
         scores: {rapport: 2, compliance: 2}
         feedback: Name, firm and purpose up front.
-        citation: 16 CFR 310.4(d)
+        rules: [tsr-disclosures]
       - text: Are you happy with your returns?
         next: objection
         scores: {rapport: -1, compliance: -2}
         feedback: You did not say who you are or why you called.
+        rules: [tsr-disclosures]
   objection:
     prospect: Not interested.
     replies:
@@ -114,7 +121,7 @@ nodes:
       - text: This plan is guaranteed to beat the market.
         next: failed
         violation: true
-        citation: FINRA Rule 2150(b)
+        rules: [finra-2150b]
         feedback: Never guarantee a customer against loss.
       - text: What would make this worth a conversation?
         next: stop
@@ -127,11 +134,11 @@ nodes:
         next: honoured
         scores: {compliance: 2}
         feedback: Acknowledge, confirm, end politely.
-        citation: 47 CFR 64.1200(d)(3)
+        rules: [fcc-company-dnc-honor]
       - text: Can I just ask one more question?
         next: failed
         violation: true
-        citation: 47 CFR 64.1200(d)(3)
+        rules: [fcc-company-dnc-honor]
         feedback: A do-not-call request ends the call.
   booked:
     prospect: Fine, Thursday.
@@ -148,11 +155,83 @@ nodes:
 """
 
 
+RULES = """\
+authority: FCC
+binds: every-caller
+rules:
+  - id: fcc-calling-hours
+    title: Calling hours
+    citation: 47 CFR 64.1200(c)(1)
+    statement: No telephone solicitation to a residence before 8 a.m. or after 9 p.m. local time.
+    source: secondary
+    checked: 2026-11-30
+  - id: fcc-written-consent-elements
+    title: What prior express written consent contains
+    citation: 47 CFR 64.1200(f)(9)
+    statement: Written, signed, with the number to be called.
+    source: secondary
+    checked: 2026-11-30
+  - id: fcc-company-dnc-honor
+    title: Honoring a do-not-call request
+    citation: 47 CFR 64.1200(d)(3)
+    statement: Honored within a reasonable time not to exceed 10 business days.
+    source: primary
+    checked: 2026-11-30
+  - id: fcc-company-dnc-duration
+    title: A do-not-call request lasts five years
+    citation: 47 CFR 64.1200(d)(6)
+    statement: A company-specific request is honored for 5 years.
+    source: secondary
+    checked: 2026-11-30
+  - id: registry-permanent
+    title: Registry entries are permanent
+    authority: FTC
+    citation: 15 U.S.C. 6155
+    statement: A registration lasts until the person removes it or the number is reassigned.
+    source: primary
+    checked: 2026-11-30
+  - id: tsr-registry-access
+    title: Scrub against the registry every 31 days
+    authority: FTC
+    binds: sellers-outside-tsr-exclusion
+    citation: 16 CFR 310.4(b)(3)(iv)
+    statement: Sellers access the registry at least every 31 days.
+    source: primary
+    checked: 2026-11-30
+  - id: tsr-disclosures
+    title: Prompt disclosures at the start of the call
+    authority: FTC
+    binds: sellers-outside-tsr-exclusion
+    citation: 16 CFR 310.4(d)
+    statement: Before any pitch, say who the seller is, that it is a sales call, and what is sold.
+    source: secondary
+    checked: 2026-11-30
+  - id: finra-2150b
+    title: No guarantee against loss
+    authority: FINRA
+    binds: broker-dealers
+    citation: FINRA Rule 2150(b)
+    statement: No member or associated person may guarantee a customer against loss.
+    source: primary
+    checked: 2026-11-30
+  - id: finra-firm-dnc-list
+    title: Keeping the firm's do-not-call list
+    authority: FINRA
+    binds: broker-dealers
+    citation: FINRA Rule 3230(d)
+    statement: Record every request, honor it within 30 days and keep it for 5 years.
+    source: secondary
+    checked: 2026-11-30
+"""
+
+
 class CurriculumBuilder:
-    """Writes a small curriculum into a temporary folder, in the authoring format."""
+    """Writes a small curriculum into a temporary folder, in the authoring format, with a
+    small rules catalogue holding the rules the fixtures below refer to."""
 
     def __init__(self, root: Path):
         self.root = root
+        self.write("rules/rules.yaml", RULES)
 
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
@@ -275,3 +354,12 @@ def compliance(db, django_user_model):
 def rep_client(client, rep):
     client.force_login(rep)
     return client
+
+
+def opened_long_ago(user, steps=None):
+    """As if `user` had opened these lessons (every active lesson if none are named) a day
+    ago: long enough to have read any of them, so marking them complete is accepted."""
+    steps = steps if steps is not None else Step.objects.active().filter(kind=Step.Kind.LESSON)
+    day_ago = timezone.now() - datetime.timedelta(days=1)
+    for step in steps:
+        StepStart.objects.update_or_create(user=user, step=step, defaults={"started_at": day_ago})

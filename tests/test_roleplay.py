@@ -8,7 +8,8 @@ import copy
 import json
 import pickle
 import textwrap
-from collections import deque
+from collections import Counter, deque
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ from hypothesis import strategies as st
 from courses import roleplay
 from courses.roleplay import (
     DIMENSIONS,
-    DNC_CITATION,
     DNC_RECORD_MAX,
+    DNC_RULES,
     OUTCOMES,
     CallState,
     DncRecord,
@@ -81,6 +82,7 @@ def script_data(**changes: Any) -> dict[str, Any]:
                         "next": "pitch",
                         "scores": {"rapport": 2, "compliance": 2},
                         "feedback": "Name, firm and purpose up front.",
+                        "rules": ["tsr-disclosures"],
                         "citation": "16 CFR 310.4(d)",
                     },
                     {
@@ -95,6 +97,7 @@ def script_data(**changes: Any) -> dict[str, Any]:
                         "next": "failed",
                         "scores": {"rapport": 9, "objections": 9},
                         "violation": True,
+                        "rules": ["fcc-calling-hours"],
                         "citation": "47 CFR 64.1200(c)(1)",
                         "feedback": "Calling hours.",
                     },
@@ -573,10 +576,33 @@ def test_outcome_only_on_an_end_node():
     assert_problem(data, "pitch", "outcome", "only an end node")
 
 
-def test_violation_needs_a_citation():
+def test_violation_needs_a_rule():
     data = script_data()
     del data["nodes"]["opening"]["replies"][2]["citation"]
-    assert_problem(data, "opening", "replies.2.citation", "a violation must carry a citation")
+    del data["nodes"]["opening"]["replies"][2]["rules"]
+    assert_problem(data, "opening", "replies.2.rules", "a violation must name the rule it breaks")
+
+
+def test_a_violation_naming_its_rules_needs_no_citation_text():
+    data = script_data()
+    del data["nodes"]["opening"]["replies"][2]["citation"]
+    assert parse_script(data).reply("late").rules == ("fcc-calling-hours",)
+
+
+def test_a_script_stored_before_rule_ids_still_reads():
+    """Runs keep a copy of the script they were played on; older copies carry only the
+    citation text of a violation, and their transcripts must still replay."""
+    data = script_data()
+    del data["nodes"]["opening"]["replies"][2]["rules"]
+    late = parse_script(data).reply("late")
+    assert (late.rules, late.citation) == ((), "47 CFR 64.1200(c)(1)")
+
+
+@pytest.mark.parametrize("value", ["fcc-calling-hours", [""], [3], {"a": 1}])
+def test_rules_are_a_list_of_ids(value):
+    data = script_data()
+    data["nodes"]["opening"]["replies"][0]["rules"] = value
+    assert_problem(data, "opening", "replies.0.rules", "must be a list of rule ids")
 
 
 def test_duplicate_reply_ids():
@@ -601,7 +627,7 @@ def test_start_names_a_missing_node():
 def test_no_call_can_be_passed_without_a_violation():
     data = script_data()
     for reply in data["nodes"]["pitch"]["replies"]:
-        reply.update(violation=True, citation="47 CFR 64.1200(c)(1)")
+        reply.update(violation=True, rules=["fcc-calling-hours"])
     assert_problem(data, None, "start", "no one could pass")
 
 
@@ -649,6 +675,31 @@ def test_start_call(script):
 def test_offered_replies_are_the_node_replies(script):
     offered = offered_replies(script, start_call(script))
     assert [reply.id for reply in offered] == ["intro", "sneaky", "late"]
+
+
+def test_a_seed_shuffles_the_replies_and_keeps_them_so(script):
+    start = start_call(script)
+    first = [reply.id for reply in offered_replies(script, start, seed=7)]
+    assert sorted(first) == ["intro", "late", "sneaky"]
+    assert [reply.id for reply in offered_replies(script, start, seed=7)] == first  # a reload
+
+
+def test_the_position_of_a_reply_tells_nothing_about_it(script):
+    """Across runs every reply is offered first about as often as the others."""
+    start = start_call(script)
+    firsts = Counter(offered_replies(script, start, seed=seed)[0].id for seed in range(600))
+    assert set(firsts) == {"intro", "sneaky", "late"}
+    assert all(150 <= count <= 250 for count in firsts.values()), firsts
+
+
+def test_the_order_depends_on_the_node_as_well_as_the_seed():
+    orders = {tuple(roleplay.shuffled_for(3, node, range(6))) for node in ("a", "b", "c", "d")}
+    assert len(orders) > 1
+
+
+def test_the_order_is_the_same_in_every_process():
+    # Seeded from text, never from Python's per-process hash of it.
+    assert roleplay.shuffled_for(12345, "opening", "abcdef") == ["a", "b", "d", "c", "e", "f"]
 
 
 def test_advance_follows_the_reply(script):
@@ -884,7 +935,7 @@ def test_a_full_record():
     assert result.points == result.max_points == DNC_RECORD_MAX == 5
     assert result.correct_list is True
     assert result.missing == frozenset()
-    assert result.citation == DNC_CITATION == "47 CFR 64.1200(d)(3); FINRA Rule 3230(d)"
+    assert result.rules == DNC_RULES
 
 
 def test_the_caller_detail_is_allowed_but_earns_nothing():
@@ -947,7 +998,7 @@ def test_outcome_labels_cover_every_outcome():
 # --- Properties of generated scripts ------------------------------------------------------------
 
 LAWFUL_OUTCOMES = [outcome for outcome in OUTCOMES if outcome != "failed_violation"]
-CITATION = "47 CFR 64.1200(c)(1)"
+RULE = "fcc-calling-hours"
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -972,7 +1023,7 @@ def generated_scripts(draw: st.DrawFn) -> dict[str, Any]:
         if scores:
             reply["scores"] = scores
         if violation:
-            reply.update(violation=True, citation=CITATION)
+            reply.update(violation=True, rules=[RULE])
         replies[source].append(reply)
 
     for index, node in enumerate(inner[1:], start=1):
@@ -1176,3 +1227,26 @@ def test_a_damaged_script_gives_problems_not_crashes(data, draw):
         assert invalid.problems
     else:
         assert parse_script(script.to_data()) == script
+
+
+# --- How much a call measures -------------------------------------------------------------------
+
+
+def test_random_play_passes_as_often_as_the_passing_paths_are_likely(script):
+    """Opening: intro, sneaky or a violation (1/3 each). Then ask (booked) or remove (the
+    do-not-call request, recorded perfectly). Of the four lawful calls, only intro+remove
+    (10 of 10) and intro+ask (7 of 10) reach the pass mark of 70%."""
+    assert roleplay.random_pass_chance(script) == pytest.approx(float(Fraction(1, 3)))
+
+
+def test_random_play_never_passes_when_every_lawful_call_is_weak():
+    data = script_data(pass_mark=100)
+    data["nodes"]["pitch"]["replies"][0]["scores"] = {"discovery": 30}
+    script = parse_script(data)
+    # Only intro+ask (2 + 2 + 30 = 34 of 34) passes: 1/3 * 1/2.
+    assert roleplay.random_pass_chance(script) == pytest.approx(1 / 6)
+
+
+def test_random_play_through_a_loop_ends():
+    chance = roleplay.random_pass_chance(parse_script(looping_data()))
+    assert 0 < chance <= 1

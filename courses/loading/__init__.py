@@ -1,10 +1,10 @@
 """The curriculum files -> the database.
 
-`read_curriculum` parses and validates every file and returns plain data, or raises
-`ContentInvalid` with every problem it found (file, field, line where the parser knows it).
-`load_curriculum` then writes it in one transaction: new rows are created, changed rows updated,
-rows whose files are gone are retired (never deleted). Loading the same files twice changes
-nothing.
+`read_curriculum` parses and validates every file, the rules catalogue first, and returns plain
+data, or raises `ContentInvalid` with every problem it found (file, field, line where the parser
+knows it). `load_curriculum` then writes it in one transaction: new rows are created, changed
+rows updated, rows whose files are gone are retired (never deleted). Loading the same files
+twice changes nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from ..markdown import render_markdown
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent / "content"
+RULES_FOLDER = "rules"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -107,6 +108,7 @@ class ModuleFile(Schema):
 class LessonHeader(Schema):
     title: Text
     minutes: int | None = Field(default=None, ge=1, le=240)
+    rules: list[Annotated[str, StringConstraints(max_length=80)]] = []
 
 
 # --- What reading produces ----------------------------------------------------------------------
@@ -121,6 +123,23 @@ class StepSource:
     source_hash: str
     body_html: str = ""
     detail: Any = None  # the kind's own validated data (a quiz bank, a roleplay script)
+    rules: tuple[str, ...] = ()  # a lesson's rules taught; a roleplay's rules rehearsed
+    cited: frozenset[str] = frozenset()  # every rule the file refers to, for the version
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a step reader needs besides its file: where problems go, the rules catalogue, and
+    whether the module is held to the legal standard (it is required for certification)."""
+
+    problems: Problems
+    catalogue: Mapping[str, Any] = field(default_factory=dict)
+    legal: bool = False
+
+    def references(self, path: Path):
+        from .rules import References
+
+        return References(self.catalogue, self.problems, path, set())
 
 
 @dataclass
@@ -136,6 +155,10 @@ class ModuleSource:
     material_note: str
     content_version: str
     steps: list[StepSource] = field(default_factory=list)
+
+    @property
+    def cited(self) -> frozenset[str]:
+        return frozenset().union(*(step.cited for step in self.steps))
 
 
 @dataclass
@@ -198,7 +221,8 @@ def sha256(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def read_lesson(path: Path, slug: str, problems: Problems) -> StepSource | None:
+def read_lesson(path: Path, slug: str, context: ReadContext) -> StepSource | None:
+    problems = context.problems
     text = read_text(path, problems)
     if text is None:
         return None
@@ -215,6 +239,17 @@ def read_lesson(path: Path, slug: str, problems: Problems) -> StepSource | None:
         return None
     if header is None:
         return None
+    references = context.references(path)
+    # The rules it teaches are those its header lists; a rule cited in passing is not taught.
+    rules = references.ids(header.rules, "rules", "the lesson")
+    body_html = references.html(render_markdown(body), "body")
+    if context.legal and not header.rules:
+        problems.add(
+            path,
+            "rules",
+            "a lesson of a module required for certification lists the rules it teaches "
+            "(rules: [rule-id, ...], ids from the rules catalogue)",
+        )
     words = len(body.split())
     return StepSource(
         slug=slug,
@@ -222,11 +257,13 @@ def read_lesson(path: Path, slug: str, problems: Problems) -> StepSource | None:
         title=header.title,
         minutes=header.minutes or max(1, round(words / 200)),
         source_hash=sha256(text.encode()),
-        body_html=render_markdown(body),
+        body_html=body_html,
+        rules=rules,
+        cited=frozenset(references.cited),
     )
 
 
-StepReader = Callable[[Path, str, Problems], StepSource | None]
+StepReader = Callable[[Path, str, ReadContext], StepSource | None]
 STEP_READERS: dict[str, StepReader] = {"lesson": read_lesson}
 
 
@@ -234,7 +271,8 @@ def register_step_reader(kind: str, reader: StepReader) -> None:
     STEP_READERS[kind] = reader
 
 
-def read_step(folder: Path, index: int, entry: Any, problems: Problems) -> StepSource | None:
+def read_step(folder: Path, index: int, entry: Any, context: ReadContext) -> StepSource | None:
+    problems = context.problems
     module_file = folder / "module.yaml"
     where = f"steps.{index}"
     if not isinstance(entry, dict) or len(entry) != 1:
@@ -260,14 +298,16 @@ def read_step(folder: Path, index: int, entry: Any, problems: Problems) -> StepS
     if not path.is_file():
         problems.add(module_file, f"{where}.{kind}", f"refers to a missing file '{filename}'")
         return None
-    return reader(path, slug, problems)
+    return reader(path, slug, context)
 
 
 def _is_slug(value: str) -> bool:
     return bool(re.fullmatch(SLUG_PATTERN, value)) and len(value) <= 50
 
 
-def read_module(folder: Path, problems: Problems) -> ModuleSource | None:
+def read_module(
+    folder: Path, problems: Problems, catalogue: Mapping[str, Any]
+) -> ModuleSource | None:
     path = folder / "module.yaml"
     text = read_text(path, problems)
     if text is None:
@@ -279,10 +319,11 @@ def read_module(folder: Path, problems: Problems) -> ModuleSource | None:
         problems.add(
             path, "recertify_after_months", "only modules required for certification recertify"
         )
+    context = ReadContext(problems, catalogue, legal=spec.required_for_certification)
     steps: list[StepSource] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(spec.steps):
-        step = read_step(folder, index, entry, problems)
+        step = read_step(folder, index, entry, context)
         if step is None:
             continue
         if step.slug in seen:
@@ -294,7 +335,14 @@ def read_module(folder: Path, problems: Problems) -> ModuleSource | None:
             continue
         seen[step.slug] = index
         steps.append(step)
-    version = sha256(text.encode(), *(step.source_hash.encode() for step in steps))
+    # The version covers the rules the module cites: a correction in the catalogue is a new
+    # version of every module that refers to the rule.
+    cited = sorted(frozenset().union(*(step.cited for step in steps)))
+    version = sha256(
+        text.encode(),
+        *(step.source_hash.encode() for step in steps),
+        *(catalogue[rule_id].fingerprint.encode() for rule_id in cited),
+    )
     return ModuleSource(
         slug=folder.name,
         title=spec.title,
@@ -310,7 +358,9 @@ def read_module(folder: Path, problems: Problems) -> ModuleSource | None:
     )
 
 
-def read_course(folder: Path, problems: Problems) -> CourseSource | None:
+def read_course(
+    folder: Path, problems: Problems, catalogue: Mapping[str, Any]
+) -> CourseSource | None:
     path = folder / "course.yaml"
     text = read_text(path, problems)
     if text is None:
@@ -331,7 +381,7 @@ def read_course(folder: Path, problems: Problems) -> CourseSource | None:
                 path, f"modules.{index}", f"refers to a missing folder '{slug}/module.yaml'"
             )
             continue
-        module = read_module(module_folder, problems)
+        module = read_module(module_folder, problems, catalogue)
         if module is not None:
             course.modules.append(module)
     for child in sorted(folder.iterdir()):
@@ -340,9 +390,20 @@ def read_course(folder: Path, problems: Problems) -> CourseSource | None:
     return course
 
 
-def read_curriculum(root: Path = CONTENT_ROOT) -> list[CourseSource]:
+@dataclass
+class Curriculum:
+    """Everything the content files hold, read and validated."""
+
+    rules: dict[str, Any]  # the rules catalogue, by id
+    courses: list[CourseSource]
+
+
+def read_curriculum(root: Path = CONTENT_ROOT) -> Curriculum:
     """Read and validate every file under `root`; raise ContentInvalid listing all problems."""
+    from .rules import read_catalogue
+
     problems = Problems(root)
+    catalogue = read_catalogue(root / RULES_FOLDER, problems)
     courses: list[CourseSource] = []
     folders = sorted(p for p in root.iterdir() if p.is_dir() and (p / "course.yaml").exists())
     if not folders:
@@ -351,7 +412,7 @@ def read_curriculum(root: Path = CONTENT_ROOT) -> list[CourseSource]:
         if not _is_slug(folder.name):
             problems.add(folder, "", "course folder names are lowercase words joined by hyphens")
             continue
-        course = read_course(folder, problems)
+        course = read_course(folder, problems, catalogue)
         if course is not None:
             courses.append(course)
     owners: dict[str, str] = {}
@@ -367,7 +428,7 @@ def read_curriculum(root: Path = CONTENT_ROOT) -> list[CourseSource]:
             owners[module.slug] = course.slug
     if problems.errors:
         raise ContentInvalid(problems.errors)
-    return courses
+    return Curriculum(catalogue, courses)
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -379,6 +440,8 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)  # module slug -> content version
+    # A rule whose statement or checked date changed -> the modules that refer to it.
+    material: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -390,8 +453,15 @@ class LoadReport:
         out += [f"retired {label}" for label in self.retired]
         return out or ["no changes"]
 
+    def material_lines(self) -> list[str]:
+        return [
+            f"rule {rule_id} changed: a material change for "
+            + (", ".join(f"module {slug}" for slug in modules) or "no module")
+            for rule_id, modules in self.material.items()
+        ]
 
-StepWriter = Callable[[Any, StepSource, LoadReport], None]
+
+StepWriter = Callable[[Any, StepSource, LoadReport, dict], None]
 STEP_WRITERS: dict[str, StepWriter] = {}
 
 
@@ -415,6 +485,15 @@ def sync_row(model, lookup: dict, values: dict, report: LoadReport, label: str):
     return row
 
 
+def sync_rules(row, rule_rows: dict, rule_ids, report: LoadReport, label: str) -> None:
+    """Point the row's `rules` at exactly these catalogue rules."""
+    wanted = {rule_rows[rule_id].pk for rule_id in rule_ids}
+    if set(row.rules.values_list("pk", flat=True)) != wanted:
+        row.rules.set(wanted)
+        if label not in report.created:
+            report.updated.append(f"{label} (rules)")
+
+
 def retire_missing(queryset, keep_ids: set[int], report: LoadReport, label: Callable) -> None:
     now = timezone.now()
     for row in queryset.filter(retired_at__isnull=True).exclude(pk__in=keep_ids):
@@ -424,10 +503,14 @@ def retire_missing(queryset, keep_ids: set[int], report: LoadReport, label: Call
 
 
 @transaction.atomic
-def write_curriculum(courses: list[CourseSource]) -> LoadReport:
+def write_curriculum(curriculum: Curriculum) -> LoadReport:
     from ..models import Course, Module, Step
+    from .rules import write_catalogue
 
     report = LoadReport()
+    rule_rows, changed_rules = write_catalogue(curriculum.rules, report)
+    report.material = {rule_id: [] for rule_id in changed_rules}
+    courses = curriculum.courses
     course_ids: set[int] = set()
     module_ids: set[int] = set()
     for course_source in courses:
@@ -445,6 +528,20 @@ def write_curriculum(courses: list[CourseSource]) -> LoadReport:
         )
         course_ids.add(course.pk)
         for position, module_source in enumerate(course_source.modules):
+            existing = Module.objects.filter(slug=module_source.slug).first()
+            rule_revisions = existing.rule_revisions if existing else 0
+            rule_change_note = existing.rule_change_note if existing else ""
+            changed_here = sorted(changed_rules & module_source.cited)
+            if existing is not None and changed_here:
+                rule_revisions += 1
+                rule_change_note = (
+                    f"Changed in the rules catalogue on {timezone.localdate():%Y-%m-%d}: "
+                    + "; ".join(
+                        f"{curriculum.rules[rule_id].title} ({rule_id})" for rule_id in changed_here
+                    )
+                )
+                for rule_id in changed_here:
+                    report.material[rule_id].append(module_source.slug)
             module = sync_row(
                 Module,
                 {"slug": module_source.slug},
@@ -458,8 +555,10 @@ def write_curriculum(courses: list[CourseSource]) -> LoadReport:
                     "rules_as_of": module_source.rules_as_of,
                     "required_for_certification": module_source.required_for_certification,
                     "recertify_after_months": module_source.recertify_after_months,
-                    "material_version": module_source.material_version,
+                    "material_version": module_source.material_version + rule_revisions,
                     "material_note": module_source.material_note,
+                    "rule_revisions": rule_revisions,
+                    "rule_change_note": rule_change_note,
                     "retired_at": None,
                 },
                 report,
@@ -485,9 +584,11 @@ def write_curriculum(courses: list[CourseSource]) -> LoadReport:
                     f"step {module.slug}/{step_source.slug}",
                 )
                 step_ids.add(step.pk)
+                label = f"step {module.slug}/{step_source.slug}"
+                sync_rules(step, rule_rows, step_source.rules, report, label)
                 writer = STEP_WRITERS.get(step_source.kind)
                 if writer is not None:
-                    writer(step, step_source, report)
+                    writer(step, step_source, report, rule_rows)
             retire_missing(
                 Step.objects.filter(module=module),
                 step_ids,
@@ -515,6 +616,7 @@ def record_load(report: LoadReport) -> None:
         ),
         details={
             "versions": report.versions,
+            "material": report.material,
             "created": report.created[:500],
             "updated": report.updated[:500],
             "retired": report.retired[:500],

@@ -12,7 +12,7 @@ from pydantic import Field, StringConstraints
 from .. import scoring
 from . import (
     LoadReport,
-    Problems,
+    ReadContext,
     Schema,
     StepSource,
     Text,
@@ -24,7 +24,12 @@ from . import (
     retire_missing,
     sha256,
     sync_row,
+    sync_rules,
 )
+from .rules import References
+
+# True/false items: at least this share must be true, so that "always false" cannot pass.
+MIN_TRUE_SHARE = 0.4
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 
@@ -42,7 +47,8 @@ class QuestionFile(Schema):
     prompt: Text
     scenario: Key | None = None
     tags: list[Key] = []
-    citation: str = ""
+    rules: list[Annotated[str, StringConstraints(max_length=80)]] = []
+    citation: str | None = None  # refused: citations come from the rules catalogue
     explanation: Text
     choices: list[ChoiceFile] = []
     answer: bool | None = None
@@ -62,6 +68,7 @@ class QuizFile(Schema):
     wait_minutes: int = Field(default=0, ge=0)
     time_limit_minutes: int | None = Field(default=None, ge=1)
     partial_credit: bool = False
+    review: Literal["full", "key_after_pass"] | None = None
     scenarios: list[ScenarioFile] = []
     questions: list[QuestionFile] = Field(min_length=1)
 
@@ -81,7 +88,8 @@ class QuestionSource:
     prompt: str
     scenario: str | None
     tags: tuple[str, ...]
-    citation: str
+    rules: tuple[str, ...]
+    citation: str  # the rules' citations, from the catalogue
     explanation: str
     choices: tuple[ChoiceSource, ...]
 
@@ -95,6 +103,7 @@ class QuizSource:
     wait_minutes: int
     time_limit_minutes: int | None
     partial_credit: bool
+    review: str
     scenarios: dict[str, str]
     questions: tuple[QuestionSource, ...]
 
@@ -105,11 +114,33 @@ def choice_key(choice: ChoiceFile) -> str:
 
 
 def read_question(
-    path: Path, index: int, question: QuestionFile, scenarios: dict[str, str], problems: Problems
+    path: Path,
+    index: int,
+    question: QuestionFile,
+    scenarios: dict[str, str],
+    context: ReadContext,
+    references: References,
 ) -> QuestionSource:
+    problems = context.problems
     where = f"questions.{index}"
+    item = f"question '{question.id}'"
     if question.scenario and question.scenario not in scenarios:
         problems.add(path, f"{where}.scenario", f"no scenario '{question.scenario}' in this file")
+    if question.citation is not None:
+        problems.add(
+            path,
+            f"{where}.citation",
+            f"{item}: citations come from the rules catalogue; name the rules instead "
+            "(rules: [rule-id, ...])",
+        )
+    rules = references.ids(question.rules, f"{where}.rules", item)
+    if context.legal and not question.rules:
+        problems.add(
+            path,
+            f"{where}.rules",
+            f"{item}: a question of a module required for certification names the rules it "
+            "tests (rules: [rule-id, ...])",
+        )
     if question.kind == "true_false":
         if question.choices or question.answer is None:
             problems.add(
@@ -123,39 +154,75 @@ def read_question(
         if question.answer is not None:
             problems.add(path, f"{where}.answer", "only true_false questions have an `answer`")
         choices = tuple(
-            ChoiceSource(choice_key(c), c.text, c.correct, c.feedback) for c in question.choices
+            ChoiceSource(
+                choice_key(c),
+                references.text(c.text, f"{where}.choices.{n}.text", item),
+                c.correct,
+                references.text(c.feedback, f"{where}.choices.{n}.feedback", item),
+            )
+            for n, c in enumerate(question.choices)
         )
         keys = [c.key for c in choices]
         if len(set(keys)) != len(keys):
             problems.add(path, f"{where}.choices", "two choices have the same text or id")
+        if question.kind == "multiple" and choices and all(c.correct for c in choices):
+            problems.add(
+                path,
+                f"{where}.choices",
+                f"{item}: every choice is correct, so ticking them all scores; "
+                "give at least one choice that is wrong",
+            )
+        if context.legal:
+            for n, choice in enumerate(question.choices):
+                if not choice.correct and not choice.feedback.strip():
+                    problems.add(
+                        path,
+                        f"{where}.choices.{n}.feedback",
+                        f"{item}: in a module required for certification every wrong choice "
+                        "says why it is wrong",
+                    )
     return QuestionSource(
         key=question.id,
         kind=question.kind,
-        prompt=question.prompt,
+        prompt=references.text(question.prompt, f"{where}.prompt", item),
         scenario=question.scenario,
         tags=tuple(question.tags),
-        citation=question.citation.strip(),
-        explanation=question.explanation,
+        rules=rules,
+        citation=references.citation(rules),
+        explanation=references.text(question.explanation, f"{where}.explanation", item),
         choices=choices,
     )
 
 
-def read_quiz(path: Path, slug: str, problems: Problems) -> StepSource | None:
+def read_quiz(path: Path, slug: str, context: ReadContext) -> StepSource | None:
+    problems = context.problems
     text = read_text(path, problems)
     if text is None:
         return None
     spec: QuizFile | None = read_schema(parse_yaml(text, path, problems), QuizFile, path, problems)
     if spec is None:
         return None
+    references = context.references(path)
     scenarios: dict[str, str] = {}
     for index, scenario in enumerate(spec.scenarios):
         if scenario.id in scenarios:
             problems.add(path, f"scenarios.{index}.id", f"duplicate scenario id '{scenario.id}'")
-        scenarios[scenario.id] = scenario.text
+        scenarios[scenario.id] = references.text(
+            scenario.text, f"scenarios.{index}.text", f"scenario '{scenario.id}'"
+        )
     questions = tuple(
-        read_question(path, index, question, scenarios, problems)
+        read_question(path, index, question, scenarios, context, references)
         for index, question in enumerate(spec.questions)
     )
+    true_false = [q for q in questions if q.kind == "true_false"]
+    true_items = sum(1 for q in true_false if q.choices[0].correct)
+    if true_false and true_items < MIN_TRUE_SHARE * len(true_false):
+        problems.add(
+            path,
+            "questions",
+            f"{true_items} of {len(true_false)} true/false questions are true: at least "
+            f"{MIN_TRUE_SHARE:.0%} must be, or answering 'false' to all of them scores well",
+        )
     bank = [
         scoring.Question(
             key=q.key,
@@ -184,9 +251,11 @@ def read_quiz(path: Path, slug: str, problems: Problems) -> StepSource | None:
             wait_minutes=spec.wait_minutes,
             time_limit_minutes=spec.time_limit_minutes,
             partial_credit=spec.partial_credit,
+            review=spec.review or ("key_after_pass" if context.legal else "full"),
             scenarios=scenarios,
             questions=questions,
         ),
+        cited=frozenset(references.cited),
     )
 
 
@@ -196,7 +265,7 @@ def _field_of(message: str) -> str:
     return {"question": "questions", "questions": "questions"}.get(head, head)
 
 
-def write_quiz(step, source: StepSource, report: LoadReport) -> None:
+def write_quiz(step, source: StepSource, report: LoadReport, rule_rows: dict) -> None:
     from ..models import Choice, Question, Quiz, Scenario
 
     quiz_source: QuizSource = source.detail
@@ -212,6 +281,7 @@ def write_quiz(step, source: StepSource, report: LoadReport) -> None:
             "wait_minutes": quiz_source.wait_minutes,
             "time_limit_minutes": quiz_source.time_limit_minutes,
             "partial_credit": quiz_source.partial_credit,
+            "review": quiz_source.review,
         },
         report,
         label,
@@ -250,6 +320,7 @@ def write_quiz(step, source: StepSource, report: LoadReport) -> None:
             f"{label} question {question.key}",
         )
         question_ids.add(row.pk)
+        sync_rules(row, rule_rows, question.rules, report, f"{label} question {question.key}")
         # Choices are reported with their question, not one line each.
         choice_report = LoadReport()
         choice_ids = set()

@@ -1,14 +1,18 @@
-"""Roleplay files: validate a call script with the engine, then store it with its best scores."""
+"""Roleplay files: validate a call script with the engine, check its rules against the
+catalogue, then store it with its best scores and the citations of the rules it names."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import roleplay
 from . import (
     UNREADABLE,
     LoadReport,
-    Problems,
+    ReadContext,
     StepSource,
     parse_yaml,
     read_text,
@@ -19,13 +23,21 @@ from . import (
 )
 
 
-def read_roleplay(path: Path, slug: str, problems: Problems) -> StepSource | None:
+def read_roleplay(path: Path, slug: str, context: ReadContext) -> StepSource | None:
+    problems = context.problems
     text = read_text(path, problems)
     if text is None:
         return None
     data = parse_yaml(text, path, problems)
     if data is UNREADABLE:
         return None
+    for where in _written_citations(data):
+        problems.add(
+            path,
+            f"{where}.citation",
+            "citations come from the rules catalogue; name the rules instead "
+            "(rules: [rule-id, ...])",
+        )
     try:
         script = roleplay.parse_script(data)
     except roleplay.ScriptInvalid as invalid:
@@ -33,7 +45,9 @@ def read_roleplay(path: Path, slug: str, problems: Problems) -> StepSource | Non
             field = f"nodes.{problem.node}.{problem.field}" if problem.node else problem.field
             problems.add(path, field.rstrip("."), problem.message)
         return None
+    script, cited = _with_rules(script, path, context)
     replies = sum(len(node.replies) for node in script.nodes.values())
+    rehearsed = {rule for node in script.nodes.values() for r in node.replies for rule in r.rules}
     return StepSource(
         slug=slug,
         kind="roleplay",
@@ -41,10 +55,66 @@ def read_roleplay(path: Path, slug: str, problems: Problems) -> StepSource | Non
         minutes=max(3, round(replies / 3)),
         source_hash=sha256(text.encode()),
         detail=script,
+        rules=tuple(sorted(rehearsed)),
+        cited=frozenset(cited),
     )
 
 
-def write_roleplay(step, source: StepSource, report: LoadReport) -> None:
+def _written_citations(data: Any) -> list[str]:
+    """Where the author wrote a reply's citation by hand."""
+    nodes = data.get("nodes") if isinstance(data, Mapping) else None
+    found = []
+    for node_id, node in (nodes or {}).items() if isinstance(nodes, Mapping) else ():
+        replies = node.get("replies") if isinstance(node, Mapping) else None
+        for index, reply in enumerate(replies if isinstance(replies, list) else ()):
+            if isinstance(reply, Mapping) and "citation" in reply:
+                found.append(f"nodes.{node_id}.replies.{index}")
+    return found
+
+
+def _with_rules(
+    script: roleplay.Script, path: Path, context: ReadContext
+) -> tuple[roleplay.Script, set[str]]:
+    """The script with its rule ids checked, each reply's citation written from the catalogue
+    and every inline `[[rule-id]]` replaced by its citation; and every rule it refers to."""
+    references = context.references(path)
+    nodes = {}
+    for node_id, node in script.nodes.items():
+        where = f"nodes.{node_id}"
+        replies = []
+        for index, reply in enumerate(node.replies):
+            field = f"{where}.replies.{index}"
+            item = f"reply '{reply.id}'"
+            rules = references.ids(reply.rules, f"{field}.rules", item)
+            if context.legal and reply.scores.get("compliance") and not reply.rules:
+                context.problems.add(
+                    path,
+                    f"{field}.rules",
+                    f"{item}: a reply scored on compliance in a module required for "
+                    "certification names its rules (rules: [rule-id, ...])",
+                )
+            replies.append(
+                dataclasses.replace(
+                    reply,
+                    text=references.text(reply.text, f"{field}.text", item),
+                    feedback=references.text(reply.feedback, f"{field}.feedback", item),
+                    citation=references.citation(rules),
+                )
+            )
+        nodes[node_id] = dataclasses.replace(
+            node,
+            prospect=references.text(node.prospect, f"{where}.prospect", f"node '{node_id}'"),
+            replies=tuple(replies),
+        )
+    script = dataclasses.replace(
+        script,
+        briefing=references.text(script.briefing, "briefing", "the briefing"),
+        nodes=roleplay.read_only(nodes),
+    )
+    return script, references.cited
+
+
+def write_roleplay(step, source: StepSource, report: LoadReport, rule_rows: dict) -> None:
     from ..models import RoleplayScript
 
     script: roleplay.Script = source.detail

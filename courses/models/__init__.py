@@ -10,10 +10,11 @@ from .certification import (
     Supersession,
 )
 from .content import Course, Module, Step
-from .progress import StepCompletion
+from .progress import StepCompletion, StepStart
 from .quizzes import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Scenario
 from .reminders import ManagerDigest, Reminder
 from .roleplays import RoleplayRun, RoleplayScript, RunTurn
+from .rules import Rule
 from .teams import Membership, Team
 
 __all__ = [
@@ -39,10 +40,12 @@ __all__ = [
     "Revocation",
     "RoleplayRun",
     "RoleplayScript",
+    "Rule",
     "RunTurn",
     "Scenario",
     "Step",
     "StepCompletion",
+    "StepStart",
     "Supersession",
     "Team",
 ]

@@ -8,10 +8,12 @@ shown as it was on any past day.
 """
 
 import secrets
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 
+from ..engagement import Flag, evidence_flags
 from .assignments import Assignment
 from .audit import AppendOnlyModel
 from .content import Module
@@ -48,6 +50,11 @@ class CompletionRecord(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.user} completed {self.module} on {self.completed_at:%Y-%m-%d}"
+
+    @cached_property
+    def flags(self) -> list[Flag]:
+        """What in the evidence looks like work done too fast to be real."""
+        return evidence_flags(self.evidence)
 
 
 class Review(AppendOnlyModel):

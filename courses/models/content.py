@@ -65,9 +65,17 @@ class Module(models.Model):
     required_for_certification = models.BooleanField(default=False)
     recertify_after_months = models.PositiveSmallIntegerField(null=True, blank=True)
     material_version = models.PositiveIntegerField(
-        default=1, help_text="Raised by authors when a change is material (a rule changed)."
+        default=1,
+        help_text="The authors' material version plus rule_revisions: raised when a change is "
+        "material (a rule changed).",
     )
     material_note = models.TextField(blank=True)
+    rule_revisions = models.PositiveIntegerField(
+        default=0,
+        help_text="Material changes to catalogue rules the module refers to, since it was added; "
+        "counted in material_version.",
+    )
+    rule_change_note = models.TextField(blank=True, help_text="The latest such change.")
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = ModuleQuerySet.as_manager()
@@ -123,6 +131,12 @@ class Step(models.Model):
     minutes = models.PositiveSmallIntegerField(default=5)
     body_html = models.TextField(blank=True, help_text="Sanitised HTML, rendered at load time.")
     source_hash = models.CharField(max_length=64)
+    rules = models.ManyToManyField(
+        "Rule",
+        blank=True,
+        related_name="steps",
+        help_text="A lesson: the rules it teaches. A roleplay: the rules its replies rehearse.",
+    )
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = StepQuerySet.as_manager()

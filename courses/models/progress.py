@@ -20,6 +20,12 @@ class StepCompletion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
     )
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="completions")
+    started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person began the step; empty for completions recorded before "
+        "reading times were kept.",
+    )
     completed_at = models.DateTimeField()
     content_version = models.CharField(
         max_length=64, help_text="The module's content version when the step was completed."
@@ -42,3 +48,21 @@ class StepCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} completed {self.step}"
+
+
+class StepStart(models.Model):
+    """When a person opened a step they have not completed yet: the start of their reading time.
+
+    It lasts until the step is completed (the time moves onto the completion) and is made
+    afresh when a voided step is opened again.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "step"], name="one_start_per_step")]
+
+    def __str__(self):
+        return f"{self.user} opened {self.step}"

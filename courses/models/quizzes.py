@@ -12,6 +12,10 @@ from .content import Step
 
 
 class Quiz(models.Model):
+    class Review(models.TextChoices):
+        FULL = "full", "Answer key after every attempt"
+        KEY_AFTER_PASS = "key_after_pass", "Answer key once passed or out of attempts"
+
     step = models.OneToOneField(Step, on_delete=models.PROTECT, related_name="quiz")
     pass_mark = models.PositiveSmallIntegerField(help_text="Percent needed to pass.")
     draw_count = models.PositiveSmallIntegerField(help_text="Questions drawn per attempt.")
@@ -20,6 +24,12 @@ class Quiz(models.Model):
     wait_minutes = models.PositiveIntegerField(default=0)
     time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
     partial_credit = models.BooleanField(default=False)
+    review = models.CharField(
+        max_length=16,
+        choices=Review.choices,
+        default=Review.FULL,
+        help_text="What a rep sees after an attempt they did not pass.",
+    )
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -53,7 +63,12 @@ class Question(models.Model):
     prompt = models.TextField()
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, null=True, blank=True)
     explanation = models.TextField()
-    citation = models.CharField(max_length=300, blank=True)
+    rules = models.ManyToManyField("Rule", blank=True, related_name="questions")
+    citation = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Its rules' citations, from the catalogue when loaded.",
+    )
     tags = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)

@@ -4,11 +4,17 @@ A run keeps a copy of the script it was played on, and every reply with its time
 transcript and debrief can be replayed exactly, whatever happens to the content later.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
 from .. import roleplay
 from .content import Step
+
+
+def new_seed() -> int:
+    return secrets.randbits(62)
 
 
 class RoleplayScript(models.Model):
@@ -38,6 +44,10 @@ class RoleplayRun(models.Model):
     number = models.PositiveIntegerField()
     script_data = models.JSONField(help_text="The script as it was when the run started.")
     content_version = models.CharField(max_length=64)
+    seed = models.BigIntegerField(
+        default=new_seed,
+        help_text="Orders the replies offered in this call: fixed for the run, random across runs.",
+    )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     dnc_record = models.JSONField(null=True, blank=True)

@@ -16,21 +16,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, root: Path, check: bool, **options):
         try:
-            courses = read_curriculum(root)
+            curriculum = read_curriculum(root)
         except ContentInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
             raise CommandError(
                 f"{len(invalid.errors)} problem(s) found; nothing was loaded."
             ) from None
+        courses = curriculum.courses
         modules = sum(len(course.modules) for course in courses)
         steps = sum(len(module.steps) for course in courses for module in course.modules)
-        self.stdout.write(f"Valid: {len(courses)} courses, {modules} modules, {steps} steps.")
+        self.stdout.write(
+            f"Valid: {len(curriculum.rules)} rules, {len(courses)} courses, {modules} modules, "
+            f"{steps} steps."
+        )
         if check:
             return
-        report = write_curriculum(courses)
+        report = write_curriculum(curriculum)
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        for line in report.material_lines():
+            self.stdout.write(self.style.WARNING(line))
+        if report.material:
+            self.stdout.write(
+                "Compliance can require recertification for these modules from the review queue."
+            )
         self.stdout.write(self.style.SUCCESS("Curriculum loaded."))
         if report.changed:
             self.stdout.write("Running servers show the changes within a minute.")
