@@ -1,9 +1,11 @@
 """Checks over the real curriculum in courses/content, not over a fixture.
 
-The loader already rejects malformed files; these tests hold the curriculum to what issue 5 asks
-of it: the nine modules, their certification flags, lesson and quiz sizes, explanations and
-citations on every question, roleplays that can be both failed and passed, and no lesson teaching
-a fact the compliance team's facts sheet marks UNCONFIRMED.
+The loader already rejects malformed files; these tests hold the curriculum to what a compliance
+team certifies on: the nine modules, their certification flags, lesson and quiz sizes, rules
+named from the catalogue on every legal question, assessments that a bot cannot pass (calls
+whose replies are shuffled, true/false banks that "always false" cannot pass, select-all items
+with real wrong choices), and no lesson teaching a fact the compliance team's facts sheet marks
+UNCONFIRMED or that its corrections log corrected.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from courses.loading import (
     CONTENT_ROOT,
     ContentInvalid,
     CourseSource,
+    Curriculum,
     ModuleSource,
     StepSource,
     load_curriculum,
@@ -47,16 +50,30 @@ LEGAL_MODULES = COURSES["calling-within-the-law"]
 PRACTICE_MODULES = COURSES["cold-calling-essentials"]
 ALL_MODULES = PRACTICE_MODULES + LEGAL_MODULES
 
+# What a catalogue citation may start with: the statutes, rules, cases and bodies the facts
+# sheet cites.
 KNOWN_SOURCES = (
     "47 CFR",
     "47 U.S.C.",
     "16 CFR",
     "15 U.S.C.",
     "FINRA Rule",
+    "FINRA investor insight",
+    "FINRA Investor Complaint Center",
+    "NASD interpretive letter",
     "Fla. Stat.",
     "Miss. Code",
+    "Mississippi Public Service Commission",
+    "Indiana do-not-call law",
+    "State do-not-call list laws",
     "Oklahoma Telephone Solicitation Act",
     "Maryland Stop the Spam Calls Act",
+    "FCC",
+    "FTC",
+    "SEC",
+    "Facebook v. Duguid",
+    "Insurance Marketing Coalition v. FCC",
+    "McLaughlin Chiropractic v. McKesson",
 )
 
 # The FINRA Rule 3230 paragraphs the facts sheet confirms. It marks the letters of the caller ID,
@@ -72,12 +89,22 @@ PATH_LIMIT = 200_000  # complete calls explored per script before giving up
 
 
 @pytest.fixture(scope="module")
-def curriculum() -> list[CourseSource]:
+def content() -> Curriculum:
     try:
         return read_curriculum()
     except ContentInvalid as error:
         problems = "\n".join(f"  {problem}" for problem in error.errors)
         pytest.fail(f"the curriculum in {CONTENT_ROOT} does not read:\n{problems}")
+
+
+@pytest.fixture(scope="module")
+def curriculum(content) -> list[CourseSource]:
+    return content.courses
+
+
+@pytest.fixture(scope="module")
+def catalogue(content):
+    return content.rules
 
 
 @dataclass(frozen=True)
@@ -120,11 +147,12 @@ def scripts(where: Located) -> list[tuple[StepSource, roleplay.Script]]:
 
 def test_the_whole_curriculum_reads_without_errors():
     try:
-        courses = read_curriculum()
+        content = read_curriculum()
     except ContentInvalid as error:
         problems = "\n".join(f"  {problem}" for problem in error.errors)
         pytest.fail(f"the curriculum does not read; fix these files:\n{problems}")
-    assert courses, f"no courses were found under {CONTENT_ROOT}"
+    assert content.courses, f"no courses were found under {CONTENT_ROOT}"
+    assert content.rules, f"no rules catalogue was found under {CONTENT_ROOT}"
 
 
 @pytest.mark.django_db
@@ -222,32 +250,48 @@ def test_every_question_has_an_explanation(curriculum):
     assert not missing, "questions without an explanation:\n  " + "\n  ".join(missing)
 
 
-def test_every_legal_question_has_a_citation(curriculum):
+def test_every_legal_question_names_the_rules_it_tests(curriculum):
     missing = [
         f"{file}: question '{question.key}'"
         for file, where, question in all_questions(curriculum)
-        if where.module.slug in LEGAL_MODULES and not question.citation.strip()
+        if where.module.slug in LEGAL_MODULES and not question.rules
     ]
-    assert not missing, "legal questions without a citation:\n  " + "\n  ".join(missing)
+    assert not missing, "legal questions without rules:\n  " + "\n  ".join(missing)
 
 
-def all_citations(curriculum) -> Iterator[tuple[str, str]]:
-    """(where, citation) for every question and every roleplay reply that carries one."""
+def test_citations_shown_are_the_catalogues(curriculum, catalogue):
+    """A question's or a reply's citation is written from its rules, never by hand."""
+    wrong = [
+        f"{place}: {citation!r}"
+        for place, citation, rules in cited_items(curriculum)
+        if citation != "; ".join(catalogue[rule].citation for rule in rules)
+    ]
+    assert not wrong, "citations that are not their rules' citations:\n  " + "\n  ".join(wrong)
+
+
+def cited_items(curriculum) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     for file, _, question in all_questions(curriculum):
-        if question.citation:
-            yield f"{file}: question '{question.key}'", question.citation
+        yield f"{file}: question '{question.key}'", question.citation, question.rules
     for where in all_modules(curriculum):
         for step, script in scripts(where):
             for node in script.nodes.values():
                 for reply in node.replies:
-                    if reply.citation:
-                        yield f"{where.file(step)}: reply '{reply.id}'", reply.citation
+                    yield f"{where.file(step)}: reply '{reply.id}'", reply.citation, reply.rules
 
 
-def test_every_citation_names_a_known_source(curriculum):
+def all_citations(curriculum, catalogue) -> Iterator[tuple[str, str]]:
+    """(where, citation) for every catalogue rule and everything citing one."""
+    for rule in catalogue.values():
+        yield f"rules catalogue: '{rule.id}'", rule.citation
+    for place, citation, _ in cited_items(curriculum):
+        if citation:
+            yield place, citation
+
+
+def test_every_citation_names_a_known_source(curriculum, catalogue):
     unknown = [
         f"{place}: '{part.strip()}'"
-        for place, citation in all_citations(curriculum)
+        for place, citation in all_citations(curriculum, catalogue)
         for part in citation.split(";")
         if not part.strip().startswith(KNOWN_SOURCES)
     ]
@@ -256,10 +300,10 @@ def test_every_citation_names_a_known_source(curriculum):
     )
 
 
-def test_no_citation_names_an_unconfirmed_rule_3230_paragraph(curriculum):
+def test_no_citation_names_an_unconfirmed_rule_3230_paragraph(curriculum, catalogue):
     wrong = [
         f"{place}: '{citation}'"
-        for place, citation in all_citations(curriculum)
+        for place, citation in all_citations(curriculum, catalogue)
         for letter in re.findall(r"3230\s*\(([a-z])\)", citation)
         if letter not in CONFIRMED_3230_PARAGRAPHS
     ]
@@ -325,6 +369,278 @@ def test_every_roleplay_can_be_failed_by_a_violation_and_passed(curriculum, slug
         if not any(score(script, s).passed for s in complete_calls(script, avoid_violations=True)):
             problems.append(f"{file}: no complete call reaches the pass mark")
     assert not problems, "\n".join(problems)
+
+
+# --- Assessments a bot cannot pass ------------------------------------------------------------
+
+BOT_RUNS = range(50)  # the seeds of 50 runs of each call
+REQUIRED_RANDOM_PASS = 0.0005
+PRACTICE_RANDOM_PASS = 0.01
+
+
+def first(options):
+    return options[0]
+
+
+def last(options):
+    return options[-1]
+
+
+def bot_call(script: roleplay.Script, seed: int, pick) -> roleplay.CallResult:
+    """A run with this seed, always taking the reply in the same place (and so the same place
+    on the do-not-call record's form): what a bot clicking through the page would do."""
+    state = roleplay.start_call(script)
+    while not roleplay.is_over(script, state):
+        state = roleplay.advance(
+            script, state, pick(roleplay.offered_replies(script, state, seed)).id
+        )
+    record = None
+    if script.nodes[state.node].outcome == "dnc_honoured":
+        lists = roleplay.shuffled_for(seed, "dnc-lists", list(roleplay.DNC_LISTS))
+        details = roleplay.shuffled_for(seed, "dnc-details", list(roleplay.DNC_DETAILS))
+        record = roleplay.DncRecord(pick(lists), frozenset({pick(details)}))
+    return roleplay.score_path(script, state.path, record)
+
+
+def required_calls(curriculum):
+    for where in all_modules(curriculum):
+        if where.module.required_for_certification:
+            for step, script in scripts(where):
+                yield where.file(step), script
+
+
+@pytest.mark.parametrize("pick", [first, last], ids=["first reply", "last reply"])
+def test_a_bot_taking_the_same_place_passes_no_required_call(curriculum, pick):
+    passed = [
+        f"{file}: run seed {seed}"
+        for file, script in required_calls(curriculum)
+        for seed in BOT_RUNS
+        if bot_call(script, seed, pick).passed
+    ]
+    assert not passed, f"always taking the {pick.__name__} reply passed:\n  " + "\n  ".join(passed)
+
+
+def test_random_replies_rarely_pass_a_call(curriculum):
+    """Replies are shuffled for each run, so any bot plays at random; a call is a test only if
+    random play almost never passes it."""
+    easy = []
+    for where in all_modules(curriculum):
+        limit = (
+            REQUIRED_RANDOM_PASS
+            if where.module.required_for_certification
+            else PRACTICE_RANDOM_PASS
+        )
+        for step, script in scripts(where):
+            chance = roleplay.random_pass_chance(script)
+            if chance > limit:
+                easy.append(f"{where.file(step)}: {chance:.2%} (at most {limit:.1%})")
+    assert not easy, "calls that random replies pass too often:\n  " + "\n  ".join(easy)
+
+
+def test_always_false_cannot_pass_a_quiz(curriculum):
+    """At least 40% of each bank's true/false items are true."""
+    weak = []
+    for where in all_modules(curriculum):
+        for step, quiz in quizzes(where):
+            answers = [q.choices[0].correct for q in quiz.questions if q.kind == "true_false"]
+            if answers and sum(answers) < 0.4 * len(answers):
+                weak.append(f"{where.file(step)}: {sum(answers)} of {len(answers)} are true")
+    assert not weak, "true/false banks mostly false:\n  " + "\n  ".join(weak)
+
+
+def test_select_all_items_have_real_wrong_choices(curriculum):
+    """Ticking every box never scores: each select-all item has at least two wrong choices."""
+    weak = [
+        f"{file}: question '{question.key}'"
+        for file, _, question in all_questions(curriculum)
+        if question.kind == "multiple" and sum(not c.correct for c in question.choices) < 2
+    ]
+    assert not weak, "select-all items with fewer than two wrong choices:\n  " + "\n  ".join(weak)
+
+
+def test_every_wrong_choice_in_a_legal_module_says_why(curriculum):
+    missing = [
+        f"{file}: question '{question.key}': {choice.text[:60]!r}"
+        for file, where, question in all_questions(curriculum)
+        if where.module.required_for_certification and question.kind != "true_false"
+        for choice in question.choices
+        if not choice.correct and not choice.feedback.strip()
+    ]
+    assert not missing, "wrong choices without feedback:\n  " + "\n  ".join(missing)
+
+
+RECALL = re.compile(
+    r"according to (?:this|the) (?:module|lesson|course)|"
+    r"(?:this|the) (?:module|lesson|course) (?:says|said|teaches|taught|lists|listed|names|named)|"
+    r"which of these did the (?:module|lesson|course)",
+    re.I,
+)
+
+
+def test_questions_test_judgement_not_recall_of_the_text(curriculum):
+    recall = [
+        f"{file}: question '{question.key}': {question.prompt[:80]!r}"
+        for file, _, question in all_questions(curriculum)
+        if RECALL.search(question.prompt)
+    ]
+    assert not recall, "questions asking what the course said:\n  " + "\n  ".join(recall)
+
+
+def test_legal_quizzes_keep_the_key_back_after_a_fail(curriculum):
+    policies = {
+        where.file(step): quiz.review
+        for where in all_modules(curriculum)
+        if where.module.required_for_certification
+        for step, quiz in quizzes(where)
+    }
+    assert set(policies.values()) == {"key_after_pass"}, policies
+
+
+# --- One name, one person ---------------------------------------------------------------------
+
+
+def module_texts(where: Located) -> str:
+    folder = CONTENT_ROOT / where.course.slug / where.module.slug
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(folder.iterdir()))
+
+
+def test_every_persona_is_one_person(curriculum):
+    """A call's persona is named in no other module, where the same name would be someone else."""
+    texts = {where.module.slug: module_texts(where) for where in all_modules(curriculum)}
+    reused = [
+        f"{where.file(step)}: {script.persona['name']} also appears in {other}"
+        for where in all_modules(curriculum)
+        for step, script in scripts(where)
+        for other, text in texts.items()
+        if other != where.module.slug and script.persona["name"] in text
+    ]
+    assert not reused, "persona names used for other people:\n  " + "\n  ".join(reused)
+
+
+# People who appear in more than one module, each always with the same firm.
+RECURRING = {"Priya Nair": "Larkspur Hill Securities"}
+
+
+@pytest.mark.parametrize(
+    "name", ["Tom Reyes", "Raymond Castillo", "Dana Whitfield", "Priya Nair", "Luis Ortega"]
+)
+def test_a_name_belongs_to_one_person(curriculum, name):
+    found = [where for where in all_modules(curriculum) if name in module_texts(where)]
+    if name in RECURRING:
+        elsewhere = [w.module.slug for w in found if RECURRING[name] not in module_texts(w)]
+        assert not elsewhere, f"{name} appears without {RECURRING[name]} in {elsewhere}"
+    else:
+        slugs = [w.module.slug for w in found]
+        assert len(slugs) <= 1, f"{name} appears in {slugs}: one name, one person"
+
+
+# --- The facts sheet's corrections stay corrected ---------------------------------------------
+
+
+def all_statements(curriculum) -> Iterator[tuple[str, str]]:
+    """Every sentence a rep reads: lessons, quiz items and calls, as shown."""
+    for where in all_modules(curriculum):
+        for step in where.module.steps:
+            file = where.file(step)
+            if step.kind == "lesson":
+                for statement in lesson_statements(step.body_html):
+                    yield file, statement
+            elif step.kind == "quiz":
+                quiz = step.detail
+                for text in quiz.scenarios.values():
+                    yield file, text
+                for q in quiz.questions:
+                    yield from ((file, t) for t in (q.prompt, q.explanation))
+                    for c in q.choices:
+                        yield from ((file, t) for t in (c.text, c.feedback) if t)
+            else:
+                script = step.detail
+                yield file, script.briefing
+                for node in script.nodes.values():
+                    yield file, node.prospect
+                    for r in node.replies:
+                        yield from ((file, t) for t in (r.text, r.feedback) if t)
+
+
+def test_the_disclosures_are_rule_3230_d_4(curriculum, catalogue):
+    """3230(c) is the safe harbor; the opening disclosures are 3230(d)(4)."""
+    assert catalogue["finra-disclosures"].citation == "FINRA Rule 3230(d)(4)"
+    wrong = []
+    for file, text in all_texts(curriculum):
+        for match in re.finditer(r"3230\s*\(c\)", text):
+            context = text[max(0, match.start() - 250) : match.end() + 100]
+            if "safe harbor" not in context.lower():
+                wrong.append(f"{file}: {context!r}")
+    assert not wrong, "3230(c) cited for something other than the safe harbor:\n  " + "\n  ".join(
+        wrong
+    )
+
+
+def all_texts(curriculum) -> Iterator[tuple[str, str]]:
+    """Every text a rep reads, whole: a lesson as one text, each quiz or call text alone."""
+    for where in all_modules(curriculum):
+        for step in where.steps("lesson"):
+            yield where.file(step), plain(step.body_html)
+    for file, text in all_statements(curriculum):
+        if not file.endswith(".md"):
+            yield file, text
+
+
+STATE_LISTS = (
+    "Colorado", "Florida", "Indiana", "Louisiana", "Massachusetts", "Mississippi", "Missouri",
+    "Oklahoma", "Pennsylvania", "Tennessee", "Texas", "Wyoming",
+)  # fmt: skip
+
+
+def test_every_list_of_state_do_not_call_lists_has_mississippi(curriculum):
+    incomplete = [
+        f"{file}: {text[:120]!r}"
+        for file, text in all_statements(curriculum)
+        if "list" in text.lower()
+        and sum(state in text for state in STATE_LISTS) >= 4
+        and "Mississippi" not in text
+    ]
+    assert not incomplete, "state do-not-call lists without Mississippi:\n  " + "\n  ".join(
+        incomplete
+    )
+
+
+CORRECTED = {
+    "do-not-call damages as a ceiling": re.compile(
+        r"\$500[^.]*\bceiling|\bceiling\b[^.]*\$500", re.I
+    ),
+    "the caller's clock counting too": re.compile(
+        r"their clock and yours|your clock and theirs|both clocks|caller's (?:clock|time),? too",
+        re.I,
+    ),
+    "registrations lasting five years": re.compile(r"re-?register every (?:5|five) years", re.I),
+}
+
+
+# A sentence that names an error in order to correct it.
+DEBUNKED = re.compile(r"out of date|outdated|still find|no longer|myth|wrong|not true", re.I)
+
+
+@pytest.mark.parametrize("error", CORRECTED)
+def test_corrected_errors_are_not_taught(curriculum, error):
+    found = [
+        f"{file}: {text[:140]!r}"
+        for file, text in all_statements(curriculum)
+        if CORRECTED[error].search(text) and not (HEDGED.search(text) or DEBUNKED.search(text))
+    ]
+    assert not found, f"{error}:\n  " + "\n  ".join(found)
+
+
+def test_lapsed_clients_are_taught_with_finras_own_relationship(curriculum):
+    missing = [
+        where.file(step)
+        for where in all_modules(curriculum)
+        for step in where.steps("lesson")
+        if "lapsed client" in step.body_html.lower() and "finra-ebr-definition" not in step.rules
+    ]
+    assert not missing, "lessons on lapsed clients without FINRA Rule 3230(m):\n  " + "\n  ".join(
+        missing
+    )
 
 
 # --- Lessons teach no UNCONFIRMED fact ---------------------------------------------------------
