@@ -1,4 +1,4 @@
-"""May this lead be called now? A yes/no with every rule that blocks, each with its citation.
+"""May this lead be called now? A yes/no with every rule that blocks, each named by its rule id.
 
 Pure Python: no Django, no database, no clock (the lead carries its own local time).
 
@@ -6,7 +6,16 @@ The only source of legal facts is ../shared/facts/us-telemarketing-rules.md: a r
 exception that file does not state, or marks UNCONFIRMED, is not implemented. Every call is
 treated as telemarketing (the site trains sales reps), and every regime that binds the caller is
 applied: the FCC/TCPA rules bind everyone, the FTC's TSR binds callers that are not broker-dealers,
-FINRA Rule 3230 binds broker-dealers, and the state rules bind every caller.
+FINRA Rule 3230 binds broker-dealers, and the state rules bind every caller calling into the state.
+
+A Finding names its rule by the id of an entry in the rules catalogue
+(courses/content/rules/*.yaml); the catalogue, not this module, holds the rule's title, citation
+and statement. RULE_IDS lists every id this module can emit.
+
+A lead's number is a `landline` (a home line), a personal `mobile`, or a `business` number. A
+personal mobile is protected like a home line (47 CFR 64.1200(e)); a business number is not
+protected by the national registry. A call is made `live` (hand-dialed), `autodialed` (placed by
+a dialer, answered by a live agent) or `prerecorded` (an artificial or prerecorded voice).
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Literal
 
+Line = Literal["landline", "mobile", "business"]
+LINES: tuple[Line, ...] = ("landline", "mobile", "business")
 Method = Literal["live", "autodialed", "prerecorded"]
 METHODS: tuple[Method, ...] = ("live", "autodialed", "prerecorded")
 
@@ -26,19 +37,48 @@ FEDERAL_LATEST = time(21)
 EBR_PURCHASE_MONTHS = 18
 EBR_INQUIRY_MONTHS = 3
 
+# Rule ids, as in the rules catalogue.
+FCC_CALLING_HOURS = "fcc-calling-hours"
+FCC_NATIONAL_REGISTRY = "fcc-national-registry"
+FCC_COMPANY_DNC = "fcc-company-dnc-honor"
+FCC_ROBOCALL_WRITTEN_CONSENT = "fcc-robocall-written-consent"
+FCC_IDENTIFICATION = "fcc-identification"
+FCC_ABANDONED_CALLS = "fcc-abandoned-calls"
+TCPA_MOBILE_CONSENT = "tcpa-mobile-autodialer-consent"
+TCPA_PRERECORDED_IDENTIFICATION = "tcpa-prerecorded-identification"
+TSR_CALLING_HOURS = "tsr-calling-hours"
+TSR_NATIONAL_REGISTRY = "tsr-national-registry"
+TSR_COMPANY_DNC = "tsr-company-dnc"
+TSR_DISCLOSURES = "tsr-disclosures"
+FINRA_CALLING_HOURS = "finra-calling-hours"
+FINRA_FIRM_DNC = "finra-firm-dnc"
+FINRA_NATIONAL_REGISTRY = "finra-national-registry"
+FINRA_DISCLOSURES = "finra-disclosures"
+
 
 @dataclass(frozen=True)
 class Lead:
+    """The person called, as things stand at `local_time` (their own clock)."""
+
     local_time: datetime
     state: str
-    residential: bool = True
+    line: Line = "landline"
     on_national_registry: bool = False
     firm_dnc_request: bool = False
+    # A purchase or transaction with the seller (64.1200(f)(5); for a broker-dealer, a
+    # transaction with the firm).
     last_purchase: date | None = None
     last_inquiry: date | None = None
+    # FINRA Rule 3230(m) only: the last day the person had a security position, a money balance
+    # or account activity with the firm or its clearing firm. Ignored for other callers.
+    last_account_activity: date | None = None
+    # A signed, written agreement to be called by this seller, naming the number.
     written_permission: bool = False
+    # A personal relationship between the individual caller and the person called.
     personal_relationship: bool = False
+    # The called party is a broker or dealer (an exception to FINRA's calling hours).
     is_broker_dealer: bool = False
+    # Calls already made to this person in the last 24 hours on the same subject.
     calls_last_24h: int = 0
 
 
@@ -46,7 +86,6 @@ class Lead:
 class Call:
     caller_is_broker_dealer: bool = False
     method: Method = "live"
-    to_cell: bool = False
     prior_express_consent: bool = False
     prior_express_written_consent: bool = False
 
@@ -54,7 +93,6 @@ class Call:
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    citation: str
     message: str
     blocks: bool
 
@@ -72,63 +110,126 @@ class Decision:
 @dataclass(frozen=True)
 class StateRule:
     name: str
-    citation: str
+    # The catalogue ids of a state's rules start with this: "florida" -> "florida-calling-hours".
+    slug: str
     latest: time
     earliest: time = EARLIEST
     max_calls_per_24h: int | None = None
     no_sunday_calls: bool = False
-    # Set where the state requires written consent for automated calls.
-    automated_consent_citation: str | None = None
+    # The state requires prior express written consent for calls made with an automated system.
+    automated_consent: bool = False
+
+    @property
+    def calling_hours(self) -> str:
+        return f"{self.slug}-calling-hours"
+
+    @property
+    def call_limit(self) -> str:
+        return f"{self.slug}-call-limit"
+
+    @property
+    def sunday(self) -> str:
+        return f"{self.slug}-sunday"
+
+    @property
+    def automated(self) -> str:
+        return f"{self.slug}-automated-consent"
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        ids = {self.calling_hours}
+        if self.max_calls_per_24h is not None:
+            ids.add(self.call_limit)
+        if self.no_sunday_calls:
+            ids.add(self.sunday)
+        if self.automated_consent:
+            ids.add(self.automated)
+        return frozenset(ids)
 
 
 STATE_RULES: Mapping[str, StateRule] = MappingProxyType(
     {
         "FL": StateRule(
             name="Florida",
-            citation="Fla. Stat. 501.616(6)",
+            slug="florida",
             latest=time(20),
             max_calls_per_24h=3,
-            automated_consent_citation="Fla. Stat. 501.059",
+            automated_consent=True,
         ),
         "MD": StateRule(
             name="Maryland",
-            citation="Maryland Stop the Spam Calls Act",
+            slug="maryland",
             latest=time(20),
             max_calls_per_24h=3,
+            automated_consent=True,
         ),
         "MS": StateRule(
             name="Mississippi",
-            citation="Miss. Code 77-3-723",
+            slug="mississippi",
             latest=time(20),
             no_sunday_calls=True,
         ),
         "OK": StateRule(
             name="Oklahoma",
-            citation="Oklahoma Telephone Solicitation Act",
+            slug="oklahoma",
             latest=time(20),
             max_calls_per_24h=3,
-            automated_consent_citation="Oklahoma Telephone Solicitation Act",
+            automated_consent=True,
         ),
     }
 )
 
+RULE_IDS: frozenset[str] = frozenset(
+    {
+        FCC_CALLING_HOURS,
+        FCC_NATIONAL_REGISTRY,
+        FCC_COMPANY_DNC,
+        FCC_ROBOCALL_WRITTEN_CONSENT,
+        FCC_IDENTIFICATION,
+        FCC_ABANDONED_CALLS,
+        TCPA_MOBILE_CONSENT,
+        TCPA_PRERECORDED_IDENTIFICATION,
+        TSR_CALLING_HOURS,
+        TSR_NATIONAL_REGISTRY,
+        TSR_COMPANY_DNC,
+        TSR_DISCLOSURES,
+        FINRA_CALLING_HOURS,
+        FINRA_FIRM_DNC,
+        FINRA_NATIONAL_REGISTRY,
+        FINRA_DISCLOSURES,
+    }
+).union(*(rule.rule_ids for rule in STATE_RULES.values()))
 
-def has_ebr(lead: Lead, today: date) -> bool:
-    """An established business relationship as 47 CFR 64.1200(f)(5) and 16 CFR 310.4 define it."""
+
+def has_ebr(lead: Lead, today: date, *, broker_dealer: bool = False) -> bool:
+    """An established business relationship on `today`.
+
+    As 47 CFR 64.1200(f)(5) and 16 CFR 310.4 define it: a purchase or transaction within 18
+    months, or an inquiry within 3 months. For a broker-dealer (`broker_dealer=True`), FINRA Rule
+    3230(m) also counts a security position, a money balance or account activity within 18
+    months. A do-not-call request to the firm ends it (64.1200(f)(5)(i); 3230(b)(1)).
+    """
     if lead.firm_dnc_request:
         return False
-    return _within_months(lead.last_purchase, today, EBR_PURCHASE_MONTHS) or _within_months(
-        lead.last_inquiry, today, EBR_INQUIRY_MONTHS
+    return (
+        _within_months(lead.last_purchase, today, EBR_PURCHASE_MONTHS)
+        or _within_months(lead.last_inquiry, today, EBR_INQUIRY_MONTHS)
+        or (
+            broker_dealer and _within_months(lead.last_account_activity, today, EBR_PURCHASE_MONTHS)
+        )
     )
 
 
 def may_call(lead: Lead, call: Call) -> Decision:
     _validate(lead, call)
-    ebr = has_ebr(lead, lead.local_time.date())
+    today = lead.local_time.date()
+    # The FCC's EBR binds every caller; FINRA's own, broader one counts only for FINRA's rules.
+    ebr = has_ebr(lead, today)
+    finra_ebr = call.caller_is_broker_dealer and has_ebr(lead, today, broker_dealer=True)
     findings = [
         *_firm_dnc(lead, call),
-        *_national_registry(lead, call, ebr=ebr),
-        *_calling_hours(lead, call, ebr=ebr),
+        *_national_registry(lead, call, ebr=ebr, finra_ebr=finra_ebr),
+        *_calling_hours(lead, call, ebr=ebr, finra_ebr=finra_ebr),
         *_robocalls(lead, call, ebr=ebr),
         *_state_rules(lead, call),
         *_reminders(call),
@@ -141,6 +242,8 @@ def _validate(lead: Lead, call: Call) -> None:
         raise ValueError("local_time must be an aware datetime in the called party's time zone")
     if len(lead.state) != 2 or not lead.state.isalpha():
         raise ValueError(f"state must be a two-letter code, it is {lead.state!r}")
+    if lead.line not in LINES:
+        raise ValueError(f"line must be one of {', '.join(LINES)}, it is {lead.line!r}")
     if lead.calls_last_24h < 0:
         raise ValueError(f"calls_last_24h must not be negative, it is {lead.calls_last_24h}")
     if call.method not in METHODS:
@@ -157,6 +260,11 @@ def _months_before(day: date, months: int) -> date:
     month += 1
     # Clamp to the month's end: 18 months before Aug 31 is the last day of February.
     return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _personal(lead: Lead) -> bool:
+    """A home line or a personal mobile: 64.1200(e) protects a personal mobile like a home line."""
+    return lead.line != "business"
 
 
 def _permission(lead: Lead, call: Call) -> bool:
@@ -176,12 +284,17 @@ def _written_agreement(lead: Lead, call: Call) -> bool:
     return lead.written_permission or call.prior_express_written_consent
 
 
-def _block(rule: str, citation: str, message: str) -> Finding:
-    return Finding(rule=rule, citation=citation, message=message, blocks=True)
+def _personal_relationship(lead: Lead) -> bool:
+    # The relationship gets past the registry, never past the person's own "don't call me".
+    return lead.personal_relationship and not lead.firm_dnc_request
 
 
-def _remind(rule: str, citation: str, message: str) -> Finding:
-    return Finding(rule=rule, citation=citation, message=message, blocks=False)
+def _block(rule: str, message: str) -> Finding:
+    return Finding(rule=rule, message=message, blocks=True)
+
+
+def _remind(rule: str, message: str) -> Finding:
+    return Finding(rule=rule, message=message, blocks=False)
 
 
 def _clock(lead: Lead) -> str:
@@ -193,70 +306,68 @@ def _firm_dnc(lead: Lead, call: Call) -> list[Finding]:
         return []
     findings = [
         _block(
-            "fcc-company-dnc",
-            "47 CFR 64.1200(d)(3)",
-            "This person asked the firm not to call: honor the request. It also ends any "
-            "established business relationship (47 CFR 64.1200(f)(5)(i)), and no personal "
-            "relationship or earlier permission overrides it.",
+            FCC_COMPANY_DNC,
+            "This person asked not to be called: honor the request. It also ends any "
+            "established business relationship, and no personal relationship or earlier "
+            "permission or consent overrides it.",
         )
     ]
     if call.caller_is_broker_dealer:
         findings.append(
             _block(
-                "finra-firm-dnc",
-                "FINRA Rule 3230(a)(2)",
-                "The number is on the firm's do-not-call list; a do-not-call request ends the "
-                "established business relationship (FINRA Rule 3230(b)(1)). Businesses are "
-                "persons: the firm's list covers business numbers too.",
+                FINRA_FIRM_DNC,
+                "The number is on the firm's do-not-call list, and the request ends any "
+                "established business relationship. Businesses are persons: the firm's list "
+                "covers business numbers too.",
             )
         )
-    elif lead.residential:
+    elif _personal(lead):
         # The TSR's do-not-call rules were not extended to business-to-business calls (2024).
         findings.append(
             _block(
-                "tsr-company-dnc",
-                "16 CFR 310.4(b)(1)(iii)(A)",
+                TSR_COMPANY_DNC,
                 "This person asked the seller not to call: calling is an abusive practice.",
             )
         )
     return findings
 
 
-def _national_registry(lead: Lead, call: Call, *, ebr: bool) -> list[Finding]:
-    if not (lead.on_national_registry and lead.residential):
+def _national_registry(lead: Lead, call: Call, *, ebr: bool, finra_ebr: bool) -> list[Finding]:
+    # Business numbers are not protected by the national registry; personal mobiles are.
+    if not (lead.on_national_registry and _personal(lead)):
         return []
     findings = []
-    # The FCC's definition of telephone solicitation leaves out EBR and permission calls; the
-    # facts file confirms no personal-relationship exception for the FCC.
-    if not (ebr or _permission(lead, call)):
+    written = _written_agreement(lead, call)
+    personal = _personal_relationship(lead)
+    # FCC exceptions: an EBR, a signed written agreement, a personal relationship. Unwritten
+    # permission does not get past the registry.
+    if not (ebr or written or personal):
         findings.append(
             _block(
-                "fcc-national-registry",
-                "47 CFR 64.1200(c)(2)",
+                FCC_NATIONAL_REGISTRY,
                 "The number is on the National Do-Not-Call Registry and there is neither an "
-                "established business relationship nor prior express invitation or permission.",
+                "established business relationship, nor a signed written agreement naming the "
+                "number, nor a personal relationship between you and the person called.",
             )
         )
     if call.caller_is_broker_dealer:
-        if not (ebr or _written_agreement(lead, call) or lead.personal_relationship):
+        if not (finra_ebr or written or personal):
             findings.append(
                 _block(
-                    "finra-national-registry",
-                    "FINRA Rule 3230(a)(3)",
-                    "The number is on the National Do-Not-Call Registry and none of the "
-                    "exceptions in FINRA Rule 3230(b) applies: an established business "
-                    "relationship, signed written permission naming the number, or a personal "
-                    "relationship.",
+                    FINRA_NATIONAL_REGISTRY,
+                    "The number is on the National Do-Not-Call Registry and none of FINRA's "
+                    "exceptions applies: an established business relationship, signed written "
+                    "permission naming the number, or a personal relationship.",
                 )
             )
-    elif not (ebr or _written_agreement(lead, call)):
+    # The TSR has no personal-relationship exception.
+    elif not (ebr or written):
         findings.append(
             _block(
-                "tsr-national-registry",
-                "16 CFR 310.4(b)(1)(iii)(B)",
+                TSR_NATIONAL_REGISTRY,
                 "The number is on the National Do-Not-Call Registry and the seller has neither "
                 "an established business relationship nor a signed express written agreement "
-                "naming the number.",
+                "naming the number. A personal relationship is no exception under the TSR.",
             )
         )
     return findings
@@ -266,39 +377,38 @@ def _outside(moment: time, earliest: time, latest: time) -> bool:
     return moment < earliest or moment > latest
 
 
-def _calling_hours(lead: Lead, call: Call, *, ebr: bool) -> list[Finding]:
+def _calling_hours(lead: Lead, call: Call, *, ebr: bool, finra_ebr: bool) -> list[Finding]:
     if not _outside(lead.local_time.time(), EARLIEST, FEDERAL_LATEST):
         return []
     clock = _clock(lead)
+    permission = _permission(lead, call)
     findings = []
-    if lead.residential and not (ebr or _permission(lead, call)):
+    if _personal(lead) and not (ebr or permission):
         findings.append(
             _block(
-                "fcc-calling-hours",
-                "47 CFR 64.1200(c)(1)",
+                FCC_CALLING_HOURS,
                 f"It is {clock} where the called party is: no telephone solicitation to a "
-                "residential subscriber before 8 a.m. or after 9 p.m. their local time.",
+                "home line or personal mobile before 8 a.m. or after 9 p.m. their local time.",
             )
         )
     if call.caller_is_broker_dealer:
-        if lead.residential and not (ebr or _permission(lead, call) or lead.is_broker_dealer):
+        # FINRA's hours protect a residence; Rule 3230 covers wireless numbers too.
+        if _personal(lead) and not (finra_ebr or permission or lead.is_broker_dealer):
             findings.append(
                 _block(
-                    "finra-calling-hours",
-                    "FINRA Rule 3230(a)(1)",
+                    FINRA_CALLING_HOURS,
                     f"It is {clock} where the called party is: no calls to a residence before "
                     "8 a.m. or after 9 p.m. their local time, unless there is an established "
                     "business relationship or permission, or the called party is a broker or "
                     "dealer.",
                 )
             )
-    # The facts file says only "most" business-to-business calls are exempt from the TSR,
+    # The facts file says only that "most" business-to-business calls are exempt from the TSR,
     # without saying which, so its hours are kept for business numbers too.
-    elif not _permission(lead, call):
+    elif not permission:
         findings.append(
             _block(
-                "tsr-calling-hours",
-                "16 CFR 310.4(c)",
+                TSR_CALLING_HOURS,
                 f"It is {clock} where the called party is: without prior consent, no "
                 "telemarketing calls before 8 a.m. or after 9 p.m. their local time. An "
                 "established business relationship is no exception here.",
@@ -309,37 +419,48 @@ def _calling_hours(lead: Lead, call: Call, *, ebr: bool) -> list[Finding]:
 
 def _robocalls(lead: Lead, call: Call, *, ebr: bool) -> list[Finding]:
     if call.method == "live":
+        # Hand-dialed live calls need no consent under the TCPA or the state automated-call
+        # rules; the hours and do-not-call rules still apply.
         return []
+    # A do-not-call request is a request to stop: it revokes consent given before.
     withdrawn = lead.firm_dnc_request
-    findings = []
     consent = (call.prior_express_consent or call.prior_express_written_consent) and not withdrawn
-    if call.to_cell and not consent:
-        findings.append(
-            _block(
-                "tcpa-cell-consent",
-                "47 U.S.C. 227(b)(1)(A)(iii)",
-                "Autodialed or prerecorded calls to a cell phone need the called party's prior "
-                "express consent.",
-            )
-        )
     written = call.prior_express_written_consent and not withdrawn
-    if not written:
+    no_substitute = "; an established business relationship is no substitute." if ebr else "."
+    findings = []
+    if lead.line == "mobile":
+        if not consent:
+            findings.append(
+                _block(
+                    TCPA_MOBILE_CONSENT,
+                    "Autodialed or prerecorded calls to a mobile need the called party's prior "
+                    "express consent" + no_substitute,
+                )
+            )
+        if not written:
+            findings.append(
+                _block(
+                    FCC_ROBOCALL_WRITTEN_CONSENT,
+                    "Telemarketing calls to a mobile made with an autodialer or a prerecorded "
+                    "voice need prior express written consent" + no_substitute,
+                )
+            )
+    elif lead.line == "landline" and call.method == "prerecorded" and not written:
+        # A live agent placing a call with a dialer to a home line needs no TCPA consent.
         findings.append(
             _block(
-                "fcc-robocall-written-consent",
-                "47 CFR 64.1200(a)(2)-(3)",
-                "Autodialed or prerecorded telemarketing calls need prior express written "
-                "consent"
-                + ("; an established business relationship is no substitute." if ebr else "."),
+                FCC_ROBOCALL_WRITTEN_CONSENT,
+                "Prerecorded or artificial-voice telemarketing calls to a home line need prior "
+                "express written consent" + no_substitute,
             )
         )
     rule = STATE_RULES.get(lead.state.upper())
-    if rule is not None and rule.automated_consent_citation is not None and not written:
+    if rule is not None and rule.automated_consent and not written:
         findings.append(
             _block(
-                "state-automated-consent",
-                rule.automated_consent_citation,
-                f"{rule.name} requires prior express written consent for automated calls.",
+                rule.automated,
+                f"{rule.name} requires prior express written consent for calls made with an "
+                "automated system, autodialed or prerecorded.",
             )
         )
     return findings
@@ -350,11 +471,11 @@ def _state_rules(lead: Lead, call: Call) -> list[Finding]:
     if rule is None:
         return []
     findings = []
+    # State hours run on the called party's clock only: lead.local_time.
     if _outside(lead.local_time.time(), rule.earliest, rule.latest):
         findings.append(
             _block(
-                "state-calling-hours",
-                rule.citation,
+                rule.calling_hours,
                 f"It is {_clock(lead)} where the called party is: {rule.name} allows "
                 f"solicitation calls only from {_hour(rule.earliest)} to {_hour(rule.latest)}.",
             )
@@ -362,8 +483,7 @@ def _state_rules(lead: Lead, call: Call) -> list[Finding]:
     if rule.no_sunday_calls and lead.local_time.weekday() == 6:
         findings.append(
             _block(
-                "state-sunday",
-                rule.citation,
+                rule.sunday,
                 f"It is Sunday where the called party is: {rule.name} bans solicitation calls "
                 "on Sunday.",
             )
@@ -372,8 +492,7 @@ def _state_rules(lead: Lead, call: Call) -> list[Finding]:
     if limit is not None and lead.calls_last_24h >= limit:
         findings.append(
             _block(
-                "state-call-limit",
-                rule.citation,
+                rule.call_limit,
                 f"{rule.name} allows at most {limit} calls in 24 hours on the same subject; "
                 f"{lead.calls_last_24h} were already made.",
             )
@@ -389,8 +508,7 @@ def _reminders(call: Call) -> list[Finding]:
     if call.method == "prerecorded":
         findings = [
             _remind(
-                "tcpa-prerecorded-identification",
-                "47 U.S.C. 227(d)(3)(A)",
+                TCPA_PRERECORDED_IDENTIFICATION,
                 "The message must state who is calling at the start, and a telephone number or "
                 "address during or after the message.",
             )
@@ -398,17 +516,24 @@ def _reminders(call: Call) -> list[Finding]:
     else:
         findings = [
             _remind(
-                "fcc-identification",
-                "47 CFR 64.1200(d)(4)",
+                FCC_IDENTIFICATION,
                 "At the start of the call give your name, the entity you call for, and a "
                 "telephone number or address.",
             )
         ]
+    if call.method == "autodialed":
+        findings.append(
+            _remind(
+                FCC_ABANDONED_CALLS,
+                "A dialer must connect an answered call to a live agent within 2 seconds of the "
+                "greeting, abandon at most 3% of answered calls per campaign over 30 days, and "
+                "let unanswered calls ring at least 15 seconds or 4 rings.",
+            )
+        )
     if call.caller_is_broker_dealer:
         findings.append(
             _remind(
-                "finra-disclosures",
-                "FINRA Rule 3230(c)",
+                FINRA_DISCLOSURES,
                 "At the start of the call give your name, the firm's name, a telephone number "
                 "or address, and that the purpose is to solicit the purchase of securities or "
                 "a related service.",
@@ -417,8 +542,7 @@ def _reminders(call: Call) -> list[Finding]:
     else:
         findings.append(
             _remind(
-                "tsr-disclosures",
-                "16 CFR 310.4(d)",
+                TSR_DISCLOSURES,
                 "Before any pitch, say promptly who the seller is, that the purpose is to sell, "
                 "and what the goods or services are.",
             )
