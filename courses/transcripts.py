@@ -47,8 +47,13 @@ class ShownQuestion:
         return "checkbox" if self.kind == "multiple" else "radio"
 
 
-def shown_questions(attempt: QuizAttempt) -> list[ShownQuestion]:
-    """The attempt's questions as the page shows them; the key only once it is submitted."""
+def shown_questions(attempt: QuizAttempt, *, key: bool = True) -> list[ShownQuestion]:
+    """The attempt's questions as the page shows them.
+
+    Nothing of the answers before it is submitted. After, whether each answer was right, the
+    explanation and the rule; and, if `key`, which choices were right and each choice's
+    feedback (the review policy decides when a rep may see that).
+    """
     items = list(
         attempt.items.order_by("position").values_list(
             "pk", "position", "question_id", "choice_order", "points", "is_correct"
@@ -74,7 +79,7 @@ def shown_questions(attempt: QuizAttempt) -> list[ShownQuestion]:
         for index, choice_id in enumerate(choice_order):
             choice = bank.choices[choice_id]
             shown_choice = ShownChoice(index, choice.text, (item_id, choice_id) in selected)
-            if reveal:
+            if reveal and key:
                 shown_choice.correct = choice.is_correct
                 shown_choice.feedback = choice.feedback
             entry.choices.append(shown_choice)

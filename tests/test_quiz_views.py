@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.loading import load_curriculum
-from courses.models import Answer, QuizAttempt, StepCompletion
+from courses.models import Answer, Quiz, QuizAttempt, StepCompletion
 from tests.conftest import QUIZ
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -348,6 +348,73 @@ class TestLimits:
         assert "You have passed this quiz" in overview
         assert overview.count("Review<span") == 2
         assert StepCompletion.objects.filter(user=rep).count() == 1
+
+
+@pytest.mark.django_db
+class TestReviewPolicy:
+    """key_after_pass: a failed attempt shows which questions were wrong, with the rule and its
+    explanation, but not the right choices, until the rep passes or has no attempts left."""
+
+    @pytest.fixture
+    def keyed(self, quiz_curriculum):
+        text = quiz_with(draw=4, review="key_after_pass", max_attempts=3)
+        quiz_curriculum.quiz(module="module-1", text=text)
+        load_curriculum(quiz_curriculum.root)
+        return quiz_curriculum
+
+    def review_of(self, client, attempt):
+        return client.get(reverse("learner:quiz-attempt", args=[attempt.pk])).content.decode()
+
+    def fail_choosing_five_years(self, client):
+        attempt = start(client)
+        data = answer_form(attempt, right=False)
+        item = attempt.items.get(question__key="registry-permanent")
+        five_years = item.question.choices.get(text="Five years").pk
+        data[f"q{item.position}"] = [str(item.choice_order.index(five_years))]
+        submit(client, attempt, data)
+        return attempt
+
+    def test_a_failed_attempt_keeps_the_key_back(self, rep_client, keyed):
+        attempt = self.fail_choosing_five_years(rep_client)
+        content = self.review_of(rep_client, attempt)
+        assert "Not passed: 0%" in content
+        assert "Wrong" in content and "Your answer" in content
+        assert "Registrations are permanent until the consumer removes them." in content
+        assert "Rule: 15 U.S.C. 6155" in content
+        assert "The right answers are shown once you pass" in content
+        # Neither the keyed choices nor the feedback that would point to them.
+        assert "Right answer" not in content and "is-correct" not in content
+        assert "That was the old rule." not in content
+
+    def test_passing_shows_the_key_of_every_attempt(self, rep_client, keyed):
+        failed = self.fail_choosing_five_years(rep_client)
+        second = start(rep_client)
+        submit(rep_client, second, answer_form(second, right=True))
+        content = self.review_of(rep_client, failed)
+        assert "Right answer" in content and "That was the old rule." in content
+        assert "The right answers are shown once you pass" not in content
+
+    def test_the_key_is_shown_when_no_attempt_is_left(self, rep_client, quiz_curriculum):
+        text = quiz_with(draw=4, review="key_after_pass", max_attempts=1)
+        quiz_curriculum.quiz(module="module-1", text=text)
+        load_curriculum(quiz_curriculum.root)
+        attempt = self.fail_choosing_five_years(rep_client)
+        assert "Right answer" in self.review_of(rep_client, attempt)
+
+    def test_the_manager_sees_the_key_of_a_reps_failed_attempt(self, client, rep, manager, keyed):
+        client.force_login(rep)
+        attempt = self.fail_choosing_five_years(client)
+        client.force_login(manager)
+        assert "Right answer" in self.review_of(client, attempt)
+
+    def test_a_required_module_keeps_the_key_back_by_default(self, builder):
+        builder.course(modules=["module-1"])
+        builder.module(
+            slug="module-1", lessons=["intro"], required=True, extra_steps="  - quiz: check.yaml\n"
+        )
+        builder.quiz(module="module-1")
+        load_curriculum(builder.root)
+        assert Quiz.objects.get().review == Quiz.Review.KEY_AFTER_PASS
 
 
 @pytest.mark.django_db

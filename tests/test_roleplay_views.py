@@ -1,10 +1,13 @@
 import datetime
+import html
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.calls import call_view
 from courses.loading import load_curriculum
 from courses.models import RoleplayRun, RunTurn, StepCompletion
 
@@ -13,10 +16,11 @@ OVERVIEW = reverse("learner:step", args=["module-1", "call"])
 START = reverse("learner:roleplay-start", args=["module-1", "call"])
 FEEDBACK = ["Name, firm and purpose up front", "Respectful and specific", "Never guarantee"]
 
-# Replies are chosen by their position among the options offered at each point.
-CLEAN = [0, 0]  # identify yourself, then offer a summary and a call: meeting booked
-VIOLATION = [0, 1]  # identify yourself, then promise a guaranteed return
-DNC = [0, 2, 0]  # ask a question, she says stop, you honour it
+# Replies by their ids in the script. The page offers them shuffled for each run, and a
+# choice is posted as the position of the reply among those offered.
+CLEAN = ["opening.1", "objection.1"]  # identify yourself, offer a summary: meeting booked
+VIOLATION = ["opening.1", "objection.2"]  # identify yourself, promise a guaranteed return
+DNC = ["opening.1", "objection.3", "stop.1"]  # ask a question, she says stop, you honour it
 
 
 @pytest.fixture
@@ -32,7 +36,17 @@ def start(client):
     return RoleplayRun.objects.latest("pk")
 
 
+def position_of(run, reply_id) -> int:
+    """Where the run offers this reply now: the option a person would click."""
+    run = RoleplayRun.objects.get(pk=run.pk)
+    offered = call_view(run, list(run.turns.values_list("reply", flat=True))).offered
+    return [reply.id for reply in offered].index(reply_id)
+
+
 def choose(client, run, option, turn=None, **extra):
+    """Choose a reply by its id, or post a raw `option` position (an int)."""
+    if isinstance(option, str):
+        option = position_of(run, option)
     turn = run.turns.count() if turn is None else turn
     return client.post(
         reverse("learner:roleplay-choose", args=[run.pk]),
@@ -76,7 +90,7 @@ class TestPreparationAndStart:
 
     def test_start_then_reload_resumes_the_same_call(self, rep_client, call_curriculum):
         run = start(rep_client)
-        choose(rep_client, run, 0)
+        choose(rep_client, run, "opening.1")
         assert start(rep_client) == run
         assert RoleplayRun.objects.count() == 1
         content = run_page(rep_client, run)
@@ -90,7 +104,7 @@ class TestPlaying:
         self, rep_client, call_curriculum
     ):
         run = start(rep_client)
-        response = choose(rep_client, run, 0, **HTMX)
+        response = choose(rep_client, run, "opening.1", **HTMX)
         content = response.content.decode()
         assert response.status_code == 200
         assert "<html" not in content
@@ -102,7 +116,7 @@ class TestPlaying:
 
     def test_plain_choice_redirects_to_the_call(self, rep_client, call_curriculum):
         run = start(rep_client)
-        response = choose(rep_client, run, 1)
+        response = choose(rep_client, run, "opening.2")
         assert response["Location"] == reverse("learner:roleplay-run", args=[run.pk])
         assert RunTurn.objects.get(run=run).reply == "opening.2"
 
@@ -127,8 +141,9 @@ class TestPlaying:
 
     def test_a_replayed_choice_is_refused(self, rep_client, call_curriculum):
         run = start(rep_client)
-        choose(rep_client, run, 0, turn=0)
-        response = choose(rep_client, run, 1, turn=0, **HTMX)
+        stale_page_option = position_of(run, "opening.2")
+        choose(rep_client, run, "opening.1", turn=0)
+        response = choose(rep_client, run, stale_page_option, turn=0, **HTMX)
         assert response.status_code == 409
         assert list(RunTurn.objects.values_list("reply", flat=True)) == ["opening.1"]
 
@@ -197,9 +212,9 @@ class TestEndings:
         with time_machine.travel(timezone.now(), tick=False) as clock:
             run = start(rep_client)
             clock.shift(datetime.timedelta(seconds=12))
-            choose(rep_client, run, 0)
+            choose(rep_client, run, CLEAN[0])
             clock.shift(datetime.timedelta(seconds=30))
-            choose(rep_client, run, 0)
+            choose(rep_client, run, CLEAN[1])
         assert "12 s to reply" in run_page(rep_client, run)
         assert "30 s to reply" in run_page(rep_client, run)
 
@@ -277,10 +292,41 @@ def test_call_page_query_budget(rep_client, call_curriculum, django_assert_max_n
     run = start(rep_client)
     # A reply: session, user, the locked run, its turns, the new turn, the run's copy of the
     # script the first time this process sees it, and the savepoints a test's transaction adds.
+    option = position_of(run, CLEAN[0])
     with django_assert_max_num_queries(11):
-        assert choose(rep_client, run, CLEAN[0]).status_code == 302
+        assert choose(rep_client, run, option).status_code == 302
     play(rep_client, run, CLEAN[1:])
     with django_assert_max_num_queries(6):
         run_page(rep_client, run)
     with django_assert_max_num_queries(12):
         rep_client.get(OVERVIEW)
+
+
+@pytest.mark.django_db
+class TestShuffledReplies:
+    def offered_texts(self, client, run):
+        content = run_page(client, run)
+        return re.findall(
+            r'<button type="submit" name="option" value="\d+" class="reply-option">(.*?)</button>',
+            content,
+        )
+
+    def test_the_order_holds_on_reload_and_a_click_picks_what_it_shows(
+        self, rep_client, call_curriculum
+    ):
+        run = start(rep_client)
+        shown = self.offered_texts(rep_client, run)
+        assert len(shown) == 2
+        assert self.offered_texts(rep_client, run) == shown  # a reload shows the same order
+        rep_client.post(reverse("learner:roleplay-choose", args=[run.pk]), {"turn": 0, "option": 1})
+        chosen = RunTurn.objects.get(run=run).reply
+        assert call_view(run, []).script.reply(chosen).text == html.unescape(shown[1])
+
+    def test_runs_differ_in_order(self, rep_client, call_curriculum):
+        """Over a few calls the first reply offered is not always the same one."""
+        firsts = set()
+        for _ in range(20):
+            run = start(rep_client)
+            firsts.add(self.offered_texts(rep_client, run)[0])
+            RoleplayRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+        assert len(firsts) == 2

@@ -22,9 +22,10 @@ from .certification import (
     outdated_certificates,
     recertification_require,
 )
-from .progress import step_complete
+from .progress import ProgressRefused, lesson_complete, step_complete, step_open
 from .quizzes import (
     QuizRefused,
+    answer_key_shown,
     quiz_answer_save,
     quiz_attempt_finish_if_expired,
     quiz_attempt_start,
@@ -40,8 +41,10 @@ from .roleplays import (
 
 __all__ = [
     "CertificationRefused",
+    "ProgressRefused",
     "QuizRefused",
     "RoleplayRefused",
+    "answer_key_shown",
     "assignment_change_due",
     "assignment_create",
     "assignment_withdraw",
@@ -51,6 +54,7 @@ __all__ = [
     "completion_certify",
     "completion_record_if_complete",
     "completion_reject",
+    "lesson_complete",
     "outdated_certificates",
     "quiz_answer_save",
     "quiz_attempt_finish_if_expired",
@@ -62,6 +66,7 @@ __all__ = [
     "roleplay_record_dnc",
     "roleplay_run_start",
     "step_complete",
+    "step_open",
     "team_member_add",
     "team_member_remove",
 ]

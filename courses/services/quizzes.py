@@ -65,6 +65,26 @@ def quiz_availability(
     return Availability(open_attempt, used, left, wait_until, passed, refusal)
 
 
+def answer_key_shown(*, quiz: Quiz, attempts: Sequence[QuizAttempt]) -> bool:
+    """Whether the person who made `attempts` may see the quiz's answer key in a review.
+
+    Under the `key_after_pass` policy a failed attempt shows which questions were wrong, with
+    the rule and its explanation, but not the keyed choices: the next attempt must test what
+    the rep understood, not what they remember of the key. The key is shown once they pass or
+    have no attempts left.
+    """
+    if quiz.review == Quiz.Review.FULL:
+        return True
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    if any(a.passed for a in submitted):
+        return True
+    return (
+        quiz.max_attempts is not None
+        and len(attempts) >= quiz.max_attempts
+        and all(a.submitted_at is not None for a in attempts)
+    )
+
+
 def _rng() -> random.Random:
     return random.Random(secrets.randbits(64))
 
@@ -313,7 +333,7 @@ def quiz_attempt_submit(
             _store_answers(items, answers)
         _record_item_scores(items)
         if step is not None:
-            step_complete(user=user, step=step)
+            step_complete(user=user, step=step, started_at=attempt.started_at, now=now)
     for name, value in graded.items():
         setattr(attempt, name, value)
     return attempt, True

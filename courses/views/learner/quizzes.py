@@ -52,7 +52,13 @@ def own_attempt(request, attempt_id: int) -> QuizAttempt:
 
 
 def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
-    questions = shown_questions(attempt)
+    key = True
+    if attempt.is_submitted and attempt.user_id == request.user.pk:
+        key = services.answer_key_shown(
+            quiz=attempt.quiz,
+            attempts=list(QuizAttempt.objects.filter(user=request.user, quiz=attempt.quiz_id)),
+        )
+    questions = shown_questions(attempt, key=key)
     step = attempt.quiz.step
     return {
         "attempt": attempt,
@@ -63,6 +69,7 @@ def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
         "answered_count": sum(1 for q in questions if q.answered),
         "saved_at": timezone.now(),
         "own_attempt": attempt.user_id == request.user.pk,
+        "key_shown": key,
         **extra,
     }
 

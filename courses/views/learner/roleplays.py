@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ... import roleplay, services
 from ...access import visible_people
+from ...catalogue import citation_of
 from ...models import RoleplayRun, RoleplayScript, Step
 from ...transcripts import run_exchanges
 from .pages import step_context, visible_step
@@ -74,9 +75,15 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
         "call_over": view.over,
         "needs_record": view.needs_record and not run.is_finished,
         "result": view.result if run.is_finished else None,
+        "dnc_citation": (
+            citation_of(view.result.dnc.rules) if run.is_finished and view.result.dnc else ""
+        ),
         "dimensions": dimensions,
-        "dnc_lists": roleplay.DNC_LISTS,
-        "dnc_details": roleplay.DNC_DETAILS,
+        # The record's options are shuffled like the replies: their order tells nothing.
+        "dnc_lists": roleplay.shuffled_for(run.seed, "dnc-lists", list(roleplay.DNC_LISTS.items())),
+        "dnc_details": roleplay.shuffled_for(
+            run.seed, "dnc-details", list(roleplay.DNC_DETAILS.items())
+        ),
         "own_run": run.user_id == request.user.pk,
         **extra,
     }
