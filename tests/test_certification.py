@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.engagement import minimum_reading_seconds
 from courses.loading import load_curriculum
 from courses.models import (
     AppendOnlyError,
@@ -28,12 +29,13 @@ from courses.services import (
     certificates_expire,
     completion_certify,
     completion_reject,
-    roleplay_choose,
-    roleplay_run_start,
+    lesson_complete,
     step_complete,
+    step_open,
 )
 from tests.conftest import QUIZ, ROLEPLAY, make_user
-from tests.test_insights import take
+from tests.factories import CLEAN_CALL, complete_module, play_call
+from tests.factories import take_quiz as take
 
 START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 
@@ -55,16 +57,7 @@ def required(db, builder):
 
 
 def finish(user, module, quiz_right=True):
-    """Do every step of the module the way a rep would, through the services."""
-    for step in module.steps.filter(kind="lesson"):
-        step_complete(user=user, step=step)
-    quiz = module.steps.get(kind="quiz").quiz
-    take(user, quiz, set() if quiz_right else {"registry-permanent", "local-time"})
-    script = module.steps.get(kind="roleplay").script
-    run = roleplay_run_start(user=user, script=script)
-    for turn, option in enumerate([0, 0]):  # the clean path: meeting booked
-        roleplay_choose(user=user, run_id=run.pk, turn=turn, option=option)
-    return CompletionRecord.objects.filter(user=user, module=module).order_by("-pk").first()
+    return complete_module(user, module, quiz_right=quiz_right)
 
 
 @pytest.fixture
@@ -109,7 +102,10 @@ class TestCompletionRecords:
     def test_evidence_never_changes_even_when_the_content_does(self, record, builder):
         before = record.evidence
         builder.quiz(module="module-1", text=QUIZ.replace("Five years", "Seven years"))
-        builder.write("basics/module-1/intro.md", "---\ntitle: Renamed\n---\nNew text.\n")
+        builder.write(
+            "basics/module-1/intro.md",
+            "---\ntitle: Renamed\nrules: [fcc-calling-hours]\n---\nNew text.\n",
+        )
         load_curriculum(builder.root)
         record.refresh_from_db()
         assert record.evidence == before
@@ -185,15 +181,33 @@ class TestReview:
         ).exists()
         assert StepCompletion.objects.live().filter(user=rep).count() == 2
         home = rep_client.get(reverse("learner:home")).content.decode()
-        assert "compliance asks you to redo Check your understanding" in home
+        assert "Rejected: redo required" in home
+        assert "Compliance asks you to redo: Check your understanding." in home
         assert "Retake the quiz: you guessed." in home
         module_page = rep_client.get(
             reverse("learner:module", args=[required.slug])
         ).content.decode()
-        assert "Compliance asks you to redo" in module_page
+        assert "Compliance asks you to redo: Check your understanding." in module_page
         # Redoing the step makes a new record for review.
         take(rep, quiz_step.quiz)
         assert CompletionRecord.objects.filter(user=rep).count() == 2
+        home = rep_client.get(reverse("learner:home")).content.decode()
+        assert "Awaiting review" in home and "Rejected: redo required" not in home
+
+    def test_the_rep_sees_where_certification_stands(
+        self, record, compliance, rep_client, required
+    ):
+        module_url = reverse("learner:module", args=[required.slug])
+        for page in (reverse("learner:home"), module_url):
+            content = rep_client.get(page).content.decode()
+            assert "Awaiting review" in content
+            assert "Compliance reviews the evidence of your work" in content
+        certificate = completion_certify(officer=compliance, record=record)
+        for page in (reverse("learner:home"), module_url):
+            content = rep_client.get(page).content.decode()
+            assert "Awaiting review" not in content
+            assert ">Certified</span>" in content
+            assert reverse("certificates:detail", args=[certificate.code]) in content
 
     def test_reject_needs_a_note(self, record, compliance, client):
         client.force_login(compliance)
@@ -220,6 +234,78 @@ class TestReview:
         assert not Certificate.objects.exists()
         client.post(reverse("compliance:bulk-certify"), {"records": [r.pk for r in records[:2]]})
         assert Certificate.objects.count() == 2
+
+
+def rushed(user, module):
+    """The module done as fast as the site allows: lessons at their minimum reading time, the
+    quiz at 3 s a question and every call reply in 1 s."""
+    steps = list(module.steps.active().order_by("position"))
+    at = timezone.now() - datetime.timedelta(hours=1)
+    for step in steps:
+        if step.kind == "lesson":
+            step_open(user=user, step=step, now=at)
+            at += datetime.timedelta(seconds=minimum_reading_seconds(step.minutes))
+            lesson_complete(user=user, step=step, now=at)
+        elif step.kind == "quiz":
+            at = take(user, step.quiz, at=at, seconds_per_question=3).submitted_at
+        else:
+            at = play_call(user, step.script, CLEAN_CALL, at=at, seconds_per_reply=1).finished_at
+    return CompletionRecord.objects.get(user=user, module=module)
+
+
+@pytest.mark.django_db
+class TestEvidenceOfEngagement:
+    def test_honest_work_is_not_flagged(self, record):
+        assert record.flags == []
+        lesson = record.evidence["steps"][0]
+        assert lesson["started_at"] and lesson["minutes"] == 1
+
+    def test_rushed_work_is_flagged_on_the_record_page(self, client, rep, compliance, required):
+        record = rushed(rep, required)
+        assert {flag.kind for flag in record.flags} == {"quiz-fast", "reply-fast", "module-fast"}
+        client.force_login(compliance)
+        page = client.get(reverse("compliance:record", args=[record.pk])).content.decode()
+        assert "Evidence flags (3)" in page
+        assert "4 questions answered in 12 s: 3.0 s a question." in page
+        assert "2 of 2 replies chosen in under 2 s." in page
+        assert 'class="reply-fast"' in page
+        assert "Note (required: why is the flagged work sound?)" in page
+        # The evidence comes first, the decision beside it.
+        assert page.index("Evidence flags") < page.index("Certify</button>")
+
+    def test_flagged_work_is_certified_only_with_a_note(self, client, rep, compliance, required):
+        record = rushed(rep, required)
+        client.force_login(compliance)
+        refused = client.post(reverse("compliance:certify", args=[record.pk]), follow=True)
+        assert "Its evidence is flagged (3:" in refused.content.decode()
+        assert not Certificate.objects.exists()
+        note = "Watched the rep redo the call live; the answers show the rules are understood."
+        client.post(reverse("compliance:certify", args=[record.pk]), {"note": note})
+        certificate = Certificate.objects.get()
+        entry = AuditEntry.objects.get(action=AuditEntry.Action.CERTIFIED)
+        assert entry.details["note"] == note and len(entry.details["flags"]) == 3
+        assert certificate.record == record
+
+    def test_bulk_certify_covers_only_unflagged_records(
+        self, client, compliance, required, django_user_model
+    ):
+        honest = [make_user(django_user_model, f"honest{i}", "Rep") for i in range(2)]
+        hasty = make_user(django_user_model, "hasty", "Rep")
+        records = [finish(person, required) for person in honest] + [rushed(hasty, required)]
+        client.force_login(compliance)
+        queue = client.get(reverse("compliance:queue")).content.decode()
+        assert "3 flags" in queue
+        assert f'value="{records[2].pk}"' not in queue  # no checkbox for the flagged one
+        response = client.post(
+            reverse("compliance:bulk-certify"), {"records": [r.pk for r in records]}, follow=True
+        )
+        content = response.content.decode()
+        assert "Certified 2 completion(s)." in content
+        assert "Its evidence is flagged" in content
+        assert set(Certificate.objects.values_list("record", flat=True)) == {
+            records[0].pk,
+            records[1].pk,
+        }
 
 
 @pytest.mark.django_db

@@ -632,12 +632,12 @@ def test_the_audit_log_tells_when_things_happened(certified_org):
 
 def test_certificates_expire_only_when_the_record_is_old_enough(curriculum):
     # The shipped modules recertify every 12 months: nothing generated is that old.
-    generate(teams=2, reps_per_team=6, seed=4, prefix="yearly")
+    generate(teams=2, reps_per_team=6, seed=6, prefix="yearly")
     assert Certificate.objects.exists()
     assert not Certificate.objects.filter(expires_at__lte=timezone.now()).exists()
     # With a one-month period, some certificates issued soon after an older completion expire.
     Module.objects.filter(required_for_certification=True).update(recertify_after_months=1)
-    output = generate(teams=2, reps_per_team=6, seed=4, prefix="monthly")
+    output = generate(teams=2, reps_per_team=6, seed=6, prefix="monthly")
     now = timezone.now()
     monthly = Certificate.objects.filter(record__user__username__startswith="monthly-")
     expired = monthly.filter(revocation=None, expires_at__lte=now)
@@ -664,7 +664,7 @@ def test_the_compliance_queue_lists_the_pending_records(certified_org, client):
 def test_the_certification_report_csv_has_every_status(curriculum, client):
     # One module recertifies monthly, so that expired certificates exist too.
     Module.objects.filter(slug="do-not-call-lists").update(recertify_after_months=1)
-    generate(teams=3, reps_per_team=8, seed=5)
+    generate(teams=3, reps_per_team=8, seed=6)
     client.force_login(officer())
     response = client.get(reverse("compliance:report-csv"))
     assert response.status_code == 200

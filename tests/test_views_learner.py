@@ -1,11 +1,15 @@
+import datetime
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.loading import load_curriculum
 from courses.models import Module, Step, StepCompletion
 from courses.services import assignment_create
+from tests.conftest import opened_long_ago
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -40,7 +44,13 @@ class TestLoginRequired:
         assert client.get(reverse("password_reset")).status_code == 200
 
 
+@pytest.fixture
+def lessons_read(rep, small_curriculum):
+    opened_long_ago(rep)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("lessons_read")
 class TestPages:
     def test_home_shows_where_to_start(self, rep_client, small_curriculum):
         response = rep_client.get(reverse("learner:home"))
@@ -84,6 +94,7 @@ class TestPages:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("lessons_read")
 class TestCompletingALesson:
     def test_plain_post_records_and_redirects_to_the_next_step(
         self, rep_client, rep, small_curriculum
@@ -142,6 +153,69 @@ class TestCompletingALesson:
         assert "You have completed every step of this module." in module_page
         home = rep_client.get(reverse("learner:home")).content.decode()
         assert "Completed" in home and "100% · 3 of 3 steps" in home
+
+
+@pytest.mark.django_db
+class TestReadingTime:
+    """A lesson is read before it is marked complete: it cannot be completed in under a quarter
+    of its reading time after it was opened (the test lessons are estimated at 1 min: 15 s)."""
+
+    def test_marking_a_lesson_complete_straight_after_opening_it_is_refused(
+        self, rep_client, rep, small_curriculum
+    ):
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            rep_client.get(step_url("learner:step"))
+            clock.shift(datetime.timedelta(seconds=5))
+            response = rep_client.post(step_url("learner:lesson-complete"), follow=True)
+            content = response.content.decode()
+            assert "takes about 1 min to read" in content
+            assert "you can mark it complete." in content
+            assert not StepCompletion.objects.exists()
+            clock.shift(datetime.timedelta(seconds=10))
+            rep_client.post(step_url("learner:lesson-complete"))
+        completion = StepCompletion.objects.get(user=rep)
+        assert (completion.completed_at - completion.started_at).total_seconds() == 15
+
+    def test_an_htmx_refusal_shows_in_place_and_changes_nothing(self, rep_client, small_curriculum):
+        rep_client.get(step_url("learner:step"))
+        response = rep_client.post(step_url("learner:lesson-complete"), **HTMX)
+        assert response.status_code == 409
+        content = response.content.decode()
+        assert 'id="lesson-progress"' in content and "Take the time to read it" in content
+        assert "Mark complete and continue" in content
+        assert not StepCompletion.objects.exists()
+
+    def test_posting_without_opening_the_lesson_starts_the_clock(
+        self, rep_client, rep, small_curriculum
+    ):
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            assert rep_client.post(step_url("learner:lesson-complete")).status_code == 302
+            assert not StepCompletion.objects.exists()
+            clock.shift(datetime.timedelta(seconds=20))
+            rep_client.post(step_url("learner:lesson-complete"))
+        assert StepCompletion.objects.filter(user=rep).count() == 1
+
+    def test_reopening_does_not_restart_the_clock(self, rep_client, rep, small_curriculum):
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            rep_client.get(step_url("learner:step"))
+            clock.shift(datetime.timedelta(seconds=14))
+            rep_client.get(step_url("learner:step"))  # another look, a second tab
+            clock.shift(datetime.timedelta(seconds=1))
+            rep_client.post(step_url("learner:lesson-complete"))
+        assert StepCompletion.objects.filter(user=rep).count() == 1
+
+    def test_a_reopened_step_is_timed_afresh(self, rep_client, rep, small_curriculum):
+        """When compliance reopens a lesson, the new reading starts when it is opened again."""
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            rep_client.get(step_url("learner:step"))
+            clock.shift(datetime.timedelta(minutes=5))
+            rep_client.post(step_url("learner:lesson-complete"))
+            StepCompletion.objects.update(voided_at=timezone.now(), void_reason="Redo")
+            clock.shift(datetime.timedelta(hours=1))
+            rep_client.get(step_url("learner:step"))
+            clock.shift(datetime.timedelta(seconds=3))
+            rep_client.post(step_url("learner:lesson-complete"))
+            assert not StepCompletion.objects.live().exists()
 
 
 @pytest.mark.django_db
@@ -219,7 +293,7 @@ def test_expired_and_unknown_sessions_are_signed_out(client, rep):
 
 @pytest.mark.django_db
 def test_cached_steps_show_live_progress_and_writes_check_the_database(
-    rep_client, small_curriculum, settings
+    rep_client, small_curriculum, settings, lessons_read
 ):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache

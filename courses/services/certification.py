@@ -107,6 +107,8 @@ def module_evidence(user, module: Module, steps: list[Step], completions) -> dic
             {
                 "title": step.title,
                 "kind": step.kind,
+                "minutes": step.minutes,
+                "started_at": _iso(by_step[step.pk].started_at),
                 "completed_at": _iso(by_step[step.pk].completed_at),
                 "content_version": by_step[step.pk].content_version,
             }
@@ -194,8 +196,17 @@ def _create_review(**fields) -> Review:
 def completion_certify(
     *, officer, record: CompletionRecord, note: str = "", now=None
 ) -> Certificate:
+    """Certify a completion. One whose evidence is flagged (work done too fast to be real) is
+    certified only with a note saying why: never in bulk, never without a look."""
     now = now or timezone.now()
     _check_reviewable(officer, record)
+    flags = record.flags
+    if flags and not note.strip():
+        raise CertificationRefused(
+            f"Its evidence is flagged ({len(flags)}: {flags[0].message.rstrip('.')}"
+            f"{'; …' if len(flags) > 1 else ''}). Open it, and certify with a note saying why "
+            "the work is sound, or reject it."
+        )
     _create_review(
         record=record, decision=Review.Decision.CERTIFIED, officer=officer, note=note, at=now
     )
@@ -218,6 +229,7 @@ def completion_certify(
             "content_version": record.content_version,
             "expires_at": _iso(certificate.expires_at),
             "note": note,
+            "flags": [flag.message for flag in flags],
         },
         at=now,
     )

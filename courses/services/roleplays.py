@@ -133,4 +133,4 @@ def _finish(run: RoleplayRun, result: roleplay.CallResult, now: datetime.datetim
     run.passed = result.passed
     run.save()
     if result.passed:
-        step_complete(user=run.user, step=run.script.step)
+        step_complete(user=run.user, step=run.script.step, started_at=run.started_at, now=now)

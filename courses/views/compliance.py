@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services
+from .. import engagement, services
 from ..access import REP, compliance_required
 from ..csvexport import csv_response
 from ..forms import (
@@ -86,16 +86,24 @@ def record_detail(request, record_id):
         pk=record_id,
     )
     steps = record.module.steps.active().order_by("position")
-    context = {
+    context = record_context(request, record, RejectForm(steps=steps))
+    return render(request, "compliance/record.html", context)
+
+
+def record_context(request, record: CompletionRecord, reject_form) -> dict:
+    return {
         "record": record,
         "evidence": record.evidence,
+        "flags": record.flags,
+        "timings": engagement.step_timings(record.evidence),
+        "module_time": engagement.module_time(record.evidence),
+        "reply_min_seconds": engagement.REPLY_MIN_SECONDS,
         "review": getattr(record, "review", None),
         "certificate": getattr(record, "certificate", None),
-        "reject_form": RejectForm(steps=steps),
+        "reject_form": reject_form,
         "own": record.user_id == request.user.pk,
         "nav": "compliance",
     }
-    return render(request, "compliance/record.html", context)
 
 
 @require_POST
@@ -142,15 +150,7 @@ def record_reject(request, record_id):
             return redirect("compliance:record", record.pk)
         messages.success(request, f"Rejected; {record.user.get_full_name()} is asked to redo it.")
         return redirect("compliance:queue")
-    context = {
-        "record": record,
-        "evidence": record.evidence,
-        "review": None,
-        "certificate": None,
-        "reject_form": form,
-        "own": record.user_id == request.user.pk,
-        "nav": "compliance",
-    }
+    context = record_context(request, record, form) | {"review": None, "certificate": None}
     return render(request, "compliance/record.html", context, status=400)
 
 

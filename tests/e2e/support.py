@@ -12,15 +12,9 @@ import pytest
 from django.conf import settings
 
 from courses import roleplay
-from courses.models import CompletionRecord, Module, QuizAttempt, RoleplayRun, Step
-from courses.services import (
-    quiz_attempt_start,
-    quiz_attempt_submit,
-    roleplay_choose,
-    roleplay_record_dnc,
-    roleplay_run_start,
-    step_complete,
-)
+from courses.models import CompletionRecord, Module, QuizAttempt, RoleplayRun
+from courses.services import roleplay_record_dnc
+from tests import factories
 from tests.conftest import make_user
 
 CHROMIUM_ARGS = [
@@ -95,8 +89,7 @@ def quiz_picks(attempt: QuizAttempt, *, right: bool) -> list[Pick]:
 
 @dataclass(frozen=True)
 class CallPlan:
-    replies: tuple[roleplay.Reply, ...]
-    options: tuple[int, ...]  # each reply's position among those offered: what the page posts
+    replies: tuple[roleplay.Reply, ...]  # what to say: the page offers them in a shuffled order
     result: roleplay.CallResult  # with GOOD_DNC_RECORD when the call ends with a request
 
     @property
@@ -105,34 +98,31 @@ class CallPlan:
 
 
 def _walks(script: roleplay.Script):
-    """Every way through the call that visits no moment twice, to an end of the call, as
-    (replies, their positions among the options offered)."""
+    """Every way through the call that visits no moment twice, to an end of the call."""
 
-    def walk(node_id, seen, replies, options):
+    def walk(node_id, seen, replies):
         node = script.nodes[node_id]
         if node.end:
-            yield replies, options
+            yield replies
             return
-        for option, reply in enumerate(node.replies):
+        for reply in node.replies:
             if reply.next not in seen:
-                yield from walk(
-                    reply.next, seen | {reply.next}, (*replies, reply), (*options, option)
-                )
+                yield from walk(reply.next, seen | {reply.next}, (*replies, reply))
 
-    yield from walk(script.start, {script.start}, (), ())
+    yield from walk(script.start, {script.start}, ())
 
 
-def _plan(script, replies, options) -> CallPlan:
+def _plan(script, replies) -> CallPlan:
     path = [r.id for r in replies]
     state = roleplay.replay(script, path)
     record = GOOD_DNC_RECORD if script.nodes[state.node].outcome == "dnc_honoured" else None
-    return CallPlan(replies, options, roleplay.score_path(script, path, record))
+    return CallPlan(replies, roleplay.score_path(script, path, record))
 
 
 def plan_call(script_data: dict, *, violation: bool) -> CallPlan:
     """A short call with a compliance violation, or the best clean call that passes."""
     script = roleplay.parse_script(script_data)
-    plans = [_plan(script, *walk) for walk in _walks(script)]
+    plans = [_plan(script, walk) for walk in _walks(script)]
     if violation:
         candidates = [p for p in plans if p.result.violations]
         return min(candidates, key=lambda p: len(p.replies))
@@ -140,27 +130,19 @@ def plan_call(script_data: dict, *, violation: bool) -> CallPlan:
     return max(candidates, key=lambda p: (p.result.percent, -len(p.replies)))
 
 
+def best_clean_call(script: roleplay.Script) -> list[str]:
+    return [reply.id for reply in plan_call(script.to_data(), violation=False).replies]
+
+
 def complete_module(user, module: Module, *, quiz_right: bool = True) -> CompletionRecord | None:
-    """Every step of `module` done through the services, the way the pages do it."""
-    for step in module.steps.active().order_by("position"):
-        if step.kind == Step.Kind.LESSON:
-            step_complete(user=user, step=step)
-        elif step.kind == Step.Kind.QUIZ:
-            attempt = quiz_attempt_start(user=user, quiz=step.quiz)
-            answers = {
-                pick.name: [str(i) for i in pick.indexes]
-                for pick in quiz_picks(attempt, right=quiz_right)
-            }
-            quiz_attempt_submit(user=user, attempt_id=attempt.pk, raw_answers=answers)
-        elif step.kind == Step.Kind.ROLEPLAY:
-            run = roleplay_run_start(user=user, script=step.script)
-            play_call_through_services(user, run, plan_call(run.script_data, violation=False))
-    return CompletionRecord.objects.filter(user=user, module=module).order_by("-pk").first()
+    """Every step of `module` done through the services, the way the pages do it, at the
+    pace of honest work."""
+    return factories.complete_module(user, module, quiz_right=quiz_right, calls=best_clean_call)
 
 
 def play_call_through_services(user, run: RoleplayRun, plan: CallPlan, *, record=True) -> None:
-    for turn, option in enumerate(plan.options):
-        roleplay_choose(user=user, run_id=run.pk, turn=turn, option=option)
+    for reply in plan.replies:
+        factories.choose_reply(user, run, reply.id)
     if plan.needs_record and record:
         roleplay_record_dnc(
             user=user,

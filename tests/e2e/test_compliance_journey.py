@@ -68,10 +68,11 @@ def test_an_officer_certifies_verifies_and_revokes(live_server, completion, case
     follow(page, waiting.get_by_role("link", name=f"Evidence for riley, {module.title}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(module.title)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Riley Parker")
-    expect(page.locator(".facts-grid")).to_contain_text("Waiting for review")
+    expect(page.locator(".facts-list")).to_contain_text("Waiting for review")
+    expect(page.locator("#flags-heading")).to_have_text("No evidence flags")
     evidence = completion.evidence
     for step in evidence["steps"]:
-        expect(page.get_by_role("region", name="Steps completed", exact=True)).to_contain_text(
+        expect(page.get_by_role("region", name="Time on each step", exact=True)).to_contain_text(
             step["title"]
         )
     call = evidence["roleplays"][0]

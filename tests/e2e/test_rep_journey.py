@@ -74,11 +74,24 @@ def sees_progress(page: Page, module: Module, done: int, total: int) -> None:
     )
 
 
-def read_lessons(page: Page, js: bool, user, lessons: list[Step], following: Step, total: int):
+def read_lessons(
+    page: Page, js: bool, user, lessons: list[Step], following: Step, total: int, clock
+):
     for number, lesson in enumerate(lessons, start=1):
         expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
         mark = page.get_by_role("button", name="Mark complete and continue")
         after = lessons[number] if number < len(lessons) else following
+        if number == 1:
+            # Marked complete the moment it opens: refused, the lesson has not been read.
+            if js:
+                with no_navigation(page):
+                    activate_in_place(page, mark, "/complete/")
+            else:
+                follow(page, mark)
+            expect(page.locator("main")).to_contain_text("Take the time to read it")
+            assert not StepCompletion.objects.filter(user=user, step=lesson).exists()
+            mark = page.get_by_role("button", name="Mark complete and continue")
+        clock.shift(datetime.timedelta(minutes=lesson.minutes))  # reading
         if js:
             lesson_url = page.url
             with no_navigation(page):
@@ -164,7 +177,7 @@ def test_a_new_rep_completes_a_module(live_server, curriculum, riley, open_page,
 
         # --- Lessons: read each one, mark it complete and go on. ---
         follow(page, page.get_by_role("link", name=f"Start: {lessons[0].title}"))
-        read_lessons(page, js, riley, lessons, call_step, total)
+        read_lessons(page, js, riley, lessons, call_step, total, clock)
         sees_progress(page, module, done=len(lessons), total=total)
 
         # --- The roleplay call: first with a violation, then clean. ---
@@ -216,6 +229,9 @@ def test_a_new_rep_completes_a_module(live_server, curriculum, riley, open_page,
         follow(page, page.get_by_role("button", name="Submit answers"))
         expect(page.locator("#result-heading")).to_have_text(re.compile(r"^Not passed: 0(\.0)?%$"))
         expect(page.locator(".review-wrong")).to_have_count(quiz.draw_count)
+        # A legal module's quiz keeps the key back after a fail: the rule and why, not the answer.
+        expect(page.locator("#key-withheld")).to_be_visible()
+        expect(page.locator(".review-choices .tag-ok")).to_have_count(0)
         attempt.refresh_from_db()
         assert attempt.is_submitted and not attempt.passed and attempt.percent == 0
         assert not StepCompletion.objects.filter(user=riley, step=quiz_step).exists()
@@ -244,5 +260,6 @@ def test_a_new_rep_completes_a_module(live_server, curriculum, riley, open_page,
         # --- Done: the module is complete everywhere, and waits for certification. ---
         sees_progress(page, module, done=total, total=total)
         expect(page.locator("main")).to_contain_text("You have completed every step")
+        expect(page.locator("main")).to_contain_text("Awaiting review")
         record = CompletionRecord.objects.get(user=riley, module=module)
         assert record.content_version == module.content_version

@@ -105,6 +105,12 @@ PREFIX_PATTERN = re.compile(r"[\w.@+]+(?:-[\w.@+]+)*")
 CERTIFIED_SHARE = 0.7
 REJECTED_SHARE = 0.1
 REVOKED_SHARE = 0.02
+# Reps who click through quizzes and calls as fast as they can: their evidence is flagged.
+RUSHING_SHARE = 0.06
+FLAGGED_NOTE = (
+    "The timing is flagged; the rep's manager confirms the work was done at the desk, and the "
+    "answers and the call show the rules are understood."
+)
 MIN_REVIEW_GAP = datetime.timedelta(minutes=30)  # what is completed later than this waits
 REJECTION_NOTES = {
     "close": (
@@ -114,7 +120,7 @@ REJECTION_NOTES = {
     ),
     "retries": (
         "It took {number} attempts to pass the quiz ({percent} on the last), and the scenario "
-        "questions are still shaky. Please go through the lessons again and retake it."
+        "questions are still shaky. Please go through the lessons again and retake the quiz."
     ),
     "other": (
         "The passing attempt ({percent}) misses points we have seen go wrong on live calls. "
@@ -263,6 +269,7 @@ class Rep:
     joined_at: datetime.datetime
     diligence: float  # 0..1: how much of the assigned work they get through
     skill: float  # 0..1: how well they do it
+    rushes: bool = False  # clicks through quizzes and calls as fast as the site lets them
 
 
 class Generator:
@@ -329,11 +336,19 @@ class Generator:
             activity.make(at)
             at += datetime.timedelta(seconds=activity.duration)
 
-    def complete(self, rep: Rep, info: ModuleInfo, step: Step, at: datetime.datetime) -> None:
+    def complete(
+        self,
+        rep: Rep,
+        info: ModuleInfo,
+        step: Step,
+        started: datetime.datetime,
+        at: datetime.datetime,
+    ) -> None:
         self.completions.append(
             StepCompletion(
                 user=rep.user,
                 step=step,
+                started_at=started,
                 completed_at=at,
                 content_version=info.module.content_version,
             )
@@ -342,10 +357,12 @@ class Generator:
     # Lessons -----------------------------------------------------------------------------------
 
     def plan_lesson(self, rep: Rep, info: ModuleInfo, step: Step) -> Activity:
-        duration = step.minutes * 60 * self.rng.uniform(0.5, 1.5)
+        # The site refuses a lesson completed in under a quarter of its reading time.
+        share = self.rng.uniform(0.26, 0.4) if rep.rushes else self.rng.uniform(0.5, 1.5)
+        duration = step.minutes * 60 * share
 
         def make(at: datetime.datetime) -> None:
-            self.complete(rep, info, step, at + datetime.timedelta(seconds=duration))
+            self.complete(rep, info, step, at, at + datetime.timedelta(seconds=duration))
 
         return Activity(self.gap(rep.diligence), 0.0, duration, make)
 
@@ -415,7 +432,8 @@ class Generator:
             pass_mark=quiz.pass_mark,
             partial_credit=quiz.partial_credit,
         )
-        duration = sum(rng.uniform(15, 75) for _ in planned) * (1.2 - 0.4 * rep.skill)
+        per_question = (2, 4) if rep.rushes else (15, 75)
+        duration = sum(rng.uniform(*per_question) for _ in planned) * (1.2 - 0.4 * rep.skill)
         if quiz.time_limit_minutes:
             duration = min(duration, quiz.time_limit_minutes * 60 - 30)
 
@@ -454,7 +472,7 @@ class Generator:
                 self.items.append(item)
                 self.answers.extend(Answer(item=item, choice_id=cid) for cid in selected)
             if result.passed:
-                self.complete(rep, info, quiz.step, attempt.submitted_at)
+                self.complete(rep, info, quiz.step, at, attempt.submitted_at)
 
         return Activity(self.gap(rep.diligence), 0.0, duration, make), result.passed
 
@@ -512,7 +530,7 @@ class Generator:
                 reply = max(offered, key=_reply_quality)
             else:
                 reply = rng.choice(offered)
-            elapsed += rng.uniform(8, 60)
+            elapsed += rng.uniform(0.5, 1.8) if rep.rushes else rng.uniform(8, 60)
             turns.append((state.node, reply.id, elapsed))
             state = roleplay.advance(script, state, reply.id)
         path = [reply_id for _, reply_id, _ in turns]
@@ -531,6 +549,7 @@ class Generator:
                 record = roleplay.DncRecord(list_key, frozenset(details))
         result = roleplay.score_path(script, path, record)
         duration = elapsed
+        seed = rng.getrandbits(62)
 
         def make(at: datetime.datetime) -> None:
             finished = at + datetime.timedelta(seconds=duration)
@@ -540,6 +559,7 @@ class Generator:
                 number=number,
                 script_data=script_info.row.data,
                 content_version=info.module.content_version,
+                seed=seed,
                 started_at=at,
                 finished_at=finished,
                 dnc_record=(
@@ -570,7 +590,7 @@ class Generator:
                 for position, (node, reply_id, offset) in enumerate(turns)
             )
             if result.passed:
-                self.complete(rep, info, script_info.row.step, finished)
+                self.complete(rep, info, script_info.row.step, at, finished)
 
         return Activity(self.gap(rep.diligence), 0.0, duration, make), result.passed
 
@@ -691,7 +711,11 @@ def certify_progress(
             )
             counts.rejected += 1
         else:
-            certificates.append(completion_certify(officer=officer, record=record, now=at))
+            # Flagged evidence is certified only with the officer's reason.
+            note = FLAGGED_NOTE if record.flags else ""
+            certificates.append(
+                completion_certify(officer=officer, record=record, note=note, now=at)
+            )
     counts.certified = len(certificates)
     counts.pending = counts.records - counts.certified - counts.rejected
 
@@ -857,7 +881,8 @@ class Command(BaseCommand):
                     date_joined=joined_at - datetime.timedelta(hours=rng.uniform(1, 72)),
                 )
                 skill = _clamp(0.3 + 0.5 * diligence + rng.gauss(0, 0.12), 0.05, 0.98)
-                reps.append(Rep(user, team_index, joined_at, diligence, skill))
+                rushes = rng.random() < RUSHING_SHARE
+                reps.append(Rep(user, team_index, joined_at, diligence, skill, rushes))
         User.objects.bulk_create([*managers, *(rep.user for rep in reps)], batch_size=BATCH_SIZE)
         UserGroup = User.groups.through
         UserGroup.objects.bulk_create(

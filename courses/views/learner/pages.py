@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.http import Http404
@@ -10,16 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ... import services
-from ...models import (
-    Certificate,
-    CompletionRecord,
-    Course,
-    Module,
-    Reminder,
-    Review,
-    Step,
-    StepCompletion,
-)
+from ...certification_status import certification_statuses
+from ...models import Course, Module, Reminder, Step, StepCompletion
 from ...services.certification import EXPIRY_WARNING_DAYS
 from ...tracking import Status, build_grid
 
@@ -109,7 +102,7 @@ def home(request):
     resume_step = next_step(module_steps(user, resume)) if resume else None
     others = [module for module in modules if module.pk not in assigned_ids]
     now = timezone.now()
-    certificates = latest_certificates(user, now)
+    certification = certification_statuses(user, now=now)
     return render(
         request,
         "learner/home.html",
@@ -120,45 +113,17 @@ def home(request):
             "in_progress": [m for m in others if m.status == "in progress"],
             "completed": [m for m in others if m.status == "done"],
             "not_started": [m for m in others if m.status == "not started"],
-            "certificates": certificates,
+            "certification": certification,
             "expiring": [
-                c
-                for c in certificates
-                if c.status == "valid" and c.expires_at and c.expires_at <= now + EXPIRY_WARNING
+                status.certificate
+                for status in certification
+                if status.certificate_status == "valid"
+                and status.certificate.expires_at
+                and status.certificate.expires_at <= now + EXPIRY_WARNING
             ],
-            "rejections": open_rejections(user),
             "nav": "home",
         },
     )
-
-
-def latest_certificates(user, now) -> list[Certificate]:
-    """The user's most recent certificate for each module, with its status now."""
-    latest = {}
-    for certificate in (
-        Certificate.objects.filter(record__user=user)
-        .select_related("record__module", "revocation", "supersession")
-        .order_by("-issued_at")
-    ):
-        latest.setdefault(certificate.record.module_id, certificate)
-    for certificate in latest.values():
-        certificate.status = certificate.status_at(now)
-    return list(latest.values())
-
-
-def open_rejections(user, module=None) -> list[Review]:
-    """Rejections compliance made of the user's latest completion of a module: what to redo."""
-    records = CompletionRecord.objects.filter(user=user).select_related("review", "module")
-    if module is not None:
-        records = records.filter(module=module)
-    latest = {}
-    for record in records.order_by("-completed_at"):
-        latest.setdefault(record.module_id, record)
-    return [
-        record.review
-        for record in latest.values()
-        if getattr(record, "review", None) and record.review.decision == Review.Decision.REJECTED
-    ]
 
 
 @require_GET
@@ -196,7 +161,7 @@ def module_detail(request, module_slug):
             "module": module,
             "steps": steps,
             "next_step": next_step(steps),
-            "rejections": open_rejections(request.user, module)
+            "certification": certification_statuses(request.user, now=timezone.now(), module=module)
             if module.required_for_certification
             else [],
         },
@@ -223,7 +188,10 @@ def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
 
 
 def lesson_page(request, step: Step, steps: list[Step] | None = None):
-    return render(request, "learner/lesson.html", step_context(request.user, step, steps))
+    context = step_context(request.user, step, steps)
+    if not context["step"].done:
+        services.step_open(user=request.user, step=step)
+    return render(request, "learner/lesson.html", context)
 
 
 @require_POST
@@ -231,7 +199,14 @@ def lesson_complete(request, module_slug, step_slug):
     step = visible_step(request.user, module_slug, step_slug)
     if step.kind != Step.Kind.LESSON:
         raise Http404("Only lessons are completed by reading them.")
-    services.step_complete(user=request.user, step=step)
+    try:
+        services.lesson_complete(user=request.user, step=step)
+    except services.ProgressRefused as refused:
+        if request.htmx:
+            context = step_context(request.user, step) | {"error": str(refused)}
+            return render(request, "learner/lesson.html#lesson-progress", context, status=409)
+        messages.error(request, str(refused))
+        return redirect("learner:step", module_slug, step_slug)
     context = step_context(request.user, step)
     if request.htmx:
         return render(request, "learner/lesson.html#lesson-progress", context)
