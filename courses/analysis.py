@@ -45,6 +45,7 @@ class QuestionStats:
 @dataclass
 class Rollup:
     label: str
+    rule: str = ""  # the rule's id, when the rollup is by rule
     answered: int = 0
     correct: int = 0
     questions: int = 0
@@ -59,7 +60,7 @@ class QuizAnalysis:
     quiz: Quiz
     attempts: int
     questions: list[QuestionStats] = field(default_factory=list)
-    by_citation: list[Rollup] = field(default_factory=list)
+    by_rule: list[Rollup] = field(default_factory=list)
     by_tag: list[Rollup] = field(default_factory=list)
 
 
@@ -99,25 +100,31 @@ def item_analysis(quiz: Quiz, attempts: QuerySet[QuizAttempt]) -> QuizAnalysis:
         common_wrong.setdefault(row["item__question"], (row["choice__text"], row["times"]))
 
     analysis = QuizAnalysis(quiz=quiz, attempts=total)
-    citations: dict[str, Rollup] = {}
+    rules: dict[str, Rollup] = {}
     tags: dict[str, Rollup] = {}
-    for question in quiz.questions.order_by("position"):
+    for question in quiz.questions.order_by("position").prefetch_related("rules"):
         row = by_question.get(question.pk)
         if row is None:
             continue
         text, times = common_wrong.get(question.pk, ("", 0))
         stats = QuestionStats(question=question, common_wrong=text, common_wrong_count=times, **row)
         analysis.questions.append(stats)
-        _add(citations, question.citation or "No citation", stats)
+        for rule in question.rules.all() or [None]:
+            if rule is None:
+                _add(rules, "", stats, "No rule named")
+            else:
+                _add(rules, rule.slug, stats, f"{rule.title} ({rule.citation})", rule.slug)
         for tag in question.tags:
-            _add(tags, tag, stats)
-    analysis.by_citation = sorted(citations.values(), key=_hardest_first)
+            _add(tags, tag, stats, tag)
+    analysis.by_rule = sorted(rules.values(), key=_hardest_first)
     analysis.by_tag = sorted(tags.values(), key=_hardest_first)
     return analysis
 
 
-def _add(rollups: dict[str, Rollup], label: str, stats: QuestionStats) -> None:
-    rollup = rollups.setdefault(label, Rollup(label))
+def _add(
+    rollups: dict[str, Rollup], key: str, stats: QuestionStats, label: str, rule: str = ""
+) -> None:
+    rollup = rollups.setdefault(key, Rollup(label, rule=rule))
     rollup.answered += stats.answered
     rollup.correct += stats.correct
     rollup.questions += 1

@@ -14,6 +14,7 @@ def navigation_urls() -> dict[str, str]:
         "team": "team:dashboard",
         "assignments": "team:assignments",
         "insights": "insights:quizzes",
+        "rules": "rules:list",
         "compliance": "compliance:queue",
         "admin": "admin:index",
         "password_change": "password_change",

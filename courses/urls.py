@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .models.certification import CODE_ALPHABET
-from .views import certificates, compliance, insights, manager
+from .views import certificates, compliance, insights, manager, rules
 from .views.learner import pages, quizzes, roleplays, steps
 
 
@@ -52,6 +52,10 @@ learner_urls = [
 insight_urls = [
     path("quizzes/", insights.quiz_list, name="quizzes"),
     path("quizzes/<int:quiz_id>/", insights.quiz_detail, name="quiz"),
+]
+
+rule_urls = [
+    path("", rules.rule_list, name="list"),
 ]
 
 team_urls = [

@@ -58,9 +58,12 @@ class TestItemAnalysis:
         assert registry.common_wrong_count == 2
         assert stats["local-time"].facility == 1.0
         assert stats["local-time"].discrimination == 0.0
-        by_citation = {r.label: r for r in analysis.by_citation}
-        assert by_citation["15 U.S.C. 6155"].facility == 0.5
-        assert analysis.by_citation[0].label == "15 U.S.C. 6155"  # hardest first
+        by_rule = {r.rule: r for r in analysis.by_rule}
+        assert by_rule["registry-permanent"].facility == 0.5
+        assert by_rule["registry-permanent"].label == (
+            "Registry entries are permanent (15 U.S.C. 6155)"
+        )
+        assert analysis.by_rule[0].rule == "registry-permanent"  # hardest first
         by_tag = {r.label: r for r in analysis.by_tag}
         assert (by_tag["registry"].answered, by_tag["registry"].correct) == (8, 5)
 

@@ -48,7 +48,7 @@ from courses.models import (
     Team,
 )
 from tests.conftest import QUIZ, ROLEPLAY
-from tests.test_certification import finish
+from tests.factories import choose_reply, complete_module
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = ("anon", "rep", "manager", "other_manager", "compliance", "admin")
@@ -116,10 +116,10 @@ def world(builder, rep, other_rep, manager, other_manager, compliance, django_us
     pending_module = Module.objects.get(slug="module-2")
     admin = django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
 
-    record = finish(rep, module)
+    record = complete_module(rep, module)
     certificate = services.completion_certify(officer=compliance, record=record)
-    pending_record = finish(rep, pending_module)
-    other_record = finish(other_rep, module)
+    pending_record = complete_module(rep, pending_module)
+    other_record = complete_module(other_rep, module)
     other_certificate = services.completion_certify(officer=compliance, record=other_record)
 
     quiz = module.steps.get(kind="quiz").quiz
@@ -127,8 +127,8 @@ def world(builder, rep, other_rep, manager, other_manager, compliance, django_us
     open_attempt = services.quiz_attempt_start(user=rep, quiz=quiz)
     open_run = services.roleplay_run_start(user=rep, script=script)
     dnc_run = services.roleplay_run_start(user=rep, script=script)
-    for turn, option in enumerate([0, 2, 0]):  # "please do not call me again", honoured
-        services.roleplay_choose(user=rep, run_id=dnc_run.pk, turn=turn, option=option)
+    for reply_id in ("opening.1", "objection.3", "stop.1"):  # "do not call me again", honoured
+        choose_reply(rep, dnc_run, reply_id)
 
     alpha = Team.objects.get(name="Alpha")
     bravo = Team.objects.get(name="Bravo")
@@ -351,6 +351,8 @@ MATRIX: dict[str, list[Entry]] = {
     "/insights/quizzes/<int:quiz_id>/": [
         Entry("GET", lambda w: reverse("insights:quiz", args=[w.quiz.pk]), OVERSEERS_GET)
     ],
+    # The rules catalogue with the organisation's results: managers (their teams), compliance.
+    "/rules/": [Entry("GET", const("/rules/"), OVERSEERS_GET)],
     # Managers.
     "/team/": [Entry("GET", const("/team/"), MANAGERS_GET)],
     "/team/export.csv": [Entry("GET", const("/team/export.csv"), MANAGERS_GET)],

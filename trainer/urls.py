@@ -9,6 +9,7 @@ from courses.urls import (
     compliance_urls,
     insight_urls,
     learner_urls,
+    rule_urls,
     team_urls,
     verify_urls,
 )
@@ -27,6 +28,7 @@ urlpatterns = [
     path("certificates/", include((certificate_urls, "certificates"))),
     path("compliance/", include((compliance_urls, "compliance"))),
     path("insights/", include((insight_urls, "insights"))),
+    path("rules/", include((rule_urls, "rules"))),
     path("team/", include((team_urls, "team"))),
     path("verify/", include((verify_urls, "verify"))),
     path("", include((learner_urls, "learner"))),
