@@ -926,7 +926,7 @@ def score_path(
 
 # --- How much a call measures ----------------------------------------------------------------
 
-RANDOM_PLAY_CUTOFF = 1e-9  # calls less likely than this are not followed, but counted as passes
+RANDOM_PLAY_CUTOFF = 1e-6  # calls less likely than this are not followed, but counted as passes
 RANDOM_PLAY_MAX_TURNS = 60
 
 

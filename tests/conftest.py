@@ -270,6 +270,19 @@ class CurriculumBuilder:
         self.write(f"{course}/{module}/{slug}.yaml", text)
         return slug
 
+    def required_module(self, slug="module-1"):
+        """A module required for certification: a lesson, the quiz (all four questions drawn)
+        and the roleplay call. Add it to a course with `course(modules=[...])`."""
+        self.module(
+            slug=slug,
+            lessons=["intro"],
+            required=True,
+            extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
+        )
+        self.quiz(module=slug)
+        self.write(f"basics/{slug}/call.yaml", ROLEPLAY)
+        return self
+
     def with_quiz(self, text=QUIZ, lessons=("intro",)):
         """One course, one module: lessons then a quiz step named `check`."""
         self.course(modules=["module-1"])

@@ -40,8 +40,10 @@ def answers_for(attempt, wrong_keys=()) -> dict[str, list[str]]:
 
 
 def take_quiz(user, quiz: Quiz, wrong_keys=(), *, at=None, seconds_per_question=QUESTION_SECONDS):
-    """Start and submit an attempt, right except for `wrong_keys`, taking the time given."""
-    at = at or timezone.now()
+    """Start and submit an attempt, right except for `wrong_keys`, taking the time given
+    (by default, so that it is submitted now)."""
+    took = datetime.timedelta(seconds=seconds_per_question * quiz.draw_count)
+    at = at or timezone.now() - took
     attempt = services.quiz_attempt_start(user=user, quiz=quiz, now=at)
     finished = at + datetime.timedelta(seconds=seconds_per_question * attempt.items.count())
     services.quiz_attempt_submit(
@@ -66,7 +68,7 @@ def play_call(
 ) -> RoleplayRun:
     """Start a call and say these replies; if it ends with a do-not-call request, record it
     on the firm's list with every detail it needs (unless `record` is false)."""
-    at = at or timezone.now()
+    at = at or timezone.now() - datetime.timedelta(seconds=seconds_per_reply * len(reply_ids))
     run = services.roleplay_run_start(user=user, script=script, now=at)
     for reply_id in reply_ids:
         at += datetime.timedelta(seconds=seconds_per_reply)

@@ -33,7 +33,7 @@ from courses.services import (
     step_complete,
     step_open,
 )
-from tests.conftest import QUIZ, ROLEPLAY, make_user
+from tests.conftest import QUIZ, make_user
 from tests.factories import CLEAN_CALL, complete_module, play_call
 from tests.factories import take_quiz as take
 
@@ -44,14 +44,7 @@ START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 def required(db, builder):
     """A required module: a lesson, a quiz (all four questions drawn) and a roleplay call."""
     builder.course(modules=["module-1"])
-    builder.module(
-        slug="module-1",
-        lessons=["intro"],
-        required=True,
-        extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
-    )
-    builder.quiz(module="module-1", text=QUIZ)
-    builder.write("basics/module-1/call.yaml", ROLEPLAY)
+    builder.required_module()
     load_curriculum(builder.root)
     return Module.objects.get()
 

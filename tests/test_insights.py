@@ -4,8 +4,8 @@ from django.urls import reverse
 from courses.analysis import item_analysis
 from courses.loading import load_curriculum
 from courses.models import Quiz, QuizAttempt
-from courses.services import quiz_attempt_start, quiz_attempt_submit
 from tests.conftest import make_user
+from tests.factories import take_quiz as take
 
 
 @pytest.fixture
@@ -13,26 +13,6 @@ def quiz(db, builder):
     builder.with_quiz()  # 4 questions, all drawn every time
     load_curriculum(builder.root)
     return Quiz.objects.select_related("step__module").get()
-
-
-def take(user, quiz, wrong_keys=()):
-    """Submit an attempt answering right except for the questions in `wrong_keys`."""
-    attempt = quiz_attempt_start(user=user, quiz=quiz)
-    answers = {}
-    for item in attempt.items.select_related("question"):
-        choices = {c.pk: c for c in item.question.choices.all()}
-        want_right = item.question.key not in wrong_keys
-        # In authoring order, so that everyone who is wrong picks the same wrong choice.
-        picks = [
-            str(item.choice_order.index(cid))
-            for cid in sorted(choices, key=lambda pk: choices[pk].position)
-            if choices[cid].is_correct == want_right
-        ]
-        if item.question.kind != "multiple":
-            picks = picks[:1]
-        answers[f"q{item.position}"] = picks
-    quiz_attempt_submit(user=user, attempt_id=attempt.pk, raw_answers=answers)
-    return attempt
 
 
 @pytest.mark.django_db

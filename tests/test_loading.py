@@ -479,14 +479,7 @@ def test_content_loads_are_audited_with_their_versions(builder):
 def required_module(builder):
     """A module required for certification: held to the legal standard."""
     builder.course(modules=["module-1"])
-    builder.module(
-        slug="module-1",
-        lessons=["intro"],
-        required=True,
-        extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
-    )
-    builder.quiz(module="module-1")
-    builder.write("basics/module-1/call.yaml", ROLEPLAY)
+    builder.required_module()
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from courses.loading import load_curriculum
-from tests.conftest import QUIZ, ROLEPLAY
 from tests.factories import take_quiz
 
 RULES = reverse("rules:list")
@@ -14,14 +13,7 @@ RULES = reverse("rules:list")
 @pytest.fixture
 def curriculum(db, builder):
     builder.course(modules=["module-1"])
-    builder.module(
-        slug="module-1",
-        lessons=["intro"],
-        required=True,
-        extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
-    )
-    builder.quiz(module="module-1", text=QUIZ)
-    builder.write("basics/module-1/call.yaml", ROLEPLAY)
+    builder.required_module()
     load_curriculum(builder.root)
     from courses.models import Quiz
 

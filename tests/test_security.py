@@ -47,7 +47,6 @@ from courses.models import (
     RoleplayRun,
     Team,
 )
-from tests.conftest import QUIZ, ROLEPLAY
 from tests.factories import choose_reply, complete_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,22 +94,11 @@ class World:
         return self.step("quiz").quiz
 
 
-def write_required_module(builder, slug: str) -> None:
-    builder.module(
-        slug=slug,
-        lessons=["intro"],
-        required=True,
-        extra_steps="  - quiz: check.yaml\n  - roleplay: call.yaml\n",
-    )
-    builder.quiz(module=slug, text=QUIZ)
-    builder.write(f"basics/{slug}/call.yaml", ROLEPLAY)
-
-
 @pytest.fixture
 def world(builder, rep, other_rep, manager, other_manager, compliance, django_user_model):
     builder.course(modules=["module-1", "module-2"])
-    write_required_module(builder, "module-1")
-    write_required_module(builder, "module-2")
+    builder.required_module("module-1")
+    builder.required_module("module-2")
     load_curriculum(builder.root)
     module = Module.objects.get(slug="module-1")
     pending_module = Module.objects.get(slug="module-2")
