@@ -437,6 +437,85 @@ def test_random_replies_rarely_pass_a_call(curriculum):
     assert not easy, "calls that random replies pass too often:\n  " + "\n  ".join(easy)
 
 
+def longest(options):
+    return max(options, key=lambda option: len(option.text))
+
+
+def shortest(options):
+    return min(options, key=lambda option: len(option.text))
+
+
+def length_bot_call(script: roleplay.Script, pick) -> roleplay.CallResult:
+    """Always the longest (or shortest) reply, with a perfect do-not-call record."""
+    state = roleplay.start_call(script)
+    while not roleplay.is_over(script, state) and len(state.path) < 60:
+        state = roleplay.advance(script, state, pick(roleplay.offered_replies(script, state)).id)
+    record = GOOD_DNC_RECORD if script.nodes[state.node].outcome == "dnc_honoured" else None
+    return roleplay.score_path(script, state.path, record)
+
+
+@pytest.mark.parametrize("pick", [longest, shortest], ids=["longest reply", "shortest reply"])
+def test_a_bot_going_by_length_passes_no_call(curriculum, pick):
+    passed = [
+        f"{where.file(step)}: {length_bot_call(script, pick).percent}%"
+        for where in all_modules(curriculum)
+        for step, script in scripts(where)
+        if length_bot_call(script, pick).passed
+    ]
+    assert not passed, f"always the {pick.__name__} reply passes:\n  " + "\n  ".join(passed)
+
+
+def best_reply(node: roleplay.Node) -> roleplay.Reply:
+    return max(node.replies, key=lambda r: sum(r.scores.values()) - 100 * r.violation)
+
+
+def test_the_best_reply_is_not_the_longest_as_a_rule(curriculum):
+    telling = []
+    for where in all_modules(curriculum):
+        for step, script in scripts(where):
+            choices = [node for node in script.nodes.values() if len(node.replies) > 1]
+            cued = sum(best_reply(node) is longest(node.replies) for node in choices)
+            if cued > len(choices) / 2:
+                telling.append(f"{where.file(step)}: {cued} of {len(choices)} decision points")
+    assert not telling, "calls where the best reply is mostly the longest:\n  " + "\n  ".join(
+        telling
+    )
+
+
+def test_the_keyed_choice_is_not_the_longest_as_a_rule(curriculum):
+    telling = []
+    for where in all_modules(curriculum):
+        for step, quiz in quizzes(where):
+            singles = [q for q in quiz.questions if q.kind == "single"]
+            cued = sum(longest(q.choices).correct for q in singles)
+            if cued > len(singles) / 2:
+                telling.append(f"{where.file(step)}: {cued} of {len(singles)} items")
+    assert not telling, "banks where the keyed choice is mostly the longest:\n  " + "\n  ".join(
+        telling
+    )
+
+
+def test_a_bot_going_by_length_fails_every_quiz(curriculum):
+    """Longest choice, 'true', and the longer half of a select-all list: below the pass mark."""
+
+    def right(question) -> bool:
+        if question.kind == "single":
+            return longest(question.choices).correct
+        if question.kind == "true_false":
+            return question.choices[0].correct
+        lengths = sorted(len(c.text) for c in question.choices)
+        ticked = {c.key for c in question.choices if len(c.text) >= lengths[len(lengths) // 2]}
+        return ticked == {c.key for c in question.choices if c.correct}
+
+    passing = []
+    for where in all_modules(curriculum):
+        for step, quiz in quizzes(where):
+            share = sum(right(q) for q in quiz.questions) / len(quiz.questions)
+            if share * 100 >= quiz.pass_mark:
+                passing.append(f"{where.file(step)}: {share:.0%} of the bank")
+    assert not passing, "banks a length bot passes:\n  " + "\n  ".join(passing)
+
+
 def test_always_false_cannot_pass_a_quiz(curriculum):
     """At least 40% of each bank's true/false items are true."""
     weak = []
