@@ -44,8 +44,13 @@ def roleplay_run_start(
 
 def _run(*, user, run_id: int, lock: bool = False) -> RoleplayRun:
     runs = RoleplayRun.objects.select_for_update() if lock else RoleplayRun.objects
-    # The run's copy of its script is read only if this process has not parsed it yet.
-    run = runs.select_related("script__step__module").defer("script_data").get(pk=run_id, user=user)
+    # The run's copy of its script is read only if this process has not parsed it yet, and
+    # the script's own copy is not needed at all.
+    run = (
+        runs.select_related("script__step__module")
+        .defer("script_data", "script__data")
+        .get(pk=run_id, user=user)
+    )
     run.user = user  # already loaded: no need to read it again
     return run
 

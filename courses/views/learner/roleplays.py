@@ -37,10 +37,18 @@ def roleplay_start(request, module_slug, step_slug):
     return redirect("learner:roleplay-run", run.pk)
 
 
+# A call page reads the script the run was played on from the process's parsed copy
+# (calls.run_script): the stored copies, many pages of JSON each, are read only on a miss.
+CALL_COPIES = ("script_data", "script__data")
+
+
 def viewable_run(request, run_id: int) -> RoleplayRun:
     """The run, if it is the viewer's own or belongs to someone they oversee; else 404."""
     run = get_object_or_404(
-        RoleplayRun.objects.select_related("script__step__module__course", "user"), pk=run_id
+        RoleplayRun.objects.select_related("script__step__module__course", "user").defer(
+            *CALL_COPIES
+        ),
+        pk=run_id,
     )
     if (
         run.user_id != request.user.pk
@@ -101,7 +109,7 @@ def roleplay_run(request, run_id):
 
 def own_run(request, run_id: int) -> RoleplayRun:
     return get_object_or_404(
-        RoleplayRun.objects.select_related("script__step__module"),
+        RoleplayRun.objects.select_related("script__step__module").defer(*CALL_COPIES),
         pk=run_id,
         user=request.user,
     )
