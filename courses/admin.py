@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import (
+from courses.certification.services import audit_record, name_of
+from courses.models import (
     Assignment,
     AuditEntry,
     Course,
@@ -13,8 +14,6 @@ from .models import (
     StepCompletion,
     Team,
 )
-from .services import audit_record
-from .services.audit import name_of
 
 Action = AuditEntry.Action
 

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.servers.basehttp import WSGIServer
 from django.utils import timezone
 
-from courses.access import COMPLIANCE, MANAGER, REP
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import Membership, Step, StepStart, Team
+from courses.platform.access import COMPLIANCE, MANAGER, REP
 
 # The live server's listen queue holds 10 connections; the concurrency tests open two dozen at
 # once, and a connection the queue could not hold was sometimes reset instead of served.

@@ -10,9 +10,12 @@ import datetime
 
 from django.utils import timezone
 
-from courses import roleplay, services
-from courses.calls import call_view
 from courses.models import CompletionRecord, Module, Quiz, RoleplayRun
+from courses.progress.services import lesson_complete, step_open
+from courses.quizzes.services import quiz_attempt_start, quiz_attempt_submit
+from courses.roleplays import engine
+from courses.roleplays.selectors import call_view
+from courses.roleplays.services import roleplay_choose, roleplay_record_dnc, roleplay_run_start
 
 QUESTION_SECONDS = 40
 REPLY_SECONDS = 15
@@ -44,9 +47,9 @@ def take_quiz(user, quiz: Quiz, wrong_keys=(), *, at=None, seconds_per_question=
     (by default, so that it is submitted now)."""
     took = datetime.timedelta(seconds=seconds_per_question * quiz.draw_count)
     at = at or timezone.now() - took
-    attempt = services.quiz_attempt_start(user=user, quiz=quiz, now=at)
+    attempt = quiz_attempt_start(user=user, quiz=quiz, now=at)
     finished = at + datetime.timedelta(seconds=seconds_per_question * attempt.items.count())
-    services.quiz_attempt_submit(
+    quiz_attempt_submit(
         user=user, attempt_id=attempt.pk, raw_answers=answers_for(attempt, wrong_keys), now=finished
     )
     attempt.refresh_from_db()
@@ -58,7 +61,7 @@ def choose_reply(user, run: RoleplayRun, reply_id: str, *, at=None) -> None:
     run = RoleplayRun.objects.get(pk=run.pk)
     turns = list(run.turns.values_list("reply", flat=True))
     offered = [reply.id for reply in call_view(run, turns).offered]
-    services.roleplay_choose(
+    roleplay_choose(
         user=user, run_id=run.pk, turn=len(turns), option=offered.index(reply_id), now=at
     )
 
@@ -69,17 +72,17 @@ def play_call(
     """Start a call and say these replies; if it ends with a do-not-call request, record it
     on the firm's list with every detail it needs (unless `record` is false)."""
     at = at or timezone.now() - datetime.timedelta(seconds=seconds_per_reply * len(reply_ids))
-    run = services.roleplay_run_start(user=user, script=script, now=at)
+    run = roleplay_run_start(user=user, script=script, now=at)
     for reply_id in reply_ids:
         at += datetime.timedelta(seconds=seconds_per_reply)
         choose_reply(user, run, reply_id, at=at)
     run.refresh_from_db()
     if record and not run.is_finished and call_view(run, list(reply_ids)).needs_record:
-        services.roleplay_record_dnc(
+        roleplay_record_dnc(
             user=user,
             run_id=run.pk,
             list_key="firm",
-            details=roleplay.REQUIRED_DNC_DETAILS,
+            details=engine.REQUIRED_DNC_DETAILS,
             now=at + datetime.timedelta(seconds=seconds_per_reply),
         )
         run.refresh_from_db()
@@ -104,9 +107,9 @@ def complete_module(
     at = ended_at - datetime.timedelta(minutes=needed)
     for step in steps:
         if step.kind == "lesson":
-            services.step_open(user=user, step=step, now=at)
+            step_open(user=user, step=step, now=at)
             at += datetime.timedelta(minutes=step.minutes)
-            services.lesson_complete(user=user, step=step, now=at)
+            lesson_complete(user=user, step=step, now=at)
         elif step.kind == "quiz":
             wrong = () if quiz_right else step.quiz.questions.values_list("key", flat=True)
             attempt = take_quiz(user, step.quiz, list(wrong), at=at)

@@ -6,8 +6,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
+from courses.certification.services import audit_record
 from courses.models import AppendOnlyError, AuditEntry
-from courses.services import audit_record
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courses.calling_rules import (
+from courses.curriculum.loading import CONTENT_ROOT, Problems
+from courses.curriculum.loading.rules import read_catalogue
+from courses.practice.calling_rules import (
     LINES,
     METHODS,
     RULE_IDS,
@@ -26,8 +28,6 @@ from courses.calling_rules import (
     has_ebr,
     may_call,
 )
-from courses.loading import CONTENT_ROOT, Problems
-from courses.loading.rules import read_catalogue
 
 NEW_YORK = ZoneInfo("America/New_York")
 CHICAGO = ZoneInfo("America/Chicago")

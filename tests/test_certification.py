@@ -9,8 +9,15 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.engagement import minimum_reading_seconds
-from courses.loading import load_curriculum
+from courses.certification.engagement import minimum_reading_seconds
+from courses.certification.services import (
+    CertificationRefused,
+    certificate_revoke,
+    certificates_expire,
+    completion_certify,
+    completion_reject,
+)
+from courses.curriculum.loading import load_curriculum
 from courses.models import (
     AppendOnlyError,
     Assignment,
@@ -23,16 +30,7 @@ from courses.models import (
     RoleplayRun,
     StepCompletion,
 )
-from courses.services import (
-    CertificationRefused,
-    certificate_revoke,
-    certificates_expire,
-    completion_certify,
-    completion_reject,
-    lesson_complete,
-    step_complete,
-    step_open,
-)
+from courses.progress.services import lesson_complete, step_complete, step_open
 from tests.conftest import QUIZ, make_user
 from tests.factories import CLEAN_CALL, complete_module, play_call
 from tests.factories import take_quiz as take

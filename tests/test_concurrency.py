@@ -5,9 +5,10 @@ import threading
 import pytest
 from django.urls import reverse
 
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript, RunTurn, StepCompletion
-from courses.services import quiz_attempt_start, roleplay_run_start
+from courses.quizzes.services import quiz_attempt_start
+from courses.roleplays.services import roleplay_run_start
 from tests.conftest import QUIZ, ROLEPLAY, make_user
 from tests.live import Session
 from tests.test_quiz_views import answer_form

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from courses import roleplay
-from courses.loading import (
+from courses.curriculum.loading import (
     CONTENT_ROOT,
     ContentInvalid,
     CourseSource,
@@ -29,7 +28,8 @@ from courses.loading import (
     load_curriculum,
     read_curriculum,
 )
-from courses.loading.quizzes import QuestionSource, QuizSource
+from courses.curriculum.loading.quizzes import QuestionSource, QuizSource
+from courses.roleplays import engine
 
 COURSES = {
     "cold-calling-essentials": [
@@ -81,7 +81,7 @@ KNOWN_SOURCES = (
 CONFIRMED_3230_PARAGRAPHS = {"a", "b", "c", "d", "m"}
 
 # A do-not-call request ends a call that the rep then records; this record is complete and right.
-GOOD_DNC_RECORD = roleplay.DncRecord("firm", frozenset({"number", "name", "date"}))
+GOOD_DNC_RECORD = engine.DncRecord("firm", frozenset({"number", "name", "date"}))
 PATH_LIMIT = 200_000  # complete calls explored per script before giving up
 
 
@@ -138,7 +138,7 @@ def quizzes(where: Located) -> list[tuple[StepSource, QuizSource]]:
     return [(step, step.detail) for step in where.steps("quiz")]
 
 
-def scripts(where: Located) -> list[tuple[StepSource, roleplay.Script]]:
+def scripts(where: Located) -> list[tuple[StepSource, engine.Script]]:
     return [(step, step.detail) for step in where.steps("roleplay")]
 
 
@@ -322,29 +322,29 @@ def test_at_least_eight_roleplay_scripts(curriculum):
 
 
 def complete_calls(
-    script: roleplay.Script, *, avoid_violations: bool = False
-) -> Iterator[roleplay.CallState]:
+    script: engine.Script, *, avoid_violations: bool = False
+) -> Iterator[engine.CallState]:
     """Every call from the start to an end, using each reply at most once per call."""
-    stack = [(roleplay.start_call(script), frozenset[str]())]
+    stack = [(engine.start_call(script), frozenset[str]())]
     explored = 0
     while stack:
         state, used = stack.pop()
         explored += 1
         if explored > PATH_LIMIT:
             raise AssertionError(f"more than {PATH_LIMIT} calls to explore")
-        if roleplay.is_over(script, state):
+        if engine.is_over(script, state):
             yield state
             continue
-        for reply in roleplay.offered_replies(script, state):
+        for reply in engine.offered_replies(script, state):
             if reply.id in used or (avoid_violations and reply.violation):
                 continue
-            stack.append((roleplay.advance(script, state, reply.id), used | {reply.id}))
+            stack.append((engine.advance(script, state, reply.id), used | {reply.id}))
 
 
-def score(script: roleplay.Script, state: roleplay.CallState) -> roleplay.CallResult:
+def score(script: engine.Script, state: engine.CallState) -> engine.CallResult:
     ended_with = script.nodes[state.node].outcome
     record = GOOD_DNC_RECORD if ended_with == "dnc_honoured" else None
-    return roleplay.score_path(script, state.path, record)
+    return engine.score_path(script, state.path, record)
 
 
 @pytest.mark.parametrize("slug", ALL_MODULES)
@@ -386,20 +386,18 @@ def last(options):
     return options[-1]
 
 
-def bot_call(script: roleplay.Script, seed: int, pick) -> roleplay.CallResult:
+def bot_call(script: engine.Script, seed: int, pick) -> engine.CallResult:
     """A run with this seed, always taking the reply in the same place (and so the same place
     on the do-not-call record's form): what a bot clicking through the page would do."""
-    state = roleplay.start_call(script)
-    while not roleplay.is_over(script, state):
-        state = roleplay.advance(
-            script, state, pick(roleplay.offered_replies(script, state, seed)).id
-        )
+    state = engine.start_call(script)
+    while not engine.is_over(script, state):
+        state = engine.advance(script, state, pick(engine.offered_replies(script, state, seed)).id)
     record = None
     if script.nodes[state.node].outcome == "dnc_honoured":
-        lists = roleplay.shuffled_for(seed, "dnc-lists", list(roleplay.DNC_LISTS))
-        details = roleplay.shuffled_for(seed, "dnc-details", list(roleplay.DNC_DETAILS))
-        record = roleplay.DncRecord(pick(lists), frozenset({pick(details)}))
-    return roleplay.score_path(script, state.path, record)
+        lists = engine.shuffled_for(seed, "dnc-lists", list(engine.DNC_LISTS))
+        details = engine.shuffled_for(seed, "dnc-details", list(engine.DNC_DETAILS))
+        record = engine.DncRecord(pick(lists), frozenset({pick(details)}))
+    return engine.score_path(script, state.path, record)
 
 
 def required_calls(curriculum):
@@ -431,7 +429,7 @@ def test_random_replies_rarely_pass_a_call(curriculum):
             else PRACTICE_RANDOM_PASS
         )
         for step, script in scripts(where):
-            chance = roleplay.random_pass_chance(script)
+            chance = engine.random_pass_chance(script)
             if chance > limit:
                 easy.append(f"{where.file(step)}: {chance:.2%} (at most {limit:.1%})")
     assert not easy, "calls that random replies pass too often:\n  " + "\n  ".join(easy)
@@ -445,13 +443,13 @@ def shortest(options):
     return min(options, key=lambda option: len(option.text))
 
 
-def length_bot_call(script: roleplay.Script, pick) -> roleplay.CallResult:
+def length_bot_call(script: engine.Script, pick) -> engine.CallResult:
     """Always the longest (or shortest) reply, with a perfect do-not-call record."""
-    state = roleplay.start_call(script)
-    while not roleplay.is_over(script, state) and len(state.path) < 60:
-        state = roleplay.advance(script, state, pick(roleplay.offered_replies(script, state)).id)
+    state = engine.start_call(script)
+    while not engine.is_over(script, state) and len(state.path) < 60:
+        state = engine.advance(script, state, pick(engine.offered_replies(script, state)).id)
     record = GOOD_DNC_RECORD if script.nodes[state.node].outcome == "dnc_honoured" else None
-    return roleplay.score_path(script, state.path, record)
+    return engine.score_path(script, state.path, record)
 
 
 @pytest.mark.parametrize("pick", [longest, shortest], ids=["longest reply", "shortest reply"])
@@ -465,7 +463,7 @@ def test_a_bot_going_by_length_passes_no_call(curriculum, pick):
     assert not passed, f"always the {pick.__name__} reply passes:\n  " + "\n  ".join(passed)
 
 
-def best_reply(node: roleplay.Node) -> roleplay.Reply:
+def best_reply(node: engine.Node) -> engine.Reply:
     return max(node.replies, key=lambda r: sum(r.scores.values()) - 100 * r.violation)
 
 

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from courses.engagement import (
+from courses.certification.engagement import (
     evidence_flags,
     minimum_reading_seconds,
     module_time,

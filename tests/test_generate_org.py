@@ -14,10 +14,8 @@ from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import roleplay, scoring
-from courses.access import COMPLIANCE, MANAGER, REP
-from courses.analysis import item_analysis
-from courses.loading import load_curriculum
+from courses.certification.reports import STATUSES, certification_rows
+from courses.curriculum.loading import load_curriculum
 from courses.models import (
     Answer,
     Assignment,
@@ -37,8 +35,11 @@ from courses.models import (
     StepCompletion,
     Team,
 )
-from courses.reports import STATUSES, certification_rows
-from courses.tracking import build_grid
+from courses.platform.access import COMPLIANCE, MANAGER, REP
+from courses.quizzes import scoring
+from courses.quizzes.analysis import item_analysis
+from courses.roleplays import engine
+from courses.teams.selectors import build_grid
 
 User = get_user_model()
 
@@ -178,7 +179,7 @@ def test_nothing_is_in_the_future(org):
 def dnc_record_of(run):
     if not run.dnc_record:
         return None
-    return roleplay.DncRecord(run.dnc_record["list"], frozenset(run.dnc_record["details"]))
+    return engine.DncRecord(run.dnc_record["list"], frozenset(run.dnc_record["details"]))
 
 
 def snapshot(prefix):
@@ -373,18 +374,18 @@ def test_roleplay_runs_replay_through_the_script(org):
     runs = list(RoleplayRun.objects.select_related("script__step__module"))
     assert runs
     for run in runs:
-        script = roleplay.parse_script(run.script_data)
+        script = engine.parse_script(run.script_data)
         assert run.script_data == run.script.data
         assert run.content_version == run.script.step.module.content_version
         turns = list(run.turns.order_by("position"))
         assert [t.position for t in turns] == list(range(len(turns)))
         path = [t.reply for t in turns]
-        state = roleplay.start_call(script)
+        state = engine.start_call(script)
         for turn in turns:
             assert turn.node == state.node
-            state = roleplay.advance(script, state, turn.reply)
-        assert roleplay.replay(script, path) == state
-        assert roleplay.is_over(script, state)
+            state = engine.advance(script, state, turn.reply)
+        assert engine.replay(script, path) == state
+        assert engine.is_over(script, state)
         times = [run.started_at, *(t.chosen_at for t in turns), run.finished_at]
         assert times == sorted(times)
         ended_dnc = script.nodes[state.node].outcome == "dnc_honoured"
@@ -395,7 +396,7 @@ def test_roleplay_runs_replay_through_the_script(org):
             assert datetime.datetime.fromisoformat(run.dnc_record["recorded_at"]) == (
                 run.finished_at
             )
-        result = roleplay.score_path(script, path, dnc_record_of(run))
+        result = engine.score_path(script, path, dnc_record_of(run))
         assert run.scores == dict(result.scores)
         assert run.total == result.total
         assert run.percent == result.percent

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from courses.analysis import item_analysis
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import Quiz, QuizAttempt
+from courses.quizzes.analysis import item_analysis
 from tests.conftest import make_user
 from tests.factories import take_quiz as take
 

@@ -2,7 +2,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from courses.loading import CONTENT_ROOT, ContentInvalid, load_curriculum, read_curriculum
+from courses.curriculum.loading import (
+    CONTENT_ROOT,
+    ContentInvalid,
+    load_curriculum,
+    read_curriculum,
+)
 from courses.models import Course, Module, Step, StepCompletion
 from tests.conftest import QUIZ, ROLEPLAY
 
@@ -253,7 +258,7 @@ class TestQuizContent:
         )
 
     def test_retired_question_keeps_its_history(self, builder, rep):
-        from courses.services import quiz_attempt_start
+        from courses.quizzes.services import quiz_attempt_start
 
         builder.with_quiz(text=QUIZ.replace("draw: 4", "draw: 3"))
         load_curriculum(builder.root)

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import (
     Assignment,
     AuditEntry,
@@ -17,7 +17,8 @@ from courses.models import (
     StepCompletion,
     Team,
 )
-from courses.services import assignment_create, step_complete, team_member_add
+from courses.progress.services import step_complete
+from courses.teams.services import assignment_create, team_member_add
 from tests.conftest import make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -193,7 +194,7 @@ class TestAssigning:
         joined = Membership.objects.get(user=newcomer).joined_at
         assert same.due_for(joined) == TODAY + datetime.timedelta(days=20)
         assert relative.due_for(joined) == datetime.date(2026, 11, 24)
-        from courses.tracking import build_grid
+        from courses.teams.selectors import build_grid
 
         grid = build_grid(django_user_model.objects.filter(pk=newcomer.pk), today=TODAY)
         dues = {cell.module.pk: cell.due for cell in grid.rows[0].cells.values()}
@@ -257,7 +258,7 @@ class TestMyTrainingStatuses:
         assert "badge-in-progress" in content and "badge-not-started" in content
 
     def test_withdrawn_assignment_is_not_shown(self, rep_client, manager, team, modules, frozen):
-        from courses.services import assignment_withdraw
+        from courses.teams.services import assignment_withdraw
 
         assignment = assign(manager, team, modules[0], 10)
         assignment_withdraw(by=manager, assignment=assignment)
@@ -404,7 +405,7 @@ class TestTeamMembers:
 @pytest.mark.django_db
 def test_manager_can_read_a_team_members_submitted_attempt(client, rep, manager, builder):
     from courses.models import Quiz
-    from courses.services import quiz_attempt_start, quiz_attempt_submit
+    from courses.quizzes.services import quiz_attempt_start, quiz_attempt_submit
 
     builder.with_quiz()
     load_curriculum(builder.root)
@@ -419,7 +420,7 @@ def test_manager_can_read_a_team_members_submitted_attempt(client, rep, manager,
 
 @pytest.mark.django_db
 def test_completion_counts_for_dashboard_use_live_completions(rep, manager, team, modules, frozen):
-    from courses.tracking import build_grid
+    from courses.teams.selectors import build_grid
 
     assign(manager, team, modules[0], 5)
     complete(rep, modules[0])
@@ -464,7 +465,7 @@ def test_cells_show_each_persons_best_quiz_and_call_result(
     from decimal import Decimal
 
     from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript
-    from courses.tracking import build_grid
+    from courses.teams.selectors import build_grid
     from tests.conftest import QUIZ, ROLEPLAY
 
     builder.course(modules=["module-1"])

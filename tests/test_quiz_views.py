@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import Answer, Quiz, QuizAttempt, StepCompletion
 from tests.conftest import QUIZ
 

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import ManagerDigest, Module, Reminder
-from courses.services import assignment_create, step_complete
-from courses.services.reminders import reminders_queue
-from courses.tasks import send_reminder
+from courses.progress.services import step_complete
+from courses.teams.services import assignment_create, reminders_queue
+from courses.teams.tasks import send_reminder
 
 DUE = datetime.date(2026, 12, 10)
 
@@ -81,7 +81,7 @@ class TestWhenRemindersGoOut:
         assert [m.subject for m in emails_to(rep.email)] == ["Overdue: Module 1"]
 
     def test_a_new_due_date_starts_a_new_cycle(self, rep, manager, assignment):
-        from courses.services import assignment_change_due
+        from courses.teams.services import assignment_change_due
 
         with on(datetime.date(2026, 12, 11)):
             reminders_queue()

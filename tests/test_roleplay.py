@@ -17,8 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses import roleplay
-from courses.roleplay import (
+from courses.roleplays import engine
+from courses.roleplays.engine import (
     DIMENSIONS,
     DNC_RECORD_MAX,
     DNC_RULES,
@@ -660,7 +660,7 @@ def test_script_too_complex_to_score(monkeypatch):
         },
     )
     assert parse_script(data).best_total == 12
-    monkeypatch.setattr(roleplay, "MAX_SCORING_STATES", 100)
+    monkeypatch.setattr(engine, "MAX_SCORING_STATES", 100)
     assert_problem(data, None, "nodes", "script too complex to score")
 
 
@@ -693,13 +693,13 @@ def test_the_position_of_a_reply_tells_nothing_about_it(script):
 
 
 def test_the_order_depends_on_the_node_as_well_as_the_seed():
-    orders = {tuple(roleplay.shuffled_for(3, node, range(6))) for node in ("a", "b", "c", "d")}
+    orders = {tuple(engine.shuffled_for(3, node, range(6))) for node in ("a", "b", "c", "d")}
     assert len(orders) > 1
 
 
 def test_the_order_is_the_same_in_every_process():
     # Seeded from text, never from Python's per-process hash of it.
-    assert roleplay.shuffled_for(12345, "opening", "abcdef") == ["a", "b", "d", "c", "e", "f"]
+    assert engine.shuffled_for(12345, "opening", "abcdef") == ["a", "b", "d", "c", "e", "f"]
 
 
 def test_advance_follows_the_reply(script):
@@ -1236,7 +1236,7 @@ def test_random_play_passes_as_often_as_the_passing_paths_are_likely(script):
     """Opening: intro, sneaky or a violation (1/3 each). Then ask (booked) or remove (the
     do-not-call request, recorded perfectly). Of the four lawful calls, only intro+remove
     (10 of 10) and intro+ask (7 of 10) reach the pass mark of 70%."""
-    assert roleplay.random_pass_chance(script) == pytest.approx(float(Fraction(1, 3)))
+    assert engine.random_pass_chance(script) == pytest.approx(float(Fraction(1, 3)))
 
 
 def test_random_play_never_passes_when_every_lawful_call_is_weak():
@@ -1244,11 +1244,11 @@ def test_random_play_never_passes_when_every_lawful_call_is_weak():
     data["nodes"]["pitch"]["replies"][0]["scores"] = {"discovery": 30}
     script = parse_script(data)
     # Only intro+ask (2 + 2 + 30 = 34 of 34) passes: 1/3 * 1/2.
-    assert roleplay.random_pass_chance(script) == pytest.approx(1 / 6)
+    assert engine.random_pass_chance(script) == pytest.approx(1 / 6)
 
 
 def test_random_play_through_a_loop_ends():
     """The call passes when at least one question is asked before closing: unless the very
     first reply closes (1 in 3), the caller goes round the loop and closes later."""
-    chance = roleplay.random_pass_chance(parse_script(looping_data()))
+    chance = engine.random_pass_chance(parse_script(looping_data()))
     assert chance == pytest.approx(2 / 3, abs=1e-5)

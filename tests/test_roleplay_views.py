@@ -7,9 +7,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.calls import call_view
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import RoleplayRun, RunTurn, StepCompletion
+from courses.roleplays.selectors import call_view
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 OVERVIEW = reverse("learner:step", args=["module-1", "call"])

@@ -4,7 +4,7 @@ in view did on it. For compliance (everyone) and managers (their teams); refused
 import pytest
 from django.urls import reverse
 
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from tests.factories import take_quiz
 
 RULES = reverse("rules:list")

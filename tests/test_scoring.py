@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courses.scoring import (
+from courses.quizzes.scoring import (
     Kind,
     Question,
     bank_problems,

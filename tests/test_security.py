@@ -36,8 +36,8 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from courses import services
-from courses.loading import load_curriculum
+from courses.certification.services import completion_certify
+from courses.curriculum.loading import load_curriculum
 from courses.models import (
     Assignment,
     Certificate,
@@ -47,6 +47,9 @@ from courses.models import (
     RoleplayRun,
     Team,
 )
+from courses.quizzes.services import quiz_attempt_start
+from courses.roleplays.services import roleplay_run_start
+from courses.teams.services import assignment_create
 from tests.factories import choose_reply, complete_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,26 +108,24 @@ def world(builder, rep, other_rep, manager, other_manager, compliance, django_us
     admin = django_user_model.objects.create_superuser("admin", "admin@example.com", "pw")
 
     record = complete_module(rep, module)
-    certificate = services.completion_certify(officer=compliance, record=record)
+    certificate = completion_certify(officer=compliance, record=record)
     pending_record = complete_module(rep, pending_module)
     other_record = complete_module(other_rep, module)
-    other_certificate = services.completion_certify(officer=compliance, record=other_record)
+    other_certificate = completion_certify(officer=compliance, record=other_record)
 
     quiz = module.steps.get(kind="quiz").quiz
     script = module.steps.get(kind="roleplay").script
-    open_attempt = services.quiz_attempt_start(user=rep, quiz=quiz)
-    open_run = services.roleplay_run_start(user=rep, script=script)
-    dnc_run = services.roleplay_run_start(user=rep, script=script)
+    open_attempt = quiz_attempt_start(user=rep, quiz=quiz)
+    open_run = roleplay_run_start(user=rep, script=script)
+    dnc_run = roleplay_run_start(user=rep, script=script)
     for reply_id in ("opening.1", "objection.3", "stop.1"):  # "do not call me again", honoured
         choose_reply(rep, dnc_run, reply_id)
 
     alpha = Team.objects.get(name="Alpha")
     bravo = Team.objects.get(name="Bravo")
     due = timezone.localdate() + datetime.timedelta(days=30)
-    (assignment,) = services.assignment_create(
-        by=manager, modules=[module], team=alpha, due_date=due
-    )
-    (other_assignment,) = services.assignment_create(
+    (assignment,) = assignment_create(by=manager, modules=[module], team=alpha, due_date=due)
+    (other_assignment,) = assignment_create(
         by=other_manager, modules=[module], team=bravo, due_date=due
     )
     return World(
@@ -561,8 +562,8 @@ def test_changes_need_a_post(world, route, index, entry):
 @pytest.mark.django_db
 def test_a_rep_cannot_see_or_touch_another_reps_work(world):
     client = client_for("rep", world)
-    other_open = services.quiz_attempt_start(user=world.users["other_rep"], quiz=world.quiz)
-    other_call = services.roleplay_run_start(
+    other_open = quiz_attempt_start(user=world.users["other_rep"], quiz=world.quiz)
+    other_call = roleplay_run_start(
         user=world.users["other_rep"], script=world.step("roleplay").script
     )
     before = snapshot()
@@ -1013,7 +1014,7 @@ def test_production_turns_https_on(production):
 def test_production_throttles_logins_with_axes(production):
     assert production["AUTHENTICATION_BACKENDS"] == [
         "axes.backends.AxesStandaloneBackend",
-        "courses.backends.RoleAwareBackend",
+        "courses.platform.backends.RoleAwareBackend",
     ]
     assert production["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
     # The suite runs with the same backends, so its logins are throttled as in production.

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from courses.tracking import Status, status_of
+from courses.teams.selectors import Status, status_of
 
 TODAY = datetime.date(2026, 11, 28)
 

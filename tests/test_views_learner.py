@@ -6,9 +6,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import Module, Step, StepCompletion
-from courses.services import assignment_create
+from courses.teams.services import assignment_create
 from tests.conftest import opened_long_ago
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -84,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "courses.context_processors.roles",
+                "courses.platform.context_processors.roles",
             ],
         },
     },
@@ -131,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # their roles in one query) does the real authentication.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "courses.backends.RoleAwareBackend",
+    "courses.platform.backends.RoleAwareBackend",
 ]
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes.
 # Username and address together: one person's typos never lock out a whole office behind one
@@ -152,7 +152,7 @@ if trusted_proxies := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = trusted_proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-SESSION_ENGINE = "courses.sessions"
+SESSION_ENGINE = "courses.platform.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learner:home"
 LOGOUT_REDIRECT_URL = "login"

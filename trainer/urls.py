@@ -3,7 +3,8 @@ from django.contrib.auth import urls as auth_urls
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from courses.forms import LoginForm
+from courses.platform.forms import LoginForm
+from courses.platform.views import health
 from courses.urls import (
     certificate_urls,
     compliance_urls,
@@ -13,7 +14,6 @@ from courses.urls import (
     team_urls,
     verify_urls,
 )
-from courses.views import health
 
 # Django's own account pages, with the site's login form in place of the stock one.
 account_urls = [

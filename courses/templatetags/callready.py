@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..tracking import Status
+from courses.teams.selectors import Status
 
 register = template.Library()
 

@@ -11,9 +11,9 @@ import shutil
 import pytest
 from django.conf import settings
 
-from courses.access import COMPLIANCE, MANAGER, REP
-from courses.loading import load_curriculum
+from courses.curriculum.loading import load_curriculum
 from courses.models import Membership, Team
+from courses.platform.access import COMPLIANCE, MANAGER, REP
 
 from .support import (
     CHROMIUM_ARGS,

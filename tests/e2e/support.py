@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from courses import roleplay
 from courses.models import CompletionRecord, Module, QuizAttempt, RoleplayRun
-from courses.services import roleplay_record_dnc
+from courses.roleplays import engine
+from courses.roleplays.services import roleplay_record_dnc
 from tests import factories
 from tests.conftest import make_user
 
@@ -57,7 +57,7 @@ def require_playwright() -> None:
 
 
 # The do-not-call record a rep makes at their desk: the firm's list, with what it must hold.
-GOOD_DNC_RECORD = roleplay.DncRecord("firm", frozenset(roleplay.REQUIRED_DNC_DETAILS))
+GOOD_DNC_RECORD = engine.DncRecord("firm", frozenset(engine.REQUIRED_DNC_DETAILS))
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,15 @@ def quiz_picks(attempt: QuizAttempt, *, right: bool) -> list[Pick]:
 
 @dataclass(frozen=True)
 class CallPlan:
-    replies: tuple[roleplay.Reply, ...]  # what to say: the page offers them in a shuffled order
-    result: roleplay.CallResult  # with GOOD_DNC_RECORD when the call ends with a request
+    replies: tuple[engine.Reply, ...]  # what to say: the page offers them in a shuffled order
+    result: engine.CallResult  # with GOOD_DNC_RECORD when the call ends with a request
 
     @property
     def needs_record(self) -> bool:
         return self.result.end_outcome == "dnc_honoured"
 
 
-def _walks(script: roleplay.Script):
+def _walks(script: engine.Script):
     """Every way through the call that visits no moment twice, to an end of the call."""
 
     def walk(node_id, seen, replies):
@@ -114,14 +114,14 @@ def _walks(script: roleplay.Script):
 
 def _plan(script, replies) -> CallPlan:
     path = [r.id for r in replies]
-    state = roleplay.replay(script, path)
+    state = engine.replay(script, path)
     record = GOOD_DNC_RECORD if script.nodes[state.node].outcome == "dnc_honoured" else None
-    return CallPlan(replies, roleplay.score_path(script, path, record))
+    return CallPlan(replies, engine.score_path(script, path, record))
 
 
 def plan_call(script_data: dict, *, violation: bool) -> CallPlan:
     """A short call with a compliance violation, or the best clean call that passes."""
-    script = roleplay.parse_script(script_data)
+    script = engine.parse_script(script_data)
     plans = [_plan(script, walk) for walk in _walks(script)]
     if violation:
         candidates = [p for p in plans if p.result.violations]
@@ -130,7 +130,7 @@ def plan_call(script_data: dict, *, violation: bool) -> CallPlan:
     return max(candidates, key=lambda p: (p.result.percent, -len(p.replies)))
 
 
-def best_clean_call(script: roleplay.Script) -> list[str]:
+def best_clean_call(script: engine.Script) -> list[str]:
     return [reply.id for reply in plan_call(script.to_data(), violation=False).replies]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from courses.access import REP
+from courses.certification.services import completion_certify
 from courses.models import (
     CompletionRecord,
     Membership,
@@ -23,16 +23,11 @@ from courses.models import (
     Step,
     Team,
 )
-from courses.services import (
-    assignment_create,
-    completion_certify,
-    quiz_answer_save,
-    quiz_attempt_start,
-    roleplay_choose,
-    roleplay_run_start,
-    step_complete,
-)
-from courses.services.reminders import reminders_queue
+from courses.platform.access import REP
+from courses.progress.services import step_complete
+from courses.quizzes.services import quiz_answer_save, quiz_attempt_start
+from courses.roleplays.services import roleplay_choose, roleplay_run_start
+from courses.teams.services import assignment_create, reminders_queue
 
 from .support import require_playwright
 

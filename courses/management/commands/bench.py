@@ -30,7 +30,7 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.loading import CONTENT_ROOT
+from courses.curriculum.loading import CONTENT_ROOT
 
 # One-off requests (submissions, first replies) prepared per page: more than a run uses.
 ONE_OFF_REQUESTS = 9000
@@ -349,7 +349,8 @@ def prepare(out: Path, modules: int) -> None:
     from django.middleware.csrf import _get_new_csrf_string
 
     from courses.models import Module, Quiz, RoleplayScript, Step, Team
-    from courses.services import QuizRefused, quiz_attempt_start, roleplay_run_start
+    from courses.quizzes.services import QuizRefused, quiz_attempt_start
+    from courses.roleplays.services import roleplay_run_start
 
     User = get_user_model()
 
@@ -424,7 +425,7 @@ def call_replies(open_runs, chunk: int = 500) -> list[list[str]]:
     """Two replies on each open call (the first option, twice), so a run of the benchmark has
     enough that none is sent again. Chunked: each call's second reply goes out a few hundred
     requests after its first, long after the first has been answered."""
-    from courses.calls import call_view
+    from courses.roleplays.selectors import call_view
 
     replies = []
     for start in range(0, len(open_runs), chunk):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courses.services import certificates_expire
+from courses.certification.services import certificates_expire
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ absolute timestamps move with the clock (they are placed relative to now, never 
 
 Quiz attempts and roleplay runs are made the way the services make them (courses/services/
 quizzes.py and roleplays.py): questions drawn and choices ordered by the real engine, answers
-stored and scored by courses.scoring, calls walked through the real script and scored by
-courses.roleplay.score_path. Rows are written with bulk_create; nothing is queried per row.
+stored and scored by courses.quizzes.scoring, calls walked through the real script and scored by
+courses.roleplays.engine.score_path. Rows are written with bulk_create; nothing is queried per row.
 
 Certification is the exception: completion records, reviews, certificates and revocations are
 made by the real services (courses/services/certification.py), one call each, so the evidence
@@ -35,8 +35,12 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from courses import roleplay, scoring
-from courses.access import COMPLIANCE, MANAGER, REP
+from courses.certification.services import (
+    certificate_revoke,
+    completion_certify,
+    completion_record_if_complete,
+    completion_reject,
+)
 from courses.models import (
     Answer,
     Assignment,
@@ -55,12 +59,9 @@ from courses.models import (
     StepCompletion,
     Team,
 )
-from courses.services.certification import (
-    certificate_revoke,
-    completion_certify,
-    completion_record_if_complete,
-    completion_reject,
-)
+from courses.platform.access import COMPLIANCE, MANAGER, REP
+from courses.quizzes import scoring
+from courses.roleplays import engine
 
 BATCH_SIZE = 1000
 JOIN_WINDOW_DAYS = 120
@@ -160,7 +161,7 @@ class QuizInfo:
 @dataclass
 class ScriptInfo:
     row: RoleplayScript
-    script: roleplay.Script
+    script: engine.Script
     to_end: dict[str, int]  # fewest replies from each node to an end of the call
 
 
@@ -173,7 +174,7 @@ class ModuleInfo:
     scripts: dict[int, ScriptInfo] = field(default_factory=dict)  # by step id
 
 
-def _distances_to_end(script: roleplay.Script) -> dict[str, int]:
+def _distances_to_end(script: engine.Script) -> dict[str, int]:
     back: dict[str, list[str]] = defaultdict(list)
     for node_id, node in script.nodes.items():
         for reply in node.replies:
@@ -244,7 +245,7 @@ def load_modules(rng: random.Random) -> list[ModuleInfo]:
     for row in RoleplayScript.objects.filter(step_id__in=steps_by_id).order_by("step_id"):
         step = steps_by_id[row.step_id]
         row.step = step
-        script = roleplay.parse_script(row.data)
+        script = engine.parse_script(row.data)
         infos[step.module_id].scripts[step.pk] = ScriptInfo(row, script, _distances_to_end(script))
     return [infos[module.pk] for module in modules]
 
@@ -519,11 +520,11 @@ class Generator:
         rng = self.rng
         script = script_info.script
         sure = _clamp(0.4 + 0.6 * (rep.skill + 0.12 * (number - 1)), 0.05, 0.97)
-        state = roleplay.start_call(script)
+        state = engine.start_call(script)
         turns: list[tuple[str, str, float]] = []  # node, reply id, seconds after the start
         elapsed = 0.0
-        while not roleplay.is_over(script, state):
-            offered = roleplay.offered_replies(script, state)
+        while not engine.is_over(script, state):
+            offered = engine.offered_replies(script, state)
             if len(turns) >= 30:  # going round in circles: head for the way out
                 reply = min(offered, key=lambda r: script_info.to_end[r.next])
             elif rng.random() < sure:
@@ -532,22 +533,22 @@ class Generator:
                 reply = rng.choice(offered)
             elapsed += rng.uniform(0.5, 1.8) if rep.rushes else rng.uniform(8, 60)
             turns.append((state.node, reply.id, elapsed))
-            state = roleplay.advance(script, state, reply.id)
+            state = engine.advance(script, state, reply.id)
         path = [reply_id for _, reply_id, _ in turns]
 
         record = None
         if script.nodes[state.node].outcome == "dnc_honoured":
             elapsed += rng.uniform(20, 90)
             if rng.random() < sure:
-                details = set(roleplay.REQUIRED_DNC_DETAILS)
+                details = set(engine.REQUIRED_DNC_DETAILS)
                 if rng.random() < 0.3:
                     details.add("caller")
-                record = roleplay.DncRecord("firm", frozenset(details))
+                record = engine.DncRecord("firm", frozenset(details))
             else:
-                list_key = rng.choices(sorted(roleplay.DNC_LISTS), weights=[2, 2, 1])[0]
-                details = {key for key in sorted(roleplay.DNC_DETAILS) if rng.random() < 0.6}
-                record = roleplay.DncRecord(list_key, frozenset(details))
-        result = roleplay.score_path(script, path, record)
+                list_key = rng.choices(sorted(engine.DNC_LISTS), weights=[2, 2, 1])[0]
+                details = {key for key in sorted(engine.DNC_DETAILS) if rng.random() < 0.6}
+                record = engine.DncRecord(list_key, frozenset(details))
+        result = engine.score_path(script, path, record)
         duration = elapsed
         seed = rng.getrandbits(62)
 
@@ -595,7 +596,7 @@ class Generator:
         return Activity(self.gap(rep.diligence), 0.0, duration, make), result.passed
 
 
-def _reply_quality(reply: roleplay.Reply) -> int:
+def _reply_quality(reply: engine.Reply) -> int:
     return sum(reply.scores.values()) - (100 if reply.violation else 0)
 
 

@@ -2,7 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.loading import CONTENT_ROOT, ContentInvalid, read_curriculum, write_curriculum
+from courses.curriculum.loading import (
+    CONTENT_ROOT,
+    ContentInvalid,
+    read_curriculum,
+    write_curriculum,
+)
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from courses.services.reminders import reminders_queue
+from courses.teams.services import reminders_queue
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from courses.access import COMPLIANCE, MANAGER, REP
 from courses.models import Assignment, Membership, Module, Team
-from courses.services import assignment_create
+from courses.platform.access import COMPLIANCE, MANAGER, REP
+from courses.teams.services import assignment_create
 
 DEMO_TEAM = "Demo team"
 DEMO_OVERDUE_MODULE = "dialing-and-smiling"

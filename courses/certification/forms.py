@@ -1,0 +1,116 @@
+"""Forms. Every choice a form offers is limited to what the person may act on, so a tampered
+value is a form error, never a change."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from courses.certification.reports import STATUSES
+from courses.models import AuditEntry, CompletionRecord, Module, Team
+from courses.platform.forms import DateInput
+
+
+class CertifyForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class BulkCertifyForm(forms.Form):
+    records = forms.MultipleChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked against the pending records in Python: a tampered id is a form error,
+        # never a number handed to the database.
+        pending = CompletionRecord.objects.filter(review__isnull=True).values_list("pk", flat=True)
+        self.fields["records"].choices = [(str(pk), str(pk)) for pk in pending]
+
+    def clean_records(self):
+        ids = [int(value) for value in self.cleaned_data["records"]]
+        return list(CompletionRecord.objects.filter(pk__in=ids).select_related("module", "user"))
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(
+        label="What must the rep redo, and why?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    steps = forms.MultipleChoiceField(label="Steps to reopen", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step_rows = {str(step.pk): step for step in steps}
+        self.fields["steps"].choices = [
+            (pk, f"{step.get_kind_display()}: {step.title}") for pk, step in self.step_rows.items()
+        ]
+        self.fields["steps"].initial = [
+            pk for pk, step in self.step_rows.items() if step.kind != "lesson"
+        ]
+
+    def clean_steps(self):
+        return [self.step_rows[pk] for pk in self.cleaned_data["steps"]]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RecertifyForm(forms.Form):
+    due_date = forms.DateField(label="Recertify by", widget=DateInput)
+    reason = forms.CharField(
+        label="What changed, and why recertification is required",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        # As for assignments; and the day after the last date a calendar holds does not exist.
+        if due > timezone.localdate() + datetime.timedelta(days=3 * 365):
+            raise forms.ValidationError("The due date is more than three years away.")
+        return due
+
+
+class ReportFilters(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), required=False, empty_label="All teams"
+    )
+    module = forms.ModelChoiceField(
+        queryset=Module.objects.published().filter(required_for_certification=True),
+        required=False,
+        empty_label="All required modules",
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *((s, s.capitalize()) for s in STATUSES)],
+    )
+    completed_from = forms.DateField(required=False, label="Completed from", widget=DateInput)
+    completed_to = forms.DateField(required=False, label="Completed to", widget=DateInput)
+    as_of = forms.DateField(
+        required=False,
+        label="As of",
+        widget=DateInput,
+        help_text="Show who held a valid certificate at the end of that day.",
+    )
+
+
+class AuditFilters(forms.Form):
+    action = forms.ChoiceField(required=False, label="What")
+    person = forms.CharField(required=False, max_length=150, label="Person (username)")
+    date_from = forms.DateField(required=False, label="From", widget=DateInput)
+    date_to = forms.DateField(required=False, label="To", widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Everything"), *AuditEntry.Action.choices]
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label="Verification code", max_length=64, strip=True)

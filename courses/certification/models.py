@@ -1,0 +1,258 @@
+"""The audit log: an append-only record of what an auditor needs to see.
+
+Entries are only ever inserted. Saving an existing entry, deleting one or updating the table
+in bulk raises an error here; on PostgreSQL a trigger refuses it in the database as well.
+
+Certification: the evidence that someone completed a required module, its review by
+compliance, the certificate, and what ends a certificate (revocation, expiry, a required
+recertification).
+
+Every row here is append-only: a decision is a new row, never an edit of an old one, so the
+record of who was trained on what, when, on which content version and who signed it off can be
+shown as it was on any past day.
+"""
+
+import secrets
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from courses.certification.engagement import Flag, evidence_flags
+from courses.curriculum.models import Module
+from courses.teams.models import Assignment
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+    _raw_delete = delete
+
+
+class AppendOnlyModel(models.Model):
+    """A row that can be created and read, never changed or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
+
+
+class AuditEntry(AppendOnlyModel):
+    class Action(models.TextChoices):
+        ASSIGNMENT_CREATED = "assignment.created", "Assignment made"
+        ASSIGNMENT_CHANGED = "assignment.changed", "Assignment due date changed"
+        ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", "Assignment withdrawn"
+        MEMBER_ADDED = "team.member_added", "Team member added"
+        MEMBER_REMOVED = "team.member_removed", "Team member removed"
+        MANAGER_ADDED = "team.manager_added", "Team manager added"
+        MANAGER_REMOVED = "team.manager_removed", "Team manager removed"
+        ROLE_ADDED = "role.added", "Role given"
+        ROLE_REMOVED = "role.removed", "Role taken away"
+        MODULE_COMPLETED = "module.completed", "Module completed"
+        CERTIFIED = "completion.certified", "Completion certified"
+        REJECTED = "completion.rejected", "Completion rejected"
+        REVOKED = "certificate.revoked", "Certificate revoked"
+        EXPIRED = "certificate.expired", "Certificate expired"
+        RECERTIFICATION_REQUIRED = (
+            "certificate.recertification_required",
+            ("Recertification required"),
+        )
+        CONTENT_LOADED = "content.loaded", "Content loaded"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_actions",
+        help_text="Who did it; empty when the system did it.",
+    )
+    action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_subject_of",
+        help_text="The person the entry is about, if any.",
+    )
+    team_name = models.CharField(max_length=120, blank=True)
+    module_slug = models.CharField(max_length=50, blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.summary}"
+
+
+# 20 random bytes in base 32: 32 characters, 160 bits: cannot be guessed or enumerated.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(32))
+
+
+class CompletionRecord(AppendOnlyModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completion_records"
+    )
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="completion_records")
+    completed_at = models.DateTimeField()
+    content_version = models.CharField(max_length=64)
+    rules_as_of = models.DateField()
+    material_version = models.PositiveIntegerField()
+    evidence = models.JSONField(help_text="A snapshot of the steps, answers and transcripts.")
+    cycle = models.CharField(
+        max_length=64, help_text="Identifies the completions this record was made from."
+    )
+
+    class Meta:
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module", "cycle"], name="record_once_per_cycle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.module} on {self.completed_at:%Y-%m-%d}"
+
+    @cached_property
+    def flags(self) -> list[Flag]:
+        """What in the evidence looks like work done too fast to be real."""
+        return evidence_flags(self.evidence)
+
+
+class Review(AppendOnlyModel):
+    class Decision(models.TextChoices):
+        CERTIFIED = "certified", "Certified"
+        REJECTED = "rejected", "Rejected"
+
+    record = models.OneToOneField(CompletionRecord, on_delete=models.PROTECT, related_name="review")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    note = models.TextField(blank=True)
+    redo_steps = models.JSONField(default=list, blank=True, help_text="Titles of reopened steps.")
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.record}"
+
+
+class Certificate(AppendOnlyModel):
+    record = models.OneToOneField(
+        CompletionRecord, on_delete=models.PROTECT, related_name="certificate"
+    )
+    code = models.CharField(max_length=32, unique=True, default=new_verification_code)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates_issued"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"Certificate {self.display_code}"
+
+    @property
+    def display_code(self) -> str:
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    def status_at(self, moment) -> str:
+        """valid, expired, superseded or revoked at `moment` (related rows prefetched)."""
+        revocation = getattr(self, "revocation", None)
+        if revocation is not None and revocation.at <= moment:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= moment:
+            return "expired"
+        supersession = getattr(self, "supersession", None)
+        if supersession is not None and supersession.ends_at <= moment:
+            return "superseded"
+        return "valid" if self.issued_at <= moment else "not yet issued"
+
+
+class Revocation(AppendOnlyModel):
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="revocation"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Revoked {self.certificate}"
+
+
+class Expiry(AppendOnlyModel):
+    """A certificate's expiry, processed once: the module was assigned to the person again."""
+
+    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="expiry")
+    processed_at = models.DateTimeField()
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "expiries"
+
+    def __str__(self):
+        return f"Expiry of {self.certificate}"
+
+
+class RecertificationRequest(AppendOnlyModel):
+    """Compliance requires everyone certified on an older material version to recertify."""
+
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
+    material_version = models.PositiveIntegerField(help_text="The version now required.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    due_date = models.DateField()
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Recertify {self.module} (version {self.material_version})"
+
+
+class Supersession(AppendOnlyModel):
+    """A certificate on an older material version stops being valid at `ends_at`."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="supersession"
+    )
+    request = models.ForeignKey(
+        RecertificationRequest, on_delete=models.PROTECT, related_name="supersessions"
+    )
+    ends_at = models.DateTimeField()
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.certificate} superseded"

@@ -1,0 +1,459 @@
+"""Compliance: the review queue with its evidence, certificates, recertification, the audit
+log and the reports. For compliance officers only.
+
+Certificates: the printable certificate for its holder, their manager and compliance, and
+the public verification page that anyone can use without logging in.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.certification import engagement, services
+from courses.certification.forms import (
+    AuditFilters,
+    BulkCertifyForm,
+    CertifyForm,
+    ReasonForm,
+    RecertifyForm,
+    RejectForm,
+    ReportFilters,
+    VerifyForm,
+)
+from courses.certification.reports import certification_rows
+from courses.models import AuditEntry, Certificate, CompletionRecord, Membership, Module
+from courses.platform.access import REP, compliance_required, is_compliance, visible_people
+from courses.platform.csvexport import csv_response
+
+PAGE_SIZE = 100
+
+
+@require_GET
+@compliance_required
+def queue(request):
+    now = timezone.now()
+    pending = (
+        CompletionRecord.objects.filter(review__isnull=True)
+        .select_related("user", "module")
+        .order_by("completed_at")
+    )
+    expiring = (
+        Certificate.objects.filter(
+            revocation__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + datetime.timedelta(days=services.EXPIRY_WARNING_DAYS),
+        )
+        .select_related("record__user", "record__module")
+        .order_by("expires_at")
+    )
+    outdated = (
+        Module.objects.published()
+        .filter(required_for_certification=True)
+        .annotate(
+            outdated=Count(
+                "completion_records__certificate",
+                filter=Q(
+                    completion_records__material_version__lt=F("material_version"),
+                    completion_records__certificate__revocation__isnull=True,
+                    completion_records__certificate__supersession__isnull=True,
+                )
+                & (
+                    Q(completion_records__certificate__expires_at__gt=now)
+                    | Q(completion_records__certificate__expires_at__isnull=True)
+                ),
+            )
+        )
+        .filter(outdated__gt=0)
+    )
+    context = {
+        "pending": pending,
+        "expiring": expiring,
+        "outdated": outdated,
+        "nav": "compliance",
+    }
+    return render(request, "compliance/queue.html", context)
+
+
+@require_GET
+@compliance_required
+def record_detail(request, record_id):
+    record = get_object_or_404(
+        CompletionRecord.objects.select_related(
+            "user", "module", "review__officer", "certificate__revocation"
+        ),
+        pk=record_id,
+    )
+    steps = record.module.steps.active().order_by("position")
+    context = record_context(request, record, RejectForm(steps=steps))
+    return render(request, "compliance/record.html", context)
+
+
+def record_context(request, record: CompletionRecord, reject_form) -> dict:
+    return {
+        "record": record,
+        "evidence": record.evidence,
+        "flags": record.flags,
+        "timings": engagement.step_timings(record.evidence),
+        "module_time": engagement.module_time(record.evidence),
+        "reply_min_seconds": engagement.REPLY_MIN_SECONDS,
+        "review": getattr(record, "review", None),
+        "certificate": getattr(record, "certificate", None),
+        "reject_form": reject_form,
+        "own": record.user_id == request.user.pk,
+        "nav": "compliance",
+    }
+
+
+@require_POST
+@compliance_required
+def record_certify(request, record_id):
+    record = get_object_or_404(
+        CompletionRecord.objects.select_related("module", "user"), pk=record_id
+    )
+    form = CertifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("compliance:record", record.pk)
+    try:
+        services.completion_certify(
+            officer=request.user, record=record, note=form.cleaned_data["note"]
+        )
+    except services.CertificationRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("compliance:record", record.pk)
+    messages.success(
+        request, f"Certified: {record.module.title} for {record.user.get_full_name()}."
+    )
+    return redirect("compliance:queue")
+
+
+@require_POST
+@compliance_required
+def record_reject(request, record_id):
+    record = get_object_or_404(
+        CompletionRecord.objects.select_related("module", "user"), pk=record_id
+    )
+    steps = record.module.steps.active().order_by("position")
+    form = RejectForm(request.POST, steps=steps)
+    if form.is_valid():
+        try:
+            services.completion_reject(
+                officer=request.user,
+                record=record,
+                note=form.cleaned_data["note"],
+                redo_steps=form.cleaned_data["steps"],
+            )
+        except services.CertificationRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("compliance:record", record.pk)
+        messages.success(request, f"Rejected; {record.user.get_full_name()} is asked to redo it.")
+        return redirect("compliance:queue")
+    context = record_context(request, record, form) | {"review": None, "certificate": None}
+    return render(request, "compliance/record.html", context, status=400)
+
+
+@require_POST
+@compliance_required
+def bulk_certify(request):
+    form = BulkCertifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Select completions that are waiting for review; nothing was certified."
+        )
+        return redirect("compliance:queue")
+    records = form.cleaned_data["records"]
+    certified, refused = 0, []
+    for record in records:
+        try:
+            services.completion_certify(officer=request.user, record=record)
+            certified += 1
+        except services.CertificationRefused as reason:
+            refused.append(f"{record.user.get_full_name() or record.user.username}: {reason}")
+    if certified:
+        messages.success(request, f"Certified {certified} completion(s).")
+    for line in refused:
+        messages.warning(request, f"Not certified. {line}")
+    return redirect("compliance:queue")
+
+
+@require_GET
+@compliance_required
+def certificate_list(request):
+    now = timezone.now()
+    certificates = Certificate.objects.select_related(
+        "record__user", "record__module", "revocation", "supersession", "certified_by"
+    ).order_by("-issued_at")
+    paginator = Paginator(certificates, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    for certificate in page:
+        certificate.status = certificate.status_at(now)
+    return render(request, "compliance/certificates.html", {"page": page, "nav": "compliance"})
+
+
+@require_POST
+@compliance_required
+def certificate_revoke(request, code):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("record__module", "record__user"), code=code
+    )
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for revoking the certificate.")
+        return redirect("certificates:detail", code)
+    try:
+        services.certificate_revoke(
+            officer=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except services.CertificationRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "The certificate is revoked; its verification page says so.")
+    return redirect("certificates:detail", code)
+
+
+@require_http_methods(["GET", "POST"])
+@compliance_required
+def recertify(request, module_id):
+    module = get_object_or_404(
+        Module.objects.published().filter(required_for_certification=True), pk=module_id
+    )
+    affected = services.outdated_certificates(module)
+    form = RecertifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request_row = services.recertification_require(
+            officer=request.user,
+            module=module,
+            due_date=form.cleaned_data["due_date"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            f"Recertification required of {request_row.supersessions.count()} person(s) "
+            f"by {request_row.due_date:%d %b %Y}.",
+        )
+        return redirect("compliance:queue")
+    context = {"module": module, "affected": affected, "form": form, "nav": "compliance"}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "compliance/recertify.html", context, status=status)
+
+
+def audit_entries(request):
+    form = AuditFilters(request.GET or None)
+    entries = AuditEntry.objects.select_related("actor", "person").order_by("-at", "-pk")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["person"]:
+            entries = entries.filter(
+                Q(person__username__iexact=data["person"])
+                | Q(actor__username__iexact=data["person"])
+            )
+        if data["date_from"]:
+            entries = entries.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(at__date__lte=data["date_to"])
+    return form, entries
+
+
+@require_GET
+@compliance_required
+def audit_log(request):
+    form, entries = audit_entries(request)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "nav": "compliance"}
+    return render(request, "compliance/audit.html", context)
+
+
+def _name(user):
+    return (user.get_full_name() or user.username) if user else "CallReady (automatic)"
+
+
+@require_GET
+@compliance_required
+def audit_csv(request):
+    _, entries = audit_entries(request)
+    rows = (
+        [
+            timezone.localtime(e.at).isoformat(),
+            e.get_action_display(),
+            _name(e.actor),
+            e.person.username if e.person else "",
+            e.team_name,
+            e.module_slug,
+            e.summary,
+            e.object_type,
+            e.object_id,
+        ]
+        for e in entries.iterator(chunk_size=2000)
+    )
+    header = ["When", "What", "Who", "About", "Team", "Module", "Summary", "Object", "Id"]
+    return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+def report_query(request, chunk_size=None):
+    form = ReportFilters(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    User = get_user_model()
+    # Exists rather than joins: no DISTINCT, so each chunk is a cheap walk along the primary key.
+    people = User.objects.filter(
+        Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=REP))
+    )
+    if data.get("team"):
+        people = people.filter(
+            Exists(Membership.objects.filter(user=OuterRef("pk"), team=data["team"]))
+        )
+    modules = list(
+        Module.objects.published()
+        .filter(required_for_certification=True)
+        .select_related("course")
+        .order_by("course__position", "position")
+    )
+    if data.get("module"):
+        modules = [m for m in modules if m.pk == data["module"].pk]
+    as_of = data.get("as_of")
+    moment = (
+        timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.max))
+        if as_of
+        else timezone.now()
+    )
+    rows = certification_rows(
+        people,
+        modules=modules,
+        moment=moment,
+        statuses={data["status"]} if data.get("status") else None,
+        completed_from=data.get("completed_from"),
+        completed_to=data.get("completed_to"),
+        **({"chunk_size": chunk_size} if chunk_size else {}),
+    )
+    return form, rows, as_of
+
+
+@require_GET
+@compliance_required
+def certification_report(request):
+    # The page shows the first rows only; small chunks let it stop early.
+    form, rows, as_of = report_query(request, chunk_size=50)
+    shown, more = [], False
+    for row in rows:
+        if len(shown) == PAGE_SIZE * 2:
+            more = True
+            break
+        shown.append(row)
+    context = {
+        "form": form,
+        "rows": shown,
+        "more": more,
+        "as_of": as_of,
+        "query": request.GET.urlencode(),
+        "nav": "compliance",
+    }
+    return render(request, "compliance/report.html", context)
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@require_GET
+@compliance_required
+def certification_report_csv(request):
+    _, rows, as_of = report_query(request)
+    header = [
+        "Name", "Username", "Teams", "Module", "Status", "Completed", "Content version",
+        "Certified", "Expires", "Certified by", "Verification code",
+    ]  # fmt: skip
+    lines = (
+        [
+            row.person.get_full_name(),
+            row.person.username,
+            row.teams,
+            row.module.title,
+            row.status,
+            _when(row.completed_at),
+            row.content_version[:12],
+            _when(row.certified_at),
+            _when(row.expires_at),
+            row.certified_by,
+            row.code,
+        ]
+        for row in rows
+    )
+    day = as_of or timezone.localdate()
+    return csv_response(f"certification-report-{day:%Y-%m-%d}.csv", header, lines)
+
+
+def viewable_certificate(request, code: str) -> Certificate:
+    certificate = get_object_or_404(
+        Certificate.objects.select_related(
+            "record__user", "record__module__course", "certified_by", "revocation", "supersession"
+        ),
+        code=code,
+    )
+    holder = certificate.record.user_id
+    if holder != request.user.pk and not visible_people(request.user).filter(pk=holder).exists():
+        raise Http404("No such certificate.")
+    return certificate
+
+
+@require_GET
+def certificate_detail(request, code):
+    certificate = viewable_certificate(request, code)
+    context = {
+        "certificate": certificate,
+        "record": certificate.record,
+        "status": certificate.status_at(timezone.now()),
+        "verify_url": settings.SITE_URL + reverse("verify:code", args=[certificate.code]),
+        "can_revoke": is_compliance(request.user),
+        "revoke_form": ReasonForm(),
+    }
+    return render(request, "certificates/certificate.html", context)
+
+
+def normalise(code: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", code.upper())
+
+
+@login_not_required
+@require_GET
+def verify(request):
+    """The form: a code typed in is looked up on its own page."""
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("verify:code", normalise(form.cleaned_data["code"]) or "none")
+    return render(request, "certificates/verify.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def verify_code(request, code):
+    """Valid, expired or revoked, with the name, module and dates only; unknown codes and
+    malformed ones get the same plain answer."""
+    certificate = (
+        Certificate.objects.select_related(
+            "record__user", "record__module", "revocation", "supersession"
+        )
+        .filter(code=normalise(code))
+        .first()
+    )
+    context = {"form": VerifyForm(), "checked": True, "certificate": certificate}
+    if certificate is not None:
+        context["status"] = certificate.status_at(timezone.now())
+    response = render(
+        request, "certificates/verify.html", context, status=200 if certificate else 404
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

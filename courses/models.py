@@ -1,0 +1,57 @@
+from courses.certification.models import (
+    AppendOnlyError,
+    AuditEntry,
+    Certificate,
+    CompletionRecord,
+    Expiry,
+    RecertificationRequest,
+    Review,
+    Revocation,
+    Supersession,
+)
+from courses.curriculum.models import Course, Module, Rule, Step
+from courses.progress.models import StepCompletion, StepStart
+from courses.quizzes.models import (
+    Answer,
+    AttemptQuestion,
+    Choice,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Scenario,
+)
+from courses.roleplays.models import RoleplayRun, RoleplayScript, RunTurn
+from courses.teams.models import Assignment, ManagerDigest, Membership, Reminder, Team
+
+__all__ = [
+    "Answer",
+    "AppendOnlyError",
+    "Assignment",
+    "AttemptQuestion",
+    "AuditEntry",
+    "Certificate",
+    "Choice",
+    "CompletionRecord",
+    "Course",
+    "Expiry",
+    "ManagerDigest",
+    "Membership",
+    "Module",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "RecertificationRequest",
+    "Reminder",
+    "Review",
+    "Revocation",
+    "RoleplayRun",
+    "RoleplayScript",
+    "Rule",
+    "RunTurn",
+    "Scenario",
+    "Step",
+    "StepCompletion",
+    "StepStart",
+    "Supersession",
+    "Team",
+]

@@ -1,0 +1,68 @@
+"""What each person has completed, when, and on which content version.
+
+A completion is never edited away: when a step has to be done again (a rejected certification,
+a recertification) the completion is voided with a reason and stays as history.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from courses.curriculum.models import Step
+
+
+class StepCompletionQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(voided_at__isnull=True)
+
+
+class StepCompletion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="completions")
+    started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person began the step; empty for completions recorded before "
+        "reading times were kept.",
+    )
+    completed_at = models.DateTimeField()
+    content_version = models.CharField(
+        max_length=64, help_text="The module's content version when the step was completed."
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=300, blank=True)
+
+    objects = StepCompletionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "step"],
+                condition=models.Q(voided_at__isnull=True),
+                name="one_live_completion_per_step",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-completed_at"])]
+
+    def __str__(self):
+        return f"{self.user} completed {self.step}"
+
+
+class StepStart(models.Model):
+    """When a person opened a step they have not completed yet: the start of their reading time.
+
+    It lasts until the step is completed (the time moves onto the completion) and is made
+    afresh when a voided step is opened again.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "step"], name="one_start_per_step")]
+
+    def __str__(self):
+        return f"{self.user} opened {self.step}"

@@ -1,0 +1,153 @@
+"""A quiz's question bank as plain values, read once per content version in each process.
+
+Questions and choices change only when the content files are loaded, and a load that changes
+anything in a module gives it a new content version; so a quiz and its module's version name
+one bank for good, and every page that shows questions can share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from courses.models import Answer, Choice, Question, QuizAttempt
+
+
+@dataclass(frozen=True, slots=True)
+class BankQuestion:
+    kind: str
+    kind_label: str
+    prompt: str
+    scenario_id: int | None
+    scenario: str
+    explanation: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class BankChoice:
+    text: str
+    is_correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Bank:
+    questions: dict[int, BankQuestion]  # by question id, retired ones included
+    choices: dict[int, BankChoice]  # by choice id
+
+
+_banks: dict[int, tuple[str, Bank]] = {}  # by quiz id: (content version, bank)
+
+
+def quiz_bank(quiz_id: int, content_version: str, choice_ids: Iterable[int] = ()) -> Bank:
+    """The bank of quiz `quiz_id` as of its module's current `content_version`, holding at
+    least `choice_ids` (when it would not, it is read again rather than trusted)."""
+    cached = _banks.get(quiz_id)
+    if cached is not None and cached[0] == content_version:
+        bank = cached[1]
+        if all(choice_id in bank.choices for choice_id in choice_ids):
+            return bank
+    questions = {
+        pk: BankQuestion(
+            kind,
+            Question.Kind(kind).label,
+            prompt,
+            scenario_id,
+            scenario or "",
+            explanation,
+            citation,
+        )
+        for pk, kind, prompt, scenario_id, scenario, explanation, citation in (
+            Question.objects.filter(quiz_id=quiz_id).values_list(
+                "pk", "kind", "prompt", "scenario_id", "scenario__text", "explanation", "citation"
+            )
+        )
+    }
+    choices = {
+        pk: BankChoice(text, is_correct, feedback)
+        for pk, text, is_correct, feedback in Choice.objects.filter(
+            question__quiz_id=quiz_id
+        ).values_list("pk", "text", "is_correct", "feedback")
+    }
+    bank = Bank(questions, choices)
+    _banks[quiz_id] = (content_version, bank)
+    return bank
+
+
+@dataclass
+class ShownChoice:
+    index: int
+    text: str
+    selected: bool
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass
+class ShownQuestion:
+    item_id: int
+    position: int
+    kind: str
+    kind_label: str
+    prompt: str
+    scenario: str
+    new_scenario: bool
+    choices: list[ShownChoice] = field(default_factory=list)
+    explanation: str = ""
+    citation: str = ""
+    is_correct: bool | None = None
+    points: object = None
+
+    @property
+    def answered(self) -> bool:
+        return any(choice.selected for choice in self.choices)
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.kind == "multiple" else "radio"
+
+
+def shown_questions(attempt: QuizAttempt, *, key: bool = True) -> list[ShownQuestion]:
+    """The attempt's questions as the page shows them.
+
+    Nothing of the answers before it is submitted. After, whether each answer was right, the
+    explanation and the rule; and, if `key`, which choices were right and each choice's
+    feedback (the review policy decides when a rep may see that).
+    """
+    items = list(
+        attempt.items.order_by("position").values_list(
+            "pk", "position", "question_id", "choice_order", "points", "is_correct"
+        )
+    )
+    version = attempt.quiz.step.module.content_version
+    bank = quiz_bank(attempt.quiz_id, version, (cid for item in items for cid in item[3]))
+    selected = set(Answer.objects.filter(item__attempt=attempt).values_list("item_id", "choice_id"))
+    reveal = attempt.is_submitted
+    shown, previous_scenario = [], None
+    for item_id, position, question_id, choice_order, points, is_correct in items:
+        question = bank.questions[question_id]
+        entry = ShownQuestion(
+            item_id=item_id,
+            position=position,
+            kind=question.kind,
+            kind_label=question.kind_label,
+            prompt=question.prompt,
+            scenario=question.scenario,
+            new_scenario=bool(question.scenario) and question.scenario_id != previous_scenario,
+        )
+        previous_scenario = question.scenario_id
+        for index, choice_id in enumerate(choice_order):
+            choice = bank.choices[choice_id]
+            shown_choice = ShownChoice(index, choice.text, (item_id, choice_id) in selected)
+            if reveal and key:
+                shown_choice.correct = choice.is_correct
+                shown_choice.feedback = choice.feedback
+            entry.choices.append(shown_choice)
+        if reveal:
+            entry.explanation = question.explanation
+            entry.citation = question.citation
+            entry.is_correct = is_correct
+            entry.points = points
+        shown.append(entry)
+    return shown

@@ -1,0 +1,391 @@
+"""Quiz attempts: start (draw), keep answers, submit (score once)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
+from courses.progress.services import step_complete
+from courses.quizzes import scoring
+
+# Answers that arrive a moment after the deadline (a slow network) still count.
+DEADLINE_GRACE = datetime.timedelta(seconds=15)
+
+
+class QuizRefused(Exception):
+    """The action is not allowed; the message says why, in words a rep understands."""
+
+
+@dataclass(frozen=True)
+class Availability:
+    open_attempt: QuizAttempt | None
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited
+    wait_until: datetime.datetime | None
+    passed: bool
+    refusal: str  # why a new attempt cannot start now; empty when it can
+
+    @property
+    def can_start(self) -> bool:
+        return not self.refusal
+
+
+def quiz_availability(
+    *, user, quiz: Quiz, attempts: Sequence[QuizAttempt], now: datetime.datetime
+) -> Availability:
+    """Whether `user` may start an attempt now, given their attempts on the quiz."""
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    used = len(attempts)
+    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    passed = any(a.passed for a in submitted)
+    last = max(submitted, key=lambda a: a.submitted_at, default=None)
+    wait_until = None
+    if last is not None and not last.passed and quiz.wait_minutes:
+        wait_until = last.submitted_at + datetime.timedelta(minutes=quiz.wait_minutes)
+        if wait_until <= now:
+            wait_until = None
+    refusal = ""
+    if open_attempt is not None:
+        refusal = "You already have an attempt in progress."
+    elif left == 0:
+        refusal = "You have used all your attempts at this quiz. Ask your manager for help."
+    elif wait_until is not None:
+        local = timezone.localtime(wait_until)
+        refusal = f"You can try again at {local:%-I:%M %p} ({local:%b %-d})."
+    return Availability(open_attempt, used, left, wait_until, passed, refusal)
+
+
+def answer_key_shown(*, quiz: Quiz, attempts: Sequence[QuizAttempt]) -> bool:
+    """Whether the person who made `attempts` may see the quiz's answer key in a review.
+
+    Under the `key_after_pass` policy a failed attempt shows which questions were wrong, with
+    the rule and its explanation, but not the keyed choices: the next attempt must test what
+    the rep understood, not what they remember of the key. The key is shown once they pass or
+    have no attempts left.
+    """
+    if quiz.review == Quiz.Review.FULL:
+        return True
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    if any(a.passed for a in submitted):
+        return True
+    return (
+        quiz.max_attempts is not None
+        and len(attempts) >= quiz.max_attempts
+        and all(a.submitted_at is not None for a in attempts)
+    )
+
+
+def _rng() -> random.Random:
+    return random.Random(secrets.randbits(64))
+
+
+def _bank(quiz: Quiz) -> list[Question]:
+    questions = quiz.questions.filter(retired_at__isnull=True).prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.filter(retired_at__isnull=True))
+    )
+    return list(questions)
+
+
+def _as_scoring_question(question: Question) -> scoring.Question:
+    choices = list(question.choices.all())
+    return scoring.Question(
+        key=question.key,
+        kind=scoring.Kind(question.kind),
+        choices=tuple(c.key for c in choices),
+        correct=frozenset(c.key for c in choices if c.is_correct),
+        tags=tuple(question.tags),
+    )
+
+
+def _choice_order(question: Question, rng: random.Random) -> list[int]:
+    choices = list(question.choices.all())
+    if question.kind == Question.Kind.TRUE_FALSE:
+        # "True" before "False", as people expect to read them.
+        return [c.pk for c in sorted(choices, key=lambda c: c.key != "true")]
+    return [c.pk for c in scoring.shuffled(choices, rng)]
+
+
+@transaction.atomic
+def quiz_attempt_start(
+    *, user, quiz: Quiz, now: datetime.datetime | None = None, rng: random.Random | None = None
+) -> QuizAttempt:
+    """Start an attempt, fixing its questions, their order and each question's choice order.
+
+    If an attempt is already open, that one is returned: reloading or double-clicking never
+    starts a second attempt.
+    """
+    now = now or timezone.now()
+    attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz))
+    for attempt in attempts:
+        if attempt.submitted_at is None and quiz_attempt_finish_if_expired(
+            attempt=attempt, now=now
+        ):
+            attempt.refresh_from_db()
+    availability = quiz_availability(user=user, quiz=quiz, attempts=attempts, now=now)
+    if availability.open_attempt is not None:
+        return availability.open_attempt
+    if not availability.can_start:
+        raise QuizRefused(availability.refusal)
+
+    rng = rng or _rng()
+    bank = {question.key: question for question in _bank(quiz)}
+    drawn = scoring.draw_questions(
+        [_as_scoring_question(question) for question in bank.values()],
+        min(quiz.draw_count, len(bank)),
+        min_per_tag=quiz.min_per_tag,
+        rng=rng,
+    )
+    try:
+        with transaction.atomic():
+            attempt = QuizAttempt.objects.create(
+                user=user,
+                quiz=quiz,
+                number=len(attempts) + 1,
+                started_at=now,
+                deadline=(
+                    now + datetime.timedelta(minutes=quiz.time_limit_minutes)
+                    if quiz.time_limit_minutes
+                    else None
+                ),
+                content_version=quiz.step.module.content_version,
+                pass_mark=quiz.pass_mark,
+            )
+    except IntegrityError:
+        # Another request started it a moment ago: use that one.
+        return QuizAttempt.objects.get(user=user, quiz=quiz, submitted_at__isnull=True)
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            position=position,
+            question=bank[question.key],
+            choice_order=_choice_order(bank[question.key], rng),
+        )
+        for position, question in enumerate(drawn, start=1)
+    )
+    return attempt
+
+
+def _is_expired(attempt: QuizAttempt, now: datetime.datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
+
+
+def parse_answers(
+    items: Sequence[AttemptQuestion], raw: Mapping[str, Sequence[str]]
+) -> dict[int, list[int]]:
+    """Turn posted form values into {item id: [choice id, ...]}, refusing anything not offered.
+
+    The form names a question by its position (`q3`) and a choice by its position in that
+    question's shuffled order, so the page never reveals choice identities.
+    """
+    answers: dict[int, list[int]] = {}
+    positions = {f"q{item.position}": item for item in items}
+    for name in raw:
+        if name.startswith("q") and name not in positions:
+            raise QuizRefused("Your answers name a question that is not in this attempt.")
+    for name, item in positions.items():
+        values = raw.get(name, [])
+        picked: list[int] = []
+        for value in values:
+            # ASCII digits, and few of them: "²".isdigit() is true but int() refuses it, and
+            # int() refuses thousands of digits too.
+            number = value.isascii() and value.isdigit() and len(value) <= 6
+            if not number or int(value) >= len(item.choice_order):
+                raise QuizRefused(
+                    f"Question {item.position}: that answer is not one of its choices."
+                )
+            choice_id = item.choice_order[int(value)]
+            if choice_id not in picked:
+                picked.append(choice_id)
+        if len(picked) > 1 and item.question.kind != "multiple":
+            raise QuizRefused(f"Question {item.position}: choose only one answer.")
+        answers[item.pk] = picked
+    return answers
+
+
+def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
+    attempt = (
+        QuizAttempt.objects.select_for_update()
+        .select_related("quiz", "quiz__step", "quiz__step__module")
+        .get(pk=attempt_id, user=user)
+    )
+    attempt.user = user  # already loaded: no need to read it again
+    return attempt
+
+
+# Answers and per-question scores are written with prepared statements run once per row: an
+# attempt has dozens, and building the ORM's bulk statements cost more than running these.
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _record_item_scores(items: Sequence[AttemptQuestion]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {_table(AttemptQuestion)} SET points = %s, is_correct = %s WHERE id = %s",
+            [(item.points, item.is_correct, item.pk) for item in items],
+        )
+
+
+def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:
+    item_ids = [item.pk for item in items]
+    if not item_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_table(Answer)} WHERE item_id IN ({', '.join(['%s'] * len(item_ids))})",
+            item_ids,
+        )
+        cursor.executemany(
+            f"INSERT INTO {_table(Answer)} (item_id, choice_id) VALUES (%s, %s)",
+            [(item_id, choice_id) for item_id, picked in answers.items() for choice_id in picked],
+        )
+
+
+@transaction.atomic
+def quiz_answer_save(
+    *,
+    user,
+    attempt_id: int,
+    raw_answers: Mapping[str, Sequence[str]],
+    now: datetime.datetime | None = None,
+) -> QuizAttempt:
+    """Keep the answers given so far; the attempt stays open. Refused once it is over."""
+    now = now or timezone.now()
+    attempt = _open_attempt_for_update(user=user, attempt_id=attempt_id)
+    if attempt.submitted_at is not None:
+        raise QuizRefused("This attempt has already been submitted; answers can no longer change.")
+    if _is_expired(attempt, now):
+        raise QuizRefused("Time is up for this attempt; answers can no longer change.")
+    items = list(attempt.items.select_related("question"))
+    _store_answers(items, parse_answers(items, raw_answers))
+    return attempt
+
+
+def quiz_attempt_submit(
+    *,
+    user,
+    attempt_id: int,
+    raw_answers: Mapping[str, Sequence[str]] | None,
+    now: datetime.datetime | None = None,
+) -> tuple[QuizAttempt, bool]:
+    """Submit an attempt and score it, once.
+
+    Returns the attempt and whether this call graded it. A repeated or concurrent submission
+    finds it already graded and changes nothing. After the deadline, newly posted answers are
+    ignored and the answers saved in time are scored.
+
+    Everything is read and scored first; the writes then start by claiming the attempt (only
+    one claim can succeed), so the database's write lock is held for the writes alone.
+    """
+    now = now or timezone.now()
+    attempt = QuizAttempt.objects.select_related("quiz").get(pk=attempt_id, user=user)
+    attempt.user = user
+    if attempt.submitted_at is not None:
+        return attempt, False
+    # Only what scoring reads: a question's text is not needed to mark it.
+    items = list(
+        attempt.items.select_related("question").only(
+            "attempt", "position", "question__kind", "choice_order", "points", "is_correct"
+        )
+    )
+    timed_out = _is_expired(attempt, now)
+    if raw_answers is not None and not timed_out:
+        answers = parse_answers(items, raw_answers)
+    else:
+        answers = {item.pk: [] for item in items}
+        for item_id, choice_id in Answer.objects.filter(item__in=items).values_list(
+            "item_id", "choice_id"
+        ):
+            answers[item_id].append(choice_id)
+    result = _score(attempt, items, answers)
+    # Read before the write lock is taken: the step a pass completes, and its module.
+    step = None
+    if result.passed:
+        step = Step.objects.select_related("module").get(pk=attempt.quiz.step_id)
+    graded = {
+        "submitted_at": now,
+        "timed_out": timed_out,
+        "points": Decimal(str(round(float(result.points), 3))),
+        "max_points": result.max_points,
+        "percent": result.percent,
+        "passed": result.passed,
+    }
+    with transaction.atomic():
+        claimed = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+            **graded
+        )
+        if not claimed:
+            attempt.refresh_from_db()
+            return attempt, False
+        if raw_answers is not None and not timed_out:
+            _store_answers(items, answers)
+        _record_item_scores(items)
+        if step is not None:
+            step_complete(user=user, step=step, started_at=attempt.started_at, now=now)
+    for name, value in graded.items():
+        setattr(attempt, name, value)
+    return attempt, True
+
+
+def quiz_attempt_finish_if_expired(*, attempt: QuizAttempt, now: datetime.datetime | None = None):
+    """Grade an open attempt whose time ran out, with the answers saved in time."""
+    now = now or timezone.now()
+    if attempt.submitted_at is not None or not _is_expired(attempt, now):
+        return False
+    _, graded = quiz_attempt_submit(
+        user=attempt.user, attempt_id=attempt.pk, raw_answers=None, now=now
+    )
+    return graded
+
+
+def _score(
+    attempt: QuizAttempt, items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]
+) -> scoring.QuizResult:
+    """Score the answers with the engine, and note each question's points on its item."""
+    choice_ids = [choice_id for item in items for choice_id in item.choice_order]
+    keys, correct_ids = {}, set()
+    for pk, key, is_correct in Choice.objects.filter(pk__in=choice_ids).values_list(
+        "pk", "key", "is_correct"
+    ):
+        keys[pk] = key
+        if is_correct:
+            correct_ids.add(pk)
+
+    def scoring_key(choice_id: int) -> str:
+        # True/false questions are scored on their "true"/"false" keys; others on choice ids.
+        key = keys[choice_id]
+        return key if key in scoring.TRUE_FALSE_CHOICES else str(choice_id)
+
+    questions = [
+        scoring.Question(
+            key=str(item.pk),
+            kind=scoring.Kind(item.question.kind),
+            choices=tuple(scoring_key(cid) for cid in item.choice_order),
+            correct=frozenset(scoring_key(cid) for cid in item.choice_order if cid in correct_ids),
+        )
+        for item in items
+    ]
+    result = scoring.score_attempt(
+        questions,
+        {str(item.pk): [scoring_key(cid) for cid in answers[item.pk]] for item in items},
+        pass_mark=attempt.pass_mark,
+        partial_credit=attempt.quiz.partial_credit,
+    )
+    by_key = {r.key: r for r in result.questions}
+    for item in items:
+        outcome = by_key[str(item.pk)]
+        item.points = round(float(outcome.points), 3)
+        item.is_correct = outcome.is_correct
+    return result

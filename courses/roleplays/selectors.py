@@ -1,0 +1,96 @@
+"""Where a roleplay run stands, rebuilt from the script it was played on and its replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from courses.models import RoleplayRun
+from courses.roleplays import engine
+
+# Parsed scripts, by (script, content version): a run keeps a copy of the script it started
+# on, and that copy is the same for every run begun on the same version of the content.
+_parsed: dict[tuple[int, str], engine.Script] = {}
+_PARSED_LIMIT = 256
+
+
+def run_script(run: RoleplayRun) -> engine.Script:
+    """The script the run is played on (parsed once per script and version, then reused)."""
+    key = (run.script_id, run.content_version)
+    script = _parsed.get(key)
+    if script is None:
+        script = engine.parse_script(run.script_data)
+        if len(_parsed) >= _PARSED_LIMIT:
+            _parsed.clear()
+        _parsed[key] = script
+    return script
+
+
+@dataclass(frozen=True)
+class CallView:
+    """Where a run stands: its script, the call state, and the score once it can be given."""
+
+    script: engine.Script
+    state: engine.CallState
+    result: engine.CallResult | None
+    seed: int | None = None  # the run's order of the replies offered
+
+    @property
+    def over(self) -> bool:
+        return engine.is_over(self.script, self.state)
+
+    @property
+    def needs_record(self) -> bool:
+        return self.result is not None and self.result.needs_dnc_record
+
+    @property
+    def offered(self) -> tuple[engine.Reply, ...]:
+        return engine.offered_replies(self.script, self.state, self.seed)
+
+
+def call_view(run: RoleplayRun, path: list[str]) -> CallView:
+    """The call after the replies in `path` (reply ids, in order)."""
+    script = run_script(run)
+    state = engine.replay(script, path)
+    result = None
+    if engine.is_over(script, state):
+        result = engine.score_path(script, path, dnc_record_of(run))
+    return CallView(script, state, result, run.seed)
+
+
+def dnc_record_of(run: RoleplayRun) -> engine.DncRecord | None:
+    if not run.dnc_record:
+        return None
+    return engine.DncRecord(run.dnc_record["list"], frozenset(run.dnc_record["details"]))
+
+
+@dataclass
+class Exchange:
+    """One moment of the call: the prospect's line and the reply the rep chose to it."""
+
+    prospect: str
+    reply: engine.Reply | None = None
+    seconds: int | None = None
+
+    @property
+    def score_changes(self) -> list[tuple[str, int]]:
+        if self.reply is None:
+            return []
+        return [(d, v) for d, v in self.reply.scores.items() if v]
+
+
+def run_exchanges(run: RoleplayRun) -> tuple[CallView, list[Exchange]]:
+    """The call as played: each prospect line with the reply chosen and the time it took."""
+    turns = list(run.turns.all())
+    view = call_view(run, [t.reply for t in turns])
+    exchanges = []
+    previous_time = run.started_at
+    for turn in turns:
+        exchanges.append(
+            Exchange(
+                prospect=view.script.nodes[turn.node].prospect,
+                reply=view.script.reply(turn.reply),
+                seconds=round((turn.chosen_at - previous_time).total_seconds()),
+            )
+        )
+        previous_time = turn.chosen_at
+    return view, exchanges

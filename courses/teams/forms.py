@@ -1,0 +1,156 @@
+"""Forms. Every choice a form offers is limited to what the person may act on, so a tampered
+value is a form error, never a change."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from courses.models import Course, Module, Team
+from courses.platform.access import REP
+from courses.platform.forms import DateInput, person_label
+
+
+class AssignmentForm(forms.Form):
+    what = forms.ChoiceField(label="Training to assign")
+    to = forms.ChoiceField(label="Assign to")
+    due_date = forms.DateField(label="Due date", widget=DateInput)
+    late_joiners = forms.ChoiceField(
+        label="People who join the team later",
+        choices=[
+            ("same", "are due on the same date"),
+            ("after", "are due some days after joining"),
+        ],
+        initial="same",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only for a team: a team assignment also reaches people who join it later.",
+    )
+    late_joiner_days = forms.IntegerField(
+        label="Days after joining",
+        min_value=1,
+        max_value=365,
+        required=False,
+        initial=14,
+        help_text="Used when later joiners are due some days after joining.",
+    )
+    note = forms.CharField(
+        label="Note for the reps (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, teams, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {str(team.pk): team for team in teams}
+        self.people = {str(person.pk): person for person in people}
+        modules = Module.objects.published().select_related("course")
+        self.modules = {str(module.pk): module for module in modules}
+        self.courses = {str(course.pk): course for course in Course.objects.published()}
+        self.fields["what"].choices = [
+            (
+                course.title,
+                [(f"course:{course.pk}", f"The whole course: {course.title}")]
+                + [
+                    (f"module:{module.pk}", module.title)
+                    for module in self.modules.values()
+                    if module.course_id == course.pk
+                ],
+            )
+            for course in self.courses.values()
+        ]
+        self.fields["to"].choices = [
+            ("Teams", [(f"team:{pk}", f"Team {team.name}") for pk, team in self.teams.items()]),
+            ("People", [(f"user:{pk}", person_label(p)) for pk, p in self.people.items()]),
+        ]
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        if due > timezone.localdate() + datetime.timedelta(days=3 * 365):
+            raise forms.ValidationError("The due date is more than three years away.")
+        return due
+
+    def clean(self):
+        data = super().clean()
+        kind, _, pk = data.get("what", "").partition(":")
+        if kind == "course" and pk in self.courses:
+            data["modules"] = [m for m in self.modules.values() if str(m.course_id) == pk]
+        elif kind == "module" and pk in self.modules:
+            data["modules"] = [self.modules[pk]]
+        elif "what" in data:
+            self.add_error("what", "Choose a module or a course from the list.")
+        kind, _, pk = data.get("to", "").partition(":")
+        data["team"] = self.teams.get(pk) if kind == "team" else None
+        data["user"] = self.people.get(pk) if kind == "user" else None
+        if "to" in data and data["team"] is None and data["user"] is None:
+            self.add_error("to", "Choose one of your teams or one of their members.")
+        data["late_joiner_days"] = None
+        if data.get("team") is not None and data.get("late_joiners") == "after":
+            if not data.get("late_joiner_days"):
+                self.add_error("late_joiner_days", "Say how many days after joining.")
+            else:
+                data["late_joiner_days"] = self.cleaned_data["late_joiner_days"]
+        return data
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label="New due date", widget=DateInput)
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        return due
+
+
+class MemberAddForm(forms.Form):
+    person = forms.CharField(
+        label="Username or email of the person to add", max_length=254, strip=True
+    )
+
+    def clean_person(self):
+        value = self.cleaned_data["person"]
+        users = get_user_model().objects.filter(is_active=True)
+        match = users.filter(username__iexact=value).first() or (
+            users.filter(email__iexact=value).first() if "@" in value else None
+        )
+        if match is None:
+            raise forms.ValidationError("No active account has that username or email.")
+        if not match.groups.filter(name=REP).exists():
+            raise forms.ValidationError(
+                "Only people with the Rep role can join a team; an administrator gives roles."
+            )
+        return match
+
+
+class DashboardFilters(forms.Form):
+    SORTS = [
+        ("name", "Name"),
+        ("progress", "Least progress first"),
+        ("overdue", "Most overdue first"),
+    ]
+
+    team = forms.ChoiceField(required=False, label="Team")
+    module = forms.ChoiceField(required=False, label="Module")
+    overdue = forms.BooleanField(required=False, label="Only people with overdue training")
+    sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort by")
+
+    def __init__(self, *args, teams: list[Team], modules: list[Module], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All my teams")] + [(str(t.pk), t.name) for t in teams]
+        self.fields["module"].choices = [("", "All assigned modules")] + [
+            (str(m.pk), m.title) for m in modules
+        ]
+
+    def value(self, name, default=None):
+        """The cleaned value, or the default when the filter is missing or tampered with."""
+        if not self.is_bound:
+            return default
+        self.is_valid()
+        return self.cleaned_data.get(name) or default

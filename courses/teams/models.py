@@ -1,0 +1,179 @@
+"""Teams: who manages whom. A manager's reach is exactly the members of their teams.
+
+Assignments: a manager asks a rep, or a whole team, to complete a module by a date.
+
+Reminder emails, recorded before they are sent so that each is sent once.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+from courses.curriculum.models import Module
+
+
+class TeamQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        return self.filter(managers=user)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams", blank=True
+    )
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "user__last_name", "user__first_name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} in {self.team}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+    def reaching(self, users):
+        """Active assignments that reach any of `users`, directly or through their teams."""
+        return (
+            self.active()
+            .filter(models.Q(user__in=users) | models.Q(team__memberships__user__in=users))
+            .distinct()
+        )
+
+
+class Assignment(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="assignments")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    due_date = models.DateField()
+    late_joiner_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Team assignments: people who join later are due this many days after "
+        "joining. Empty: they share the team's due date.",
+    )
+    note = models.TextField(blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments_made",
+        help_text="Empty when the system assigned it (for example at certificate expiry).",
+    )
+    assigned_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments_withdrawn",
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(team__isnull=False, user__isnull=True)
+                    | models.Q(team__isnull=True, user__isnull=False)
+                ),
+                name="assignment_to_a_team_or_a_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.module} for {self.team or self.user}, due {self.due_date}"
+
+    def due_for(self, joined_at: datetime.datetime | None) -> datetime.date:
+        """The due date for a member of the team who joined at `joined_at`."""
+        if (
+            self.team_id is not None
+            and self.late_joiner_days is not None
+            and joined_at is not None
+            and joined_at > self.assigned_at
+        ):
+            return joined_at.date() + datetime.timedelta(days=self.late_joiner_days)
+        return self.due_date
+
+
+class Reminder(models.Model):
+    class Kind(models.TextChoices):
+        DUE_IN_3_DAYS = "due-3", "Due in 3 days"
+        DUE_TOMORROW = "due-1", "Due tomorrow"
+        OVERDUE = "overdue", "Overdue"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    due_date = models.DateField(help_text="The due date the reminder was about.")
+    queued_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "assignment", "kind", "due_date"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} about {self.assignment.module}"
+
+
+class ManagerDigest(models.Model):
+    """The weekly email to a manager listing their overdue reps; one per manager per week."""
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    week = models.DateField(help_text="The Monday of the week it covers.")
+    queued_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "week"], name="digest_once_a_week")
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.manager}, week of {self.week}"

@@ -1,0 +1,355 @@
+"""Who is assigned what, by when, and how far they have got.
+
+One grid, people by assigned modules, built with a fixed number of queries whatever the number
+of people, modules, completions or attempts. The rep's own "My training", the team dashboard,
+its CSV export and the reminders all read it from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Q
+
+from courses.models import (
+    Assignment,
+    Membership,
+    Module,
+    Quiz,
+    QuizAttempt,
+    RoleplayRun,
+    RoleplayScript,
+    Step,
+    StepCompletion,
+)
+
+DUE_SOON_DAYS = 3
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    DUE_SOON = "due soon"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+def status_of(
+    *, done: int, steps: int, started: bool, due: datetime.date | None, today: datetime.date
+) -> Status:
+    """The status a rep, a manager and a reminder all go by."""
+    if steps and done >= steps:
+        return Status.DONE
+    if due is not None:
+        if today > due:
+            return Status.OVERDUE
+        if (due - today).days <= DUE_SOON_DAYS:
+            return Status.DUE_SOON
+    return Status.IN_PROGRESS if started or done else Status.NOT_STARTED
+
+
+class AssignedModule(NamedTuple):
+    """An assignment as the grid reads it: plain values, as a large team has hundreds."""
+
+    id: int
+    module_id: int
+    team_id: int | None
+    user_id: int | None
+    due_date: datetime.date
+    late_joiner_days: int | None
+    assigned_at: datetime.datetime
+    note: str
+
+    # The same rule as the model's: these are its fields, so its method applies as it is.
+    due_for = Assignment.due_for
+
+
+@dataclass(slots=True)
+class Cell:
+    person_id: int
+    module: Module
+    due: datetime.date | None
+    assignment: AssignedModule  # the one that sets the (earliest) due date
+    done: int
+    steps: int
+    best_quiz: Decimal | None
+    roleplay: str  # "passed", "violation", "not passed" or "" when no call was finished
+    status: Status
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.steps) if self.steps else 0
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status is Status.OVERDUE
+
+
+@dataclass
+class Row:
+    person: object
+    teams: list[str]
+    cells: dict[int, Cell] = field(default_factory=dict)  # by module id
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.is_overdue)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for cell in self.cells.values() if cell.status is Status.DONE)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / len(self.cells)) if self.cells else 0
+
+
+@dataclass
+class ModuleSummary:
+    module: Module
+    assigned: int = 0
+    done: int = 0
+    overdue: int = 0
+    average_quiz: Decimal | None = None
+
+
+@dataclass
+class Grid:
+    rows: list[Row]
+    modules: list[Module]
+
+    @cached_property
+    def summaries(self) -> list[ModuleSummary]:
+        return summarise(self.rows, self.modules)
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [cell for row in self.rows for cell in row.cells.values()]
+
+    @property
+    def completion_rate(self) -> int | None:
+        cells = self.cells
+        if not cells:
+            return None
+        return round(100 * sum(c.status is Status.DONE for c in cells) / len(cells))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for cell in self.cells if cell.is_overdue)
+
+
+def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, modules=None) -> Grid:
+    """The grid for `people` (a queryset of users, ordered as the rows should be).
+
+    `teams` (teams or their ids) limits which team assignments count (a manager's dashboard
+    filtered to a team); `module_ids` limits the columns, or `modules` when the caller has
+    already read them.
+    """
+    if modules is not None:
+        module_ids = [module.pk for module in modules]
+    people = list(people)
+    person_ids = [p.pk for p in people]
+    memberships = Membership.objects.filter(user_id__in=person_ids)
+    if teams is not None:
+        memberships = memberships.filter(team__in=teams)
+    joined: dict[tuple[int, int], datetime.datetime] = {}
+    teams_of: dict[int, list[str]] = defaultdict(list)
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id, joined_at, team_name in memberships.values_list(
+        "team_id", "user_id", "joined_at", "team__name"
+    ):
+        joined[(team_id, user_id)] = joined_at
+        teams_of[user_id].append(team_name)
+        members_of[team_id].append(user_id)
+
+    assignments = Assignment.objects.active().filter(
+        Q(user_id__in=person_ids) | Q(team_id__in=list(members_of))
+    )
+    if modules is not None:
+        assignments = assignments.filter(module_id__in=module_ids)  # already known to be live
+    elif module_ids is not None:
+        assignments = assignments.filter(module_id__in=module_ids, module__retired_at=None)
+    else:
+        assignments = assignments.filter(module__retired_at=None)
+    assignments = list(map(AssignedModule._make, assignments.values_list(*AssignedModule._fields)))
+    # The modules once each, not once per assignment: a large team has hundreds of these.
+    assigned = {assignment.module_id for assignment in assignments}
+    if modules is None:
+        columns = Module.objects.select_related("course").in_bulk(assigned)
+    else:
+        columns = {module.pk: module for module in modules if module.pk in assigned}
+
+    # (person, module) -> the assignments reaching them, each with its due date for them.
+    reach: dict[tuple[int, int], list[tuple[AssignedModule, datetime.date]]] = defaultdict(list)
+    for assignment in assignments:
+        if assignment.user_id is not None:
+            reach[(assignment.user_id, assignment.module_id)].append(
+                (assignment, assignment.due_date)
+            )
+        else:
+            for person_id in members_of[assignment.team_id]:
+                due = assignment.due_for(joined[(assignment.team_id, person_id)])
+                reach[(person_id, assignment.module_id)].append((assignment, due))
+
+    progress = module_progress(person_ids, list(columns))
+    rows = []
+    for person in people:
+        person_id = person.pk
+        row = Row(person=person, teams=sorted(teams_of.get(person_id, [])))
+        for module_id, module in columns.items():
+            reached = reach.get((person_id, module_id))
+            if reached:
+                row.cells[module_id] = make_cell(
+                    person_id, module_id, module, reached, progress, today
+                )
+        rows.append(row)
+
+    ordered = sorted(columns.values(), key=lambda m: (m.course.position, m.position, m.title))
+    return Grid(rows=rows, modules=ordered)
+
+
+@dataclass
+class Progress:
+    steps: dict[int, int]
+    done: dict[tuple[int, int], int]
+    best_quiz: dict[tuple[int, int], Decimal]
+    roleplay: dict[tuple[int, int], str]
+
+
+def module_progress(person_ids: list[int], module_ids: list[int]) -> Progress:
+    """Per person and module: steps done, best quiz score, best roleplay result (one query).
+
+    Written out in SQL because every dashboard page asks it: building the same four
+    aggregations through the ORM took longer than the database took to answer them.
+    """
+    if not person_ids or not module_ids:
+        return Progress({}, {}, {}, {})
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in PROGRESS_TABLES}
+    people = ", ".join(["%s"] * len(person_ids))
+    modules = ", ".join(["%s"] * len(module_ids))
+    step, completion, quiz, attempt, script, run = (
+        table[Step], table[StepCompletion], table[Quiz], table[QuizAttempt],
+        table[RoleplayScript], table[RoleplayRun],
+    )  # fmt: skip
+    sql = f"""
+        SELECT 'steps', 0, s.module_id, COUNT(*), 0
+          FROM {step} s
+         WHERE s.retired_at IS NULL AND s.module_id IN ({modules})
+         GROUP BY s.module_id
+        UNION ALL
+        SELECT 'done', c.user_id, s.module_id, COUNT(*), 0
+          FROM {completion} c JOIN {step} s ON s.id = c.step_id
+         WHERE c.voided_at IS NULL AND s.retired_at IS NULL
+           AND c.user_id IN ({people}) AND s.module_id IN ({modules})
+         GROUP BY c.user_id, s.module_id
+        UNION ALL
+        SELECT 'quiz', a.user_id, s.module_id, MAX(a.percent), 0
+          FROM {attempt} a JOIN {quiz} q ON q.id = a.quiz_id JOIN {step} s ON s.id = q.step_id
+         WHERE a.submitted_at IS NOT NULL
+           AND a.user_id IN ({people}) AND s.module_id IN ({modules})
+         GROUP BY a.user_id, s.module_id
+        UNION ALL
+        SELECT 'call', r.user_id, s.module_id,
+               SUM(CASE WHEN r.passed THEN 1 ELSE 0 END),
+               SUM(CASE WHEN NOT r.violation THEN 1 ELSE 0 END)
+          FROM {run} r JOIN {script} sc ON sc.id = r.script_id JOIN {step} s ON s.id = sc.step_id
+         WHERE r.finished_at IS NOT NULL
+           AND r.user_id IN ({people}) AND s.module_id IN ({modules})
+         GROUP BY r.user_id, s.module_id
+    """
+    params = [*module_ids] + [*person_ids, *module_ids] * 3
+    progress = Progress({}, {}, {}, {})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, user_id, module_id, first, second in cursor.fetchall():
+            if kind == "steps":
+                progress.steps[module_id] = int(first)
+            elif kind == "done":
+                progress.done[(user_id, module_id)] = int(first)
+            elif kind == "quiz":
+                if first is not None:
+                    progress.best_quiz[(user_id, module_id)] = stored_percent(first)
+            elif first:
+                progress.roleplay[(user_id, module_id)] = "passed"
+            else:
+                progress.roleplay[(user_id, module_id)] = "not passed" if second else "violation"
+    return progress
+
+
+PROGRESS_TABLES = (Step, StepCompletion, Quiz, QuizAttempt, RoleplayScript, RoleplayRun)
+
+
+@lru_cache(maxsize=2048)
+def stored_percent(value) -> Decimal:
+    """A stored percentage as the ORM would give it: a Decimal to one place."""
+    return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def make_cell(person_id, module_id, module, reached, progress: Progress, today) -> Cell:
+    key = (person_id, module_id)
+    if len(reached) == 1:
+        assignment, due = reached[0]
+    else:
+        assignment, due = min(reached, key=lambda pair: (pair[1], pair[0].id))
+    done = progress.done.get(key, 0)
+    steps = progress.steps.get(module_id, 0)
+    best_quiz = progress.best_quiz.get(key)
+    roleplay = progress.roleplay.get(key, "")
+    started = bool(done or best_quiz is not None or roleplay)
+    return Cell(
+        person_id=person_id,
+        module=module,
+        due=due,
+        assignment=assignment,
+        done=done,
+        steps=steps,
+        best_quiz=best_quiz,
+        roleplay=roleplay,
+        status=status_of(done=done, steps=steps, started=started, due=due, today=today),
+    )
+
+
+def summarise(rows: list[Row], modules: list[Module]) -> list[ModuleSummary]:
+    summaries = {module.pk: ModuleSummary(module) for module in modules}
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for row in rows:
+        for module_id, cell in row.cells.items():
+            summary = summaries[module_id]
+            summary.assigned += 1
+            summary.done += cell.status is Status.DONE
+            summary.overdue += cell.is_overdue
+            if cell.best_quiz is not None:
+                scores[module_id].append(cell.best_quiz)
+    for module_id, values in scores.items():
+        summaries[module_id].average_quiz = round(sum(values) / len(values), 1)
+    return [summaries[module.pk] for module in modules]
+
+
+@dataclass
+class Overview:
+    """A whole team's standing in brief: what the dashboard sorts, filters and sums up by."""
+
+    computed_at: datetime.datetime
+    modules: list[Module]
+    summaries: list[ModuleSummary]
+    people: list[tuple[int, int, int]]  # (person id, percent done, overdue count), by name
+    completion_rate: int | None
+    overdue_count: int
+
+
+def overview_of(grid: Grid, computed_at: datetime.datetime) -> Overview:
+    return Overview(
+        computed_at=computed_at,
+        modules=grid.modules,
+        summaries=grid.summaries,
+        people=[(row.person.pk, row.percent, row.overdue_count) for row in grid.rows],
+        completion_rate=grid.completion_rate,
+        overdue_count=grid.overdue_count,
+    )

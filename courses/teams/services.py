@@ -1,0 +1,244 @@
+"""Assignments and team membership, each change written to the audit log.
+
+Reminder emails: decide which are due, record them, hand them to the task queue.
+
+Each reminder is a row before it is an email: the row's uniqueness means running the command
+twice records nothing new, and a worker claims a row before sending so two workers never send
+the same email.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.certification.services import audit_record, name_of
+from courses.models import Assignment, AuditEntry, ManagerDigest, Membership, Module, Reminder, Team
+from courses.teams.selectors import Status, build_grid
+
+Action = AuditEntry.Action
+
+
+def _target_name(assignment: Assignment) -> str:
+    return f"team {assignment.team.name}" if assignment.team_id else name_of(assignment.user)
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    by,
+    modules: list[Module],
+    due_date: datetime.date,
+    team: Team | None = None,
+    user=None,
+    late_joiner_days: int | None = None,
+    note: str = "",
+) -> list[Assignment]:
+    """Assign each module to a team or a person; a course is assigned as its modules."""
+    if (team is None) == (user is None):
+        raise ValueError("An assignment goes to a team or to a person.")
+    now = timezone.now()
+    created = []
+    for module in modules:
+        assignment = Assignment.objects.create(
+            module=module,
+            team=team,
+            user=user,
+            due_date=due_date,
+            late_joiner_days=late_joiner_days if team is not None else None,
+            note=note,
+            assigned_by=by,
+            assigned_at=now,
+        )
+        audit_record(
+            actor=by,
+            action=Action.ASSIGNMENT_CREATED,
+            summary=(
+                f"{module.title} assigned to {_target_name(assignment)}, due {due_date:%Y-%m-%d}"
+            ),
+            person=user,
+            team=team,
+            module=module,
+            obj=assignment,
+            details={
+                "due_date": due_date.isoformat(),
+                "late_joiner_days": assignment.late_joiner_days,
+                "note": note,
+            },
+        )
+        created.append(assignment)
+    return created
+
+
+@transaction.atomic
+def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date) -> Assignment:
+    old = assignment.due_date
+    if old == due_date:
+        return assignment
+    assignment.due_date = due_date
+    assignment.save(update_fields=["due_date"])
+    audit_record(
+        actor=by,
+        action=Action.ASSIGNMENT_CHANGED,
+        summary=(
+            f"{assignment.module.title} for {_target_name(assignment)}: due date "
+            f"{old:%Y-%m-%d} → {due_date:%Y-%m-%d}"
+        ),
+        person=assignment.user,
+        team=assignment.team,
+        module=assignment.module,
+        obj=assignment,
+        details={"from": old.isoformat(), "to": due_date.isoformat()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, by, assignment: Assignment) -> Assignment:
+    if assignment.withdrawn_at is not None:
+        return assignment
+    assignment.withdrawn_at = timezone.now()
+    assignment.withdrawn_by = by
+    assignment.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_record(
+        actor=by,
+        action=Action.ASSIGNMENT_WITHDRAWN,
+        summary=f"{assignment.module.title} for {_target_name(assignment)} withdrawn",
+        person=assignment.user,
+        team=assignment.team,
+        module=assignment.module,
+        obj=assignment,
+    )
+    return assignment
+
+
+@transaction.atomic
+def team_member_add(*, by, team: Team, user) -> Membership:
+    membership, created = Membership.objects.get_or_create(team=team, user=user)
+    if created:
+        audit_record(
+            actor=by,
+            action=Action.MEMBER_ADDED,
+            summary=f"{name_of(user)} added to team {team.name}",
+            person=user,
+            team=team,
+            obj=membership,
+        )
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, by, team: Team, user) -> bool:
+    membership = Membership.objects.filter(team=team, user=user).first()
+    if membership is None:
+        return False
+    membership.delete()
+    audit_record(
+        actor=by,
+        action=Action.MEMBER_REMOVED,
+        summary=f"{name_of(user)} removed from team {team.name}",
+        person=user,
+        team=team,
+    )
+    return True
+
+
+@dataclass
+class QueueReport:
+    reminders_recorded: int
+    digests_recorded: int
+    queued: int
+
+
+def reminder_kind(due: datetime.date, today: datetime.date) -> str | None:
+    days = (due - today).days
+    if days == 3:
+        return Reminder.Kind.DUE_IN_3_DAYS
+    if days == 1:
+        return Reminder.Kind.DUE_TOMORROW
+    if days < 0:
+        return Reminder.Kind.OVERDUE
+    return None
+
+
+def people_with_assignments():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(assignments__withdrawn_at__isnull=True, assignments__isnull=False)
+            | Q(
+                memberships__team__assignments__withdrawn_at__isnull=True,
+                memberships__team__assignments__isnull=False,
+            )
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def reminders_queue(*, today: datetime.date | None = None) -> QueueReport:
+    """Record today's reminders and this week's manager digests, then queue every unsent one."""
+    from courses.teams.tasks import send_digest, send_reminder
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    grid = build_grid(people_with_assignments(), today=today)
+    wanted = []
+    overdue_people: set[int] = set()
+    for row in grid.rows:
+        for cell in row.cells.values():
+            if cell.status is Status.DONE or cell.due is None:
+                continue
+            if cell.is_overdue:
+                overdue_people.add(row.person.pk)
+            kind = reminder_kind(cell.due, today)
+            if kind is not None:
+                wanted.append(
+                    Reminder(
+                        user_id=row.person.pk,
+                        assignment_id=cell.assignment.id,
+                        kind=kind,
+                        due_date=cell.due,
+                        queued_at=now,
+                    )
+                )
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(wanted, ignore_conflicts=True)
+    recorded = Reminder.objects.count() - before
+
+    week = today - datetime.timedelta(days=today.weekday())
+    digests = []
+    overdue_by_team: dict[int, set[int]] = {}
+    for team_id, user_id in Membership.objects.filter(user_id__in=overdue_people).values_list(
+        "team_id", "user_id"
+    ):
+        overdue_by_team.setdefault(team_id, set()).add(user_id)
+    overdue_by_manager: dict[int, set[int]] = {}
+    for team_id, manager_id in Team.managers.through.objects.filter(
+        team_id__in=overdue_by_team
+    ).values_list("team_id", "user_id"):
+        overdue_by_manager.setdefault(manager_id, set()).update(overdue_by_team[team_id])
+    for manager_id, reps in overdue_by_manager.items():
+        digests.append(
+            ManagerDigest(manager_id=manager_id, week=week, queued_at=now, overdue_count=len(reps))
+        )
+    before = ManagerDigest.objects.count()
+    ManagerDigest.objects.bulk_create(digests, ignore_conflicts=True)
+    digests_recorded = ManagerDigest.objects.count() - before
+
+    queued = 0
+    for reminder_id in Reminder.objects.filter(sent_at__isnull=True).values_list("pk", flat=True):
+        send_reminder.enqueue(reminder_id)
+        queued += 1
+    for digest_id in ManagerDigest.objects.filter(sent_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        send_digest.enqueue(digest_id)
+        queued += 1
+    return QueueReport(recorded, digests_recorded, queued)

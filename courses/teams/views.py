@@ -1,0 +1,351 @@
+"""Managers: their teams, assignments with due dates, the team dashboard and each rep's work.
+
+Every view is for managers only, and every object is looked up within the manager's reach:
+their own teams and the members of those teams. Anything else is a 404.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.certification.services import EXPIRY_WARNING_DAYS
+from courses.models import (
+    Assignment,
+    AuditEntry,
+    Certificate,
+    Membership,
+    Module,
+    QuizAttempt,
+    Reminder,
+    RoleplayRun,
+    Team,
+)
+from courses.platform.access import manager_required, visible_people
+from courses.platform.csvexport import csv_response
+from courses.teams import services
+from courses.teams.forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
+from courses.teams.selectors import Overview, build_grid, overview_of
+
+PEOPLE_ORDER = ("last_name", "first_name", "username")
+
+
+def my_teams(user):
+    return Team.objects.managed_by(user).order_by("name")
+
+
+def my_assignments(user):
+    """Assignments to the manager's teams or to members of those teams."""
+    return Assignment.objects.filter(
+        Q(team__in=my_teams(user)) | Q(user__in=visible_people(user).values("pk"))
+    ).distinct()
+
+
+# The summary, sorting and filtering of a large team, the modules to filter by and the
+# certificates about to expire are computed at most this often per manager and filter; each
+# request still shows live cells for its page of people.
+OVERVIEW_SECONDS = 60
+PEOPLE_PER_PAGE = 25
+
+
+def dashboard_scope(request):
+    """The manager's teams, the modules assigned within them, and the filters as chosen."""
+    teams = list(my_teams(request.user))
+
+    def assigned_modules():
+        assigned = my_assignments(request.user).active()
+        return list(
+            Module.objects.published()
+            .filter(pk__in=assigned.values("module_id"))
+            .select_related("course")
+            .order_by("course__position", "position")
+        )
+
+    # The filter's choice of modules changes with the summary, as often as its columns do.
+    key = f"assigned-modules:{request.user.pk}:{','.join(str(t.pk) for t in teams)}"
+    modules = cache.get_or_set(key, assigned_modules, OVERVIEW_SECONDS)
+    filters = DashboardFilters(request.GET or None, teams=teams, modules=modules)
+    team_id = filters.value("team")
+    chosen = [t for t in teams if str(t.pk) == team_id] or teams
+    module_id = filters.value("module")
+    people = (
+        get_user_model()
+        .objects.filter(memberships__team__in=chosen)
+        .distinct()
+        .order_by(*PEOPLE_ORDER)
+    )
+    return teams, chosen, filters, people, [int(module_id)] if module_id else None
+
+
+def full_grid(request):
+    teams, chosen, filters, people, module_ids = dashboard_scope(request)
+    grid = build_grid(people, today=timezone.localdate(), teams=chosen, module_ids=module_ids)
+    return grid, filters, teams, chosen, module_ids
+
+
+def team_overview(request, chosen, people, module_ids) -> Overview:
+    today = timezone.localdate()
+    key = ":".join(
+        [
+            "team-overview",
+            str(request.user.pk),
+            ",".join(str(t.pk) for t in chosen),
+            ",".join(map(str, module_ids or [])),
+            today.isoformat(),
+        ]
+    )
+    return cache.get_or_set(
+        key,
+        lambda: overview_of(
+            build_grid(people, today=today, teams=chosen, module_ids=module_ids), timezone.now()
+        ),
+        OVERVIEW_SECONDS,
+    )
+
+
+@require_GET
+@manager_required
+def dashboard(request):
+    teams, chosen, filters, people, module_ids = dashboard_scope(request)
+    overview = team_overview(request, chosen, people, module_ids)
+    listed = overview.people
+    if filters.value("overdue"):
+        listed = [entry for entry in listed if entry[2]]
+    sort = filters.value("sort", "name")
+    if sort == "progress":
+        listed = sorted(listed, key=lambda entry: entry[1])
+    elif sort == "overdue":
+        listed = sorted(listed, key=lambda entry: -entry[2])
+    page = Paginator(listed, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    ids = [entry[0] for entry in page]
+    on_page = {
+        person.pk: person
+        for person in get_user_model()
+        .objects.filter(pk__in=ids)
+        .only("username", "first_name", "last_name")
+    }
+    grid = build_grid(
+        [on_page[pk] for pk in ids if pk in on_page],
+        today=timezone.localdate(),
+        teams=[team.pk for team in chosen],
+        modules=overview.modules,
+    )
+    now = timezone.now()
+    expiring = cache.get_or_set(
+        f"expiring-certificates:{request.user.pk}:{now.date()}",
+        lambda: list(
+            Certificate.objects.filter(
+                record__user__in=visible_people(request.user).values("pk"),
+                revocation__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            )
+            .select_related("record__user", "record__module")
+            .order_by("expires_at")
+        ),
+        OVERVIEW_SECONDS,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "expiring": expiring,
+        "overview": overview,
+        "rows": grid.rows,
+        "page": page,
+        "filters": filters,
+        "teams": teams,
+        "query": query.urlencode(),
+        "nav": "team",
+        "today": timezone.localdate(),
+    }
+    template = "manager/dashboard.html#grid" if request.htmx else "manager/dashboard.html"
+    return render(request, template, context)
+
+
+@require_GET
+@manager_required
+def dashboard_csv(request):
+    grid, filters, _, _, _ = full_grid(request)
+    if filters.value("overdue"):
+        grid.rows = [row for row in grid.rows if row.overdue_count]
+
+    def rows():
+        for row in grid.rows:
+            person = row.person
+            for module in grid.modules:
+                cell = row.cells.get(module.pk)
+                if cell is None:
+                    continue
+                yield [
+                    person.get_full_name(),
+                    person.get_username(),
+                    "; ".join(row.teams),
+                    module.title,
+                    cell.due.isoformat() if cell.due else "",
+                    str(cell.status),
+                    cell.done,
+                    cell.steps,
+                    cell.best_quiz if cell.best_quiz is not None else "",
+                    cell.roleplay,
+                ]
+
+    header = [
+        "Name", "Username", "Teams", "Module", "Due", "Status", "Steps done", "Steps",
+        "Best quiz %", "Roleplay",
+    ]  # fmt: skip
+    return csv_response(f"team-training-{timezone.localdate():%Y-%m-%d}.csv", header, rows())
+
+
+@require_GET
+@manager_required
+def person_detail(request, user_id):
+    person = get_object_or_404(visible_people(request.user), pk=user_id)
+    grid = build_grid(
+        get_user_model().objects.filter(pk=person.pk),
+        today=timezone.localdate(),
+        teams=my_teams(request.user),
+    )
+    attempts = (
+        QuizAttempt.objects.filter(user=person)
+        .select_related("quiz__step__module")
+        .order_by("-started_at")
+    )
+    runs = (
+        RoleplayRun.objects.filter(user=person)
+        .select_related("script__step__module")
+        .order_by("-started_at")
+    )
+    context = {
+        "person": person,
+        "row": grid.rows[0],
+        "modules": grid.modules,
+        "attempts": attempts,
+        "runs": runs,
+        "reminders": Reminder.objects.filter(user=person).select_related("assignment__module")[:20],
+        "nav": "team",
+    }
+    return render(request, "manager/person.html", context)
+
+
+@require_GET
+@manager_required
+def assignment_list(request):
+    assignments = list(
+        my_assignments(request.user)
+        .select_related("module", "team", "user", "assigned_by", "withdrawn_by")
+        .order_by("withdrawn_at", "due_date", "pk")
+    )
+    history = {}
+    for entry in (
+        AuditEntry.objects.filter(
+            object_type="assignment", object_id__in=[str(a.pk) for a in assignments]
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    ):
+        history.setdefault(entry.object_id, []).append(entry)
+    for assignment in assignments:
+        assignment.history = history.get(str(assignment.pk), [])
+    context = {
+        "active": [a for a in assignments if a.withdrawn_at is None],
+        "withdrawn": [a for a in assignments if a.withdrawn_at is not None],
+        "today": timezone.localdate(),
+        "nav": "assignments",
+    }
+    return render(request, "manager/assignments.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def assignment_new(request):
+    teams = my_teams(request.user)
+    people = visible_people(request.user).order_by(*PEOPLE_ORDER)
+    form = AssignmentForm(request.POST or None, teams=teams, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.assignment_create(
+            by=request.user,
+            modules=data["modules"],
+            team=data["team"],
+            user=data["user"],
+            due_date=data["due_date"],
+            late_joiner_days=data["late_joiner_days"],
+            note=data["note"],
+        )
+        messages.success(request, f"Assigned {len(created)} module(s).")
+        return redirect("team:assignments")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "manager/assignment_new.html", {"form": form, "nav": "assignments"}, status=status
+    )
+
+
+def my_assignment(request, pk) -> Assignment:
+    return get_object_or_404(my_assignments(request.user).select_related("module"), pk=pk)
+
+
+@require_POST
+@manager_required
+def assignment_due(request, pk):
+    assignment = my_assignment(request, pk)
+    form = DueDateForm(request.POST)
+    if form.is_valid() and assignment.withdrawn_at is None:
+        services.assignment_change_due(
+            by=request.user, assignment=assignment, due_date=form.cleaned_data["due_date"]
+        )
+        messages.success(request, f"The due date of {assignment.module.title} is changed.")
+    else:
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, errors or "A withdrawn assignment cannot be changed.")
+    return redirect("team:assignments")
+
+
+@require_POST
+@manager_required
+def assignment_withdraw(request, pk):
+    assignment = my_assignment(request, pk)
+    services.assignment_withdraw(by=request.user, assignment=assignment)
+    messages.success(request, f"{assignment.module.title} is withdrawn.")
+    return redirect("team:assignments")
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def team_detail(request, team_id):
+    team = get_object_or_404(my_teams(request.user), pk=team_id)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        services.team_member_add(by=request.user, team=team, user=person)
+        messages.success(request, f"{person.get_full_name() or person.username} is in {team.name}.")
+        return redirect("team:team", team.pk)
+    members = (
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by(*(f"user__{field}" for field in PEOPLE_ORDER))
+    )
+    context = {"team": team, "members": members, "form": form, "nav": "team"}
+    return render(
+        request, "manager/team.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@require_POST
+@manager_required
+def team_member_remove(request, team_id, user_id):
+    team = get_object_or_404(my_teams(request.user), pk=team_id)
+    # user__pk, not user_id: a number past 64 bits is then "no such member", not an overflow.
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), team=team, user__pk=user_id
+    )
+    services.team_member_remove(by=request.user, team=team, user=membership.user)
+    messages.success(
+        request, f"{membership.user.get_full_name() or membership.user.username} left {team.name}."
+    )
+    return redirect("team:team", team.pk)

@@ -1,1 +1,0 @@
-"""The rep's pages. Any signed-in person can learn; each sees only their own work."""
