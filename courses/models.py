@@ -10,7 +10,7 @@ from courses.certification.models import (
     Supersession,
 )
 from courses.curriculum.models import Course, Module, Rule, Step
-from courses.progress.models import StepCompletion, StepStart
+from courses.progress.models import CallResult, ModuleProgress, StepCompletion, StepStart
 from courses.quizzes.models import (
     Answer,
     AttemptQuestion,
@@ -29,6 +29,7 @@ __all__ = [
     "Assignment",
     "AttemptQuestion",
     "AuditEntry",
+    "CallResult",
     "Certificate",
     "Choice",
     "CompletionRecord",
@@ -37,6 +38,7 @@ __all__ = [
     "ManagerDigest",
     "Membership",
     "Module",
+    "ModuleProgress",
     "Question",
     "Quiz",
     "QuizAttempt",

@@ -436,9 +436,10 @@ def test_attempt_page_query_budget(rep_client, builder, django_assert_max_num_qu
     with django_assert_max_num_queries(9):
         rep_client.get(url)
     answers = answer_form(attempt, right=False)
-    # Session, user, attempt, its questions, their choices, the writes and the graded result,
-    # however many questions were drawn (and the savepoints a test's transaction adds).
-    with django_assert_max_num_queries(12):
+    # Session, user, attempt, its questions, their choices, the writes, the graded result and
+    # the person's progress row (made, locked, recomputed, written), however many questions were
+    # drawn (and the savepoints a test's transaction adds).
+    with django_assert_max_num_queries(16):
         assert submit(rep_client, attempt, answers).status_code == 302
     attempt.refresh_from_db()
     assert attempt.passed is False and attempt.items.filter(is_correct=False).count() == 30

@@ -28,6 +28,7 @@ from courses.models import (
     StepCompletion,
     Supersession,
 )
+from courses.progress.read_model import refresh
 from courses.quizzes.selectors import shown_questions
 from courses.roleplays.selectors import run_exchanges
 
@@ -268,11 +269,14 @@ def completion_certify(
 
 
 def _void(user, steps, reason: str, now) -> int:
-    return (
+    voided = (
         StepCompletion.objects.live()
         .filter(user=user, step__in=steps)
         .update(voided_at=now, void_reason=reason[:300])
     )
+    for module_id in {step.module_id for step in steps}:
+        refresh(user_id=user.pk, module_id=module_id)
+    return voided
 
 
 @transaction.atomic

@@ -39,16 +39,12 @@ class ModuleQuerySet(PublishedQuerySet):
         return self.filter(retired_at__isnull=True, course__retired_at__isnull=True)
 
     def with_progress(self, user):
-        """Annotate `step_count` and `done_count` (the user's live completions of active steps)."""
-        from courses.progress.models import StepCompletion
+        """Annotate `step_count` and `done_count` (the user's live completions of active steps,
+        from the progress read model)."""
+        from courses.progress.models import ModuleProgress
 
-        done = (
-            StepCompletion.objects.live()
-            .filter(user=user, step__module=models.OuterRef("pk"), step__retired_at__isnull=True)
-            .order_by()
-            .values("step__module")
-            .annotate(count=models.Count("pk"))
-            .values("count")
+        done = ModuleProgress.objects.filter(user=user, module=models.OuterRef("pk")).values(
+            "steps_done"
         )
         return self.annotate(
             step_count=models.Count("steps", filter=models.Q(steps__retired_at__isnull=True)),

@@ -1,13 +1,10 @@
-from functools import cache
-
 from django.urls import reverse
 
 from courses.platform.access import is_compliance, is_manager
 
 
-@cache
 def navigation_urls() -> dict[str, str]:
-    """The addresses the navigation links to: the same on every page, so looked up once."""
+    """The addresses the navigation links to."""
     names = {
         "home": "learner:home",
         "catalogue": "learner:catalogue",

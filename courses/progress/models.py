@@ -66,3 +66,47 @@ class StepStart(models.Model):
 
     def __str__(self):
         return f"{self.user} opened {self.step}"
+
+
+class CallResult(models.TextChoices):
+    """A person's best finished call in a module."""
+
+    NONE = "", "No call finished"
+    PASSED = "passed", "Passed"
+    NOT_PASSED = "not passed", "Not passed"
+    VIOLATION = "violation", "Broke a rule"
+
+
+class ModuleProgress(models.Model):
+    """Where one person stands in one module: the read model the progress pages read.
+
+    A summary of the facts (completions, quiz attempts, calls) rather than a fact itself: the
+    services rewrite it in the same transaction as the facts they record, so it is never
+    behind them, and `rebuild_progress` recomputes every row from the facts. A row exists once
+    the person has done anything in the module.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey("courses.Module", on_delete=models.CASCADE, related_name="+")
+    steps_done = models.PositiveIntegerField(
+        default=0, help_text="Live completions of the module's active steps."
+    )
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last active step was done, if all are."
+    )
+    best_quiz = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    call = models.CharField(max_length=12, choices=CallResult, blank=True, default="")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="one_progress_per_module")
+        ]
+        indexes = [models.Index(fields=["module", "user"], name="progress_by_module")]
+
+    def __str__(self):
+        return f"{self.user} in {self.module}: {self.steps_done} steps done"
+
+    @property
+    def started(self) -> bool:
+        return bool(self.steps_done or self.best_quiz is not None or self.call)

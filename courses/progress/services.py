@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from courses.certification.engagement import minimum_reading_seconds
 from courses.certification.services import completion_record_if_complete
 from courses.models import Step, StepCompletion, StepStart
+from courses.progress.read_model import refresh
 
 
 class ProgressRefused(Exception):
@@ -39,6 +40,7 @@ def step_complete(
         # A concurrent request recorded it first; theirs is the one that counts.
         return StepCompletion.objects.live().get(user=user, step=step), False
     StepStart.objects.filter(user=user, step=step).delete()
+    refresh(user_id=user.pk, module_id=step.module_id)
     completion_record_if_complete(user=user, module=step.module)
     return completion, True
 

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
+from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
 
@@ -290,7 +291,7 @@ def quiz_attempt_submit(
     one claim can succeed), so the database's write lock is held for the writes alone.
     """
     now = now or timezone.now()
-    attempt = QuizAttempt.objects.select_related("quiz").get(pk=attempt_id, user=user)
+    attempt = QuizAttempt.objects.select_related("quiz__step").get(pk=attempt_id, user=user)
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
@@ -334,6 +335,7 @@ def quiz_attempt_submit(
         _record_item_scores(items)
         if step is not None:
             step_complete(user=user, step=step, started_at=attempt.started_at, now=now)
+        refresh(user_id=user.pk, module_id=attempt.quiz.step.module_id)
     for name, value in graded.items():
         setattr(attempt, name, value)
     return attempt, True

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import RoleplayRun, RoleplayScript, RunTurn
+from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.roleplays import engine
 from courses.roleplays.selectors import call_view
@@ -139,3 +140,4 @@ def _finish(run: RoleplayRun, result: engine.CallResult, now: datetime.datetime)
     run.save()
     if result.passed:
         step_complete(user=run.user, step=run.script.step, started_at=run.started_at, now=now)
+    refresh(user_id=run.user_id, module_id=run.script.step.module_id)

@@ -12,23 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from courses.models import (
-    Assignment,
-    Membership,
-    Module,
-    Quiz,
-    QuizAttempt,
-    RoleplayRun,
-    RoleplayScript,
-    Step,
-    StepCompletion,
-)
+from courses.models import Assignment, Membership, Module, ModuleProgress, Step
 
 DUE_SOON_DAYS = 3
 
@@ -224,72 +213,31 @@ class Progress:
 
 
 def module_progress(person_ids: list[int], module_ids: list[int]) -> Progress:
-    """Per person and module: steps done, best quiz score, best roleplay result (one query).
-
-    Written out in SQL because every dashboard page asks it: building the same four
-    aggregations through the ORM took longer than the database took to answer them.
-    """
+    """Per person and module: steps done, best quiz score, best call, from the read model."""
     if not person_ids or not module_ids:
         return Progress({}, {}, {}, {})
-    table = {model: connection.ops.quote_name(model._meta.db_table) for model in PROGRESS_TABLES}
-    people = ", ".join(["%s"] * len(person_ids))
-    modules = ", ".join(["%s"] * len(module_ids))
-    step, completion, quiz, attempt, script, run = (
-        table[Step], table[StepCompletion], table[Quiz], table[QuizAttempt],
-        table[RoleplayScript], table[RoleplayRun],
-    )  # fmt: skip
-    sql = f"""
-        SELECT 'steps', 0, s.module_id, COUNT(*), 0
-          FROM {step} s
-         WHERE s.retired_at IS NULL AND s.module_id IN ({modules})
-         GROUP BY s.module_id
-        UNION ALL
-        SELECT 'done', c.user_id, s.module_id, COUNT(*), 0
-          FROM {completion} c JOIN {step} s ON s.id = c.step_id
-         WHERE c.voided_at IS NULL AND s.retired_at IS NULL
-           AND c.user_id IN ({people}) AND s.module_id IN ({modules})
-         GROUP BY c.user_id, s.module_id
-        UNION ALL
-        SELECT 'quiz', a.user_id, s.module_id, MAX(a.percent), 0
-          FROM {attempt} a JOIN {quiz} q ON q.id = a.quiz_id JOIN {step} s ON s.id = q.step_id
-         WHERE a.submitted_at IS NOT NULL
-           AND a.user_id IN ({people}) AND s.module_id IN ({modules})
-         GROUP BY a.user_id, s.module_id
-        UNION ALL
-        SELECT 'call', r.user_id, s.module_id,
-               SUM(CASE WHEN r.passed THEN 1 ELSE 0 END),
-               SUM(CASE WHEN NOT r.violation THEN 1 ELSE 0 END)
-          FROM {run} r JOIN {script} sc ON sc.id = r.script_id JOIN {step} s ON s.id = sc.step_id
-         WHERE r.finished_at IS NOT NULL
-           AND r.user_id IN ({people}) AND s.module_id IN ({modules})
-         GROUP BY r.user_id, s.module_id
-    """
-    params = [*module_ids] + [*person_ids, *module_ids] * 3
-    progress = Progress({}, {}, {}, {})
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, user_id, module_id, first, second in cursor.fetchall():
-            if kind == "steps":
-                progress.steps[module_id] = int(first)
-            elif kind == "done":
-                progress.done[(user_id, module_id)] = int(first)
-            elif kind == "quiz":
-                if first is not None:
-                    progress.best_quiz[(user_id, module_id)] = stored_percent(first)
-            elif first:
-                progress.roleplay[(user_id, module_id)] = "passed"
-            else:
-                progress.roleplay[(user_id, module_id)] = "not passed" if second else "violation"
+    progress = Progress(
+        steps=dict(
+            Step.objects.filter(module_id__in=module_ids, retired_at__isnull=True)
+            .order_by()
+            .values("module_id")
+            .annotate(n=Count("pk"))
+            .values_list("module_id", "n")
+        ),
+        done={},
+        best_quiz={},
+        roleplay={},
+    )
+    for user_id, module_id, done, best_quiz, call in ModuleProgress.objects.filter(
+        user_id__in=person_ids, module_id__in=module_ids
+    ).values_list("user_id", "module_id", "steps_done", "best_quiz", "call"):
+        key = (user_id, module_id)
+        progress.done[key] = done
+        if best_quiz is not None:
+            progress.best_quiz[key] = best_quiz
+        if call:
+            progress.roleplay[key] = call
     return progress
-
-
-PROGRESS_TABLES = (Step, StepCompletion, Quiz, QuizAttempt, RoleplayScript, RoleplayRun)
-
-
-@lru_cache(maxsize=2048)
-def stored_percent(value) -> Decimal:
-    """A stored percentage as the ORM would give it: a Decimal to one place."""
-    return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 def make_cell(person_id, module_id, module, reached, progress: Progress, today) -> Cell:
@@ -330,26 +278,3 @@ def summarise(rows: list[Row], modules: list[Module]) -> list[ModuleSummary]:
     for module_id, values in scores.items():
         summaries[module_id].average_quiz = round(sum(values) / len(values), 1)
     return [summaries[module.pk] for module in modules]
-
-
-@dataclass
-class Overview:
-    """A whole team's standing in brief: what the dashboard sorts, filters and sums up by."""
-
-    computed_at: datetime.datetime
-    modules: list[Module]
-    summaries: list[ModuleSummary]
-    people: list[tuple[int, int, int]]  # (person id, percent done, overdue count), by name
-    completion_rate: int | None
-    overdue_count: int
-
-
-def overview_of(grid: Grid, computed_at: datetime.datetime) -> Overview:
-    return Overview(
-        computed_at=computed_at,
-        modules=grid.modules,
-        summaries=grid.summaries,
-        people=[(row.person.pk, row.percent, row.overdue_count) for row in grid.rows],
-        completion_rate=grid.completion_rate,
-        overdue_count=grid.overdue_count,
-    )

@@ -8,7 +8,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +30,7 @@ from courses.platform.access import manager_required, visible_people
 from courses.platform.csvexport import csv_response
 from courses.teams import services
 from courses.teams.forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
-from courses.teams.selectors import Overview, build_grid, overview_of
+from courses.teams.selectors import build_grid
 
 PEOPLE_ORDER = ("last_name", "first_name", "username")
 
@@ -47,10 +46,6 @@ def my_assignments(user):
     ).distinct()
 
 
-# The summary, sorting and filtering of a large team, the modules to filter by and the
-# certificates about to expire are computed at most this often per manager and filter; each
-# request still shows live cells for its page of people.
-OVERVIEW_SECONDS = 60
 PEOPLE_PER_PAGE = 25
 
 
@@ -58,18 +53,12 @@ def dashboard_scope(request):
     """The manager's teams, the modules assigned within them, and the filters as chosen."""
     teams = list(my_teams(request.user))
 
-    def assigned_modules():
-        assigned = my_assignments(request.user).active()
-        return list(
-            Module.objects.published()
-            .filter(pk__in=assigned.values("module_id"))
-            .select_related("course")
-            .order_by("course__position", "position")
-        )
-
-    # The filter's choice of modules changes with the summary, as often as its columns do.
-    key = f"assigned-modules:{request.user.pk}:{','.join(str(t.pk) for t in teams)}"
-    modules = cache.get_or_set(key, assigned_modules, OVERVIEW_SECONDS)
+    modules = list(
+        Module.objects.published()
+        .filter(pk__in=my_assignments(request.user).active().values("module_id"))
+        .select_related("course")
+        .order_by("course__position", "position")
+    )
     filters = DashboardFilters(request.GET or None, teams=teams, modules=modules)
     team_id = filters.value("team")
     chosen = [t for t in teams if str(t.pk) == team_id] or teams
@@ -89,74 +78,42 @@ def full_grid(request):
     return grid, filters, teams, chosen, module_ids
 
 
-def team_overview(request, chosen, people, module_ids) -> Overview:
-    today = timezone.localdate()
-    key = ":".join(
-        [
-            "team-overview",
-            str(request.user.pk),
-            ",".join(str(t.pk) for t in chosen),
-            ",".join(map(str, module_ids or [])),
-            today.isoformat(),
-        ]
-    )
-    return cache.get_or_set(
-        key,
-        lambda: overview_of(
-            build_grid(people, today=today, teams=chosen, module_ids=module_ids), timezone.now()
-        ),
-        OVERVIEW_SECONDS,
-    )
-
-
 @require_GET
 @manager_required
 def dashboard(request):
     teams, chosen, filters, people, module_ids = dashboard_scope(request)
-    overview = team_overview(request, chosen, people, module_ids)
-    listed = overview.people
+    grid = build_grid(
+        people.only("username", "first_name", "last_name"),
+        today=timezone.localdate(),
+        teams=chosen,
+        module_ids=module_ids,
+    )
+    rows = grid.rows
     if filters.value("overdue"):
-        listed = [entry for entry in listed if entry[2]]
+        rows = [row for row in rows if row.overdue_count]
     sort = filters.value("sort", "name")
     if sort == "progress":
-        listed = sorted(listed, key=lambda entry: entry[1])
+        rows = sorted(rows, key=lambda row: row.percent)
     elif sort == "overdue":
-        listed = sorted(listed, key=lambda entry: -entry[2])
-    page = Paginator(listed, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    ids = [entry[0] for entry in page]
-    on_page = {
-        person.pk: person
-        for person in get_user_model()
-        .objects.filter(pk__in=ids)
-        .only("username", "first_name", "last_name")
-    }
-    grid = build_grid(
-        [on_page[pk] for pk in ids if pk in on_page],
-        today=timezone.localdate(),
-        teams=[team.pk for team in chosen],
-        modules=overview.modules,
-    )
+        rows = sorted(rows, key=lambda row: -row.overdue_count)
+    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
-    expiring = cache.get_or_set(
-        f"expiring-certificates:{request.user.pk}:{now.date()}",
-        lambda: list(
-            Certificate.objects.filter(
-                record__user__in=visible_people(request.user).values("pk"),
-                revocation__isnull=True,
-                expires_at__gt=now,
-                expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
-            )
-            .select_related("record__user", "record__module")
-            .order_by("expires_at")
-        ),
-        OVERVIEW_SECONDS,
+    expiring = list(
+        Certificate.objects.filter(
+            record__user__in=visible_people(request.user).values("pk"),
+            revocation__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .select_related("record__user", "record__module")
+        .order_by("expires_at")
     )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "expiring": expiring,
-        "overview": overview,
-        "rows": grid.rows,
+        "grid": grid,
+        "rows": page.object_list,
         "page": page,
         "filters": filters,
         "teams": teams,

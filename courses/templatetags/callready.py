@@ -1,5 +1,4 @@
 import datetime
-from functools import lru_cache
 
 from django import template
 from django.urls import reverse
@@ -98,7 +97,6 @@ def grid_row(row, modules):
     return mark_safe("".join(parts))
 
 
-@lru_cache(maxsize=1024)
 def due_label(due: datetime.date) -> str:
     return f"Due {due.day} {due:%b}"
 

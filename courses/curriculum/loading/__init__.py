@@ -506,6 +506,7 @@ def retire_missing(queryset, keep_ids: set[int], report: LoadReport, label: Call
 def write_curriculum(curriculum: Curriculum) -> LoadReport:
     from courses.curriculum.loading.rules import write_catalogue
     from courses.models import Course, Module, Step
+    from courses.progress.read_model import refresh_module
 
     report = LoadReport()
     rule_rows, changed_rules = write_catalogue(curriculum.rules, report)
@@ -566,6 +567,11 @@ def write_curriculum(curriculum: Curriculum) -> LoadReport:
             )
             module_ids.add(module.pk)
             report.versions[module.slug] = module.content_version
+            active_before = set(
+                Step.objects.filter(module=module, retired_at__isnull=True).values_list(
+                    "pk", flat=True
+                )
+            )
             step_ids: set[int] = set()
             for step_position, step_source in enumerate(module_source.steps):
                 step = sync_row(
@@ -595,6 +601,9 @@ def write_curriculum(curriculum: Curriculum) -> LoadReport:
                 report,
                 lambda row: f"step {row.module.slug}/{row.slug}",
             )
+            if step_ids != active_before:
+                # Steps added or retired: everyone's count of steps done may have changed.
+                refresh_module(module_id=module.pk)
     retire_missing(Module.objects.all(), module_ids, report, lambda row: f"module {row.slug}")
     retire_missing(Course.objects.all(), course_ids, report, lambda row: f"course {row.slug}")
     if report.changed:
