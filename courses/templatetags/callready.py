@@ -9,9 +9,11 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from courses.platform import people
 from courses.teams.selectors import Status
 
 register = template.Library()
+register.filter("display_name", people.display_name)
 
 
 @register.filter
