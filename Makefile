@@ -22,7 +22,7 @@ FIND_PYTHON = pyroot="$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv")"; \
 help:
 	@echo "make run    install, migrate, load the curriculum, create demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install, then run the whole test suite"
-	@echo "make lint   ruff checks"
+	@echo "make lint   ruff checks and the template linter"
 	@echo "make bench  measure throughput of the key pages against a trivial view"
 
 $(STAMP): pyproject.toml
@@ -57,6 +57,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 
 format: $(STAMP)
 	$(BIN)/ruff format .

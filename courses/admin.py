@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from courses.certification.services import audit_record, name_of
+from courses.certification.services import audit_record
 from courses.models import (
     Assignment,
     AuditEntry,
@@ -14,6 +14,7 @@ from courses.models import (
     StepCompletion,
     Team,
 )
+from courses.platform.people import display_name
 
 Action = AuditEntry.Action
 
@@ -110,7 +111,7 @@ class TeamAdmin(admin.ModelAdmin):
             audit_record(
                 actor=request.user,
                 action=action,
-                summary=f"{name_of(user)} {words} team {team.name} (admin)",
+                summary=f"{display_name(user)} {words} team {team.name} (admin)",
                 person=user,
                 team=team,
             )
@@ -133,7 +134,7 @@ class AuditedUserAdmin(UserAdmin):
             audit_record(
                 actor=request.user,
                 action=Action.ROLE_ADDED,
-                summary=f"{name_of(user)} given the {role} role",
+                summary=f"{display_name(user)} given the {role} role",
                 person=user,
                 details={"role": role},
             )
@@ -141,7 +142,7 @@ class AuditedUserAdmin(UserAdmin):
             audit_record(
                 actor=request.user,
                 action=Action.ROLE_REMOVED,
-                summary=f"{name_of(user)} no longer has the {role} role",
+                summary=f"{display_name(user)} no longer has the {role} role",
                 person=user,
                 details={"role": role},
             )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from courses.models import Certificate, CompletionRecord, Membership, Module
+from courses.platform.people import display_name
 
 STATUSES = ("certified", "pending", "rejected", "expired", "revoked", "missing")
 CHUNK = 1000
@@ -123,6 +124,6 @@ def certification_rows(
                         row.certified_at = certificate.issued_at
                         row.expires_at = certificate.expires_at
                         officer = certificate.certified_by
-                        row.certified_by = officer.get_full_name() or officer.username
+                        row.certified_by = display_name(officer)
                         row.code = certificate.display_code
                 yield row

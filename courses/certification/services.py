@@ -28,6 +28,7 @@ from courses.models import (
     StepCompletion,
     Supersession,
 )
+from courses.platform.people import display_name
 from courses.progress.read_model import refresh
 from courses.quizzes.selectors import shown_questions
 from courses.roleplays.selectors import run_exchanges
@@ -58,10 +59,6 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         details=details or {},
     )
-
-
-def name_of(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 Action = AuditEntry.Action
@@ -199,7 +196,7 @@ def completion_record_if_complete(*, user, module: Module, now=None) -> Completi
     audit_record(
         actor=user,
         action=Action.MODULE_COMPLETED,
-        summary=f"{name_of(user)} completed {module.title} (awaiting certification)",
+        summary=f"{display_name(user)} completed {module.title} (awaiting certification)",
         person=user,
         module=module,
         obj=record,
@@ -252,7 +249,7 @@ def completion_certify(
     audit_record(
         actor=officer,
         action=Action.CERTIFIED,
-        summary=f"{record.module.title} certified for {name_of(record.user)}",
+        summary=f"{record.module.title} certified for {display_name(record.user)}",
         person=record.user,
         module=record.module,
         obj=certificate,
@@ -302,7 +299,7 @@ def completion_reject(
     audit_record(
         actor=officer,
         action=Action.REJECTED,
-        summary=f"{record.module.title} rejected for {name_of(record.user)}: {note}",
+        summary=f"{record.module.title} rejected for {display_name(record.user)}: {note}",
         person=record.user,
         module=record.module,
         obj=record,
@@ -328,7 +325,9 @@ def certificate_revoke(*, officer, certificate: Certificate, reason: str, now=No
     audit_record(
         actor=officer,
         action=Action.REVOKED,
-        summary=f"Certificate for {record.module.title} ({name_of(record.user)}) revoked: {reason}",
+        summary=(
+            f"Certificate for {record.module.title} ({display_name(record.user)}) revoked: {reason}"
+        ),
         person=record.user,
         module=record.module,
         obj=certificate,
@@ -346,7 +345,9 @@ def _reassign(user, module: Module, due: datetime.date, now, reason: str) -> Ass
     audit_record(
         actor=None,
         action=Action.ASSIGNMENT_CREATED,
-        summary=f"{module.title} assigned again to {name_of(user)}, due {due:%Y-%m-%d}: {reason}",
+        summary=(
+            f"{module.title} assigned again to {display_name(user)}, due {due:%Y-%m-%d}: {reason}"
+        ),
         person=user,
         module=module,
         obj=assignment,
@@ -383,7 +384,9 @@ def certificates_expire(*, now=None) -> int:
             audit_record(
                 actor=None,
                 action=Action.EXPIRED,
-                summary=f"Certificate for {record.module.title} ({name_of(record.user)}) expired",
+                summary=(
+                    f"Certificate for {record.module.title} ({display_name(record.user)}) expired"
+                ),
                 person=record.user,
                 module=record.module,
                 obj=certificate,

@@ -35,6 +35,7 @@ from courses.certification.reports import certification_rows
 from courses.models import AuditEntry, Certificate, CompletionRecord, Membership, Module
 from courses.platform.access import REP, compliance_required, is_compliance, visible_people
 from courses.platform.csvexport import csv_response
+from courses.platform.people import display_name
 
 PAGE_SIZE = 100
 
@@ -132,9 +133,7 @@ def record_certify(request, record_id):
     except services.CertificationRefused as refused:
         messages.error(request, str(refused))
         return redirect("compliance:record", record.pk)
-    messages.success(
-        request, f"Certified: {record.module.title} for {record.user.get_full_name()}."
-    )
+    messages.success(request, f"Certified: {record.module.title} for {display_name(record.user)}.")
     return redirect("compliance:queue")
 
 
@@ -157,7 +156,7 @@ def record_reject(request, record_id):
         except services.CertificationRefused as refused:
             messages.error(request, str(refused))
             return redirect("compliance:record", record.pk)
-        messages.success(request, f"Rejected; {record.user.get_full_name()} is asked to redo it.")
+        messages.success(request, f"Rejected; {display_name(record.user)} is asked to redo it.")
         return redirect("compliance:queue")
     context = record_context(request, record, form) | {"review": None, "certificate": None}
     return render(request, "compliance/record.html", context, status=400)
@@ -179,7 +178,7 @@ def bulk_certify(request):
             services.completion_certify(officer=request.user, record=record)
             certified += 1
         except services.CertificationRefused as reason:
-            refused.append(f"{record.user.get_full_name() or record.user.username}: {reason}")
+            refused.append(f"{display_name(record.user)}: {reason}")
     if certified:
         messages.success(request, f"Certified {certified} completion(s).")
     for line in refused:
@@ -279,7 +278,7 @@ def audit_log(request):
 
 
 def _name(user):
-    return (user.get_full_name() or user.username) if user else "CallReady (automatic)"
+    return display_name(user) if user else "CallReady (automatic)"
 
 
 @require_GET
@@ -378,7 +377,7 @@ def certification_report_csv(request):
     ]  # fmt: skip
     lines = (
         [
-            row.person.get_full_name(),
+            display_name(row.person),
             row.person.username,
             row.teams,
             row.module.title,

@@ -20,8 +20,3 @@ class LoginForm(AuthenticationForm):
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def person_label(user) -> str:
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else user.get_username()

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from courses.models import Course, Module, Team
 from courses.platform.access import REP
-from courses.platform.forms import DateInput, person_label
+from courses.platform.forms import DateInput
+from courses.platform.people import person_label
 
 
 class AssignmentForm(forms.Form):

@@ -17,15 +17,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.certification.services import audit_record, name_of
+from courses.certification.services import audit_record
 from courses.models import Assignment, AuditEntry, ManagerDigest, Membership, Module, Reminder, Team
+from courses.platform.people import display_name
 from courses.teams.selectors import Status, build_grid
 
 Action = AuditEntry.Action
 
 
 def _target_name(assignment: Assignment) -> str:
-    return f"team {assignment.team.name}" if assignment.team_id else name_of(assignment.user)
+    return f"team {assignment.team.name}" if assignment.team_id else display_name(assignment.user)
 
 
 @transaction.atomic
@@ -124,7 +125,7 @@ def team_member_add(*, by, team: Team, user) -> Membership:
         audit_record(
             actor=by,
             action=Action.MEMBER_ADDED,
-            summary=f"{name_of(user)} added to team {team.name}",
+            summary=f"{display_name(user)} added to team {team.name}",
             person=user,
             team=team,
             obj=membership,
@@ -141,7 +142,7 @@ def team_member_remove(*, by, team: Team, user) -> bool:
     audit_record(
         actor=by,
         action=Action.MEMBER_REMOVED,
-        summary=f"{name_of(user)} removed from team {team.name}",
+        summary=f"{display_name(user)} removed from team {team.name}",
         person=user,
         team=team,
     )

@@ -28,6 +28,7 @@ from courses.models import (
 )
 from courses.platform.access import manager_required, visible_people
 from courses.platform.csvexport import csv_response
+from courses.platform.people import display_name
 from courses.teams import services
 from courses.teams.forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
 from courses.teams.selectors import build_grid
@@ -140,7 +141,7 @@ def dashboard_csv(request):
                 if cell is None:
                     continue
                 yield [
-                    person.get_full_name(),
+                    display_name(person),
                     person.get_username(),
                     "; ".join(row.teams),
                     module.title,
@@ -280,7 +281,7 @@ def team_detail(request, team_id):
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         services.team_member_add(by=request.user, team=team, user=person)
-        messages.success(request, f"{person.get_full_name() or person.username} is in {team.name}.")
+        messages.success(request, f"{display_name(person)} is in {team.name}.")
         return redirect("team:team", team.pk)
     members = (
         Membership.objects.filter(team=team)
@@ -302,7 +303,5 @@ def team_member_remove(request, team_id, user_id):
         Membership.objects.select_related("user"), team=team, user__pk=user_id
     )
     services.team_member_remove(by=request.user, team=team, user=membership.user)
-    messages.success(
-        request, f"{membership.user.get_full_name() or membership.user.username} left {team.name}."
-    )
+    messages.success(request, f"{display_name(membership.user)} left {team.name}.")
     return redirect("team:team", team.pk)

@@ -1,15 +1,18 @@
 import datetime
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from courses.platform import people
 from courses.teams.selectors import Status
 
 register = template.Library()
+register.filter("display_name", people.display_name)
 
 
 @register.filter
@@ -36,34 +39,10 @@ def when(iso: str):
 
 
 @register.filter
-def choice_inputs(question):
-    """A question's choices as labelled radio buttons or checkboxes, named by position.
-
-    Built here for the same reason as the dashboard's cells: a quiz page has dozens.
-    """
-    kind = question.input_type
-    return mark_safe(
-        "".join(
-            f'<label class="choice"><input type="{kind}" name="q{question.position}" '
-            f'value="{choice.index}"{" checked" if choice.selected else ""}> '
-            f"<span>{escape(choice.text)}</span></label>"
-            for choice in question.choices
-        )
-    )
-
-
-@register.filter
 def select_options(field):
-    """A choice field's options, the chosen one selected: a manager of many teams has long
-    lists, and a template loop spent more on them than on the rest of the form."""
-    chosen = str(field.value() or "")
-    return mark_safe(
-        "".join(
-            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
-            f"{escape(label)}</option>"
-            for value, label in field.field.choices
-        )
-    )
+    """A choice field's options, the chosen one selected. Kept for the team dashboard's filters
+    until they include "_select_options.html" directly, as any other form can."""
+    return render_to_string("_select_options.html", {"field": field})
 
 
 @register.filter
