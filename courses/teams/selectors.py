@@ -86,6 +86,7 @@ class Row:
     person: object
     teams: list[str]
     cells: dict[int, Cell] = field(default_factory=dict)  # by module id
+    columns: list[Cell | None] = field(default_factory=list)  # in the grid's column order
 
     @property
     def overdue_count(self) -> int:
@@ -201,6 +202,8 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, mod
         rows.append(row)
 
     ordered = sorted(columns.values(), key=lambda m: (m.course.position, m.position, m.title))
+    for row in rows:
+        row.columns = [row.cells.get(module.pk) for module in ordered]
     return Grid(rows=rows, modules=ordered)
 
 
