@@ -13,6 +13,20 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 
+def published_step(path: str = "") -> models.Q:
+    """The one rule for a published step: the step, its module and its course are not retired.
+
+    `path` leads from the model queried to the step: "" from Step, "step__" from a completion.
+    """
+    return models.Q(
+        **{
+            f"{path}retired_at__isnull": True,
+            f"{path}module__retired_at__isnull": True,
+            f"{path}module__course__retired_at__isnull": True,
+        }
+    )
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(retired_at__isnull=True)
@@ -39,19 +53,20 @@ class ModuleQuerySet(PublishedQuerySet):
         return self.filter(retired_at__isnull=True, course__retired_at__isnull=True)
 
     def with_progress(self, user):
-        """Annotate `step_count` and `done_count` (the user's live completions of active steps)."""
+        """Annotate `step_count` and `done_count` (the user's live completions of its published
+        steps)."""
         from courses.progress.models import StepCompletion
 
         done = (
             StepCompletion.objects.live()
-            .filter(user=user, step__module=models.OuterRef("pk"), step__retired_at__isnull=True)
+            .filter(published_step("step__"), user=user, step__module=models.OuterRef("pk"))
             .order_by()
             .values("step__module")
             .annotate(count=models.Count("pk"))
             .values("count")
         )
         return self.annotate(
-            step_count=models.Count("steps", filter=models.Q(steps__retired_at__isnull=True)),
+            step_count=models.Count("steps", filter=published_step("steps__")),
             done_count=Coalesce(models.Subquery(done), 0),
         )
 
@@ -110,6 +125,10 @@ class Module(models.Model):
 class StepQuerySet(models.QuerySet):
     def active(self):
         return self.filter(retired_at__isnull=True)
+
+    def published(self):
+        """Steps a rep can work on: see `published_step`."""
+        return self.filter(published_step())
 
     def with_done(self, user):
         """Annotate `done`: whether the user has a live completion of the step."""
