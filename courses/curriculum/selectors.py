@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import BaseCache, caches
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -129,3 +130,11 @@ def published_steps(module_slug: str) -> list[Step]:
         .order_by("position")
     )
 
+
+def content_cache() -> BaseCache:
+    """Where content read once per content version is kept: question banks, parsed scripts.
+
+    Keys name the content version they were read at; the loader empties it after a load that
+    changed anything (the policy is in settings.CACHES).
+    """
+    return caches["content"]
