@@ -376,3 +376,12 @@ def opened_long_ago(user, steps=None):
     day_ago = timezone.now() - datetime.timedelta(days=1)
     for step in steps:
         StepStart.objects.update_or_create(user=user, step=step, defaults={"started_at": day_ago})
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches, as a server does when it starts."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

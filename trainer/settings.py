@@ -152,7 +152,9 @@ if trusted_proxies := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = trusted_proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-SESSION_ENGINE = "courses.platform.sessions"
+# Django's own database sessions: one query per request, and a logout or an expiry holds in
+# every server process at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learner:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -174,6 +176,28 @@ STORAGES = {
             if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
+    },
+}
+
+# Caching policy. Nothing that shows progress (completions, attempts, roles, sessions) is kept
+# across requests for a time: pages read it from the database. Content changes only when
+# `load_content` runs, so question banks and parsed roleplay scripts are kept in the "content"
+# cache, keyed by their module's content version: a load that changes a module gives it a new
+# version, so no server reads a stale entry, whichever process did the load; the loader also
+# empties the cache after a load that changed anything. It is local memory in each process:
+# entries are cheap to rebuild, and reading them must not cost a network round trip. "default"
+# is local memory too, unless CACHE_BACKEND (a Django cache backend's dotted path) and
+# CACHE_LOCATION name a shared one.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "default"),
+    },
+    "content": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "content",
+        "TIMEOUT": None,  # an entry is good for as long as its content version
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 

@@ -27,6 +27,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.path.join(tempfile.gettempdir(), f"callready-test-{os.getpid()}.sqlite3")
     }
 
-
-# Each test sees the dashboard's summary as it is now, not as a minute ago.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# The caches are the real ones (local memory), emptied before each test (tests/conftest.py).

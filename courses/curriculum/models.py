@@ -13,6 +13,20 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 
+def published_step(path: str = "") -> models.Q:
+    """The one rule for a published step: the step, its module and its course are not retired.
+
+    `path` leads from the model queried to the step: "" from Step, "step__" from a completion.
+    """
+    return models.Q(
+        **{
+            f"{path}retired_at__isnull": True,
+            f"{path}module__retired_at__isnull": True,
+            f"{path}module__course__retired_at__isnull": True,
+        }
+    )
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(retired_at__isnull=True)
@@ -47,7 +61,7 @@ class ModuleQuerySet(PublishedQuerySet):
             "steps_done"
         )
         return self.annotate(
-            step_count=models.Count("steps", filter=models.Q(steps__retired_at__isnull=True)),
+            step_count=models.Count("steps", filter=published_step("steps__")),
             done_count=Coalesce(models.Subquery(done), 0),
         )
 
@@ -106,6 +120,10 @@ class Module(models.Model):
 class StepQuerySet(models.QuerySet):
     def active(self):
         return self.filter(retired_at__isnull=True)
+
+    def published(self):
+        """Steps a rep can work on: see `published_step`."""
+        return self.filter(published_step())
 
     def with_done(self, user):
         """Annotate `done`: whether the user has a live completion of the step."""

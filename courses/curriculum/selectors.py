@@ -7,10 +7,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from courses.curriculum.models import published_step
 from courses.models import AttemptQuestion, Question, Rule, Step
 
 
@@ -61,7 +62,7 @@ def rule_overview(*, people: QuerySet, now: datetime.datetime) -> list[RuleOverv
     published curriculum, and how `people` did on its quiz items in the last 90 days."""
     overview = {rule.pk: RuleOverview(rule) for rule in Rule.objects.published()}
     for row in (
-        Step.rules.through.objects.filter(_published("step__"), rule__in=list(overview))
+        Step.rules.through.objects.filter(published_step("step__"), rule__in=list(overview))
         .values_list(
             "rule_id", "step__kind", "step__module__slug", "step__module__title", "step__slug",
             "step__title",
@@ -73,7 +74,7 @@ def rule_overview(*, people: QuerySet, now: datetime.datetime) -> list[RuleOverv
         uses.append(Use(*where))
     tested = (
         Question.rules.through.objects.filter(
-            _published("question__quiz__step__"),
+            published_step("question__quiz__step__"),
             question__retired_at__isnull=True,
             rule__in=list(overview),
         )
@@ -107,48 +108,33 @@ def rule_overview(*, people: QuerySet, now: datetime.datetime) -> list[RuleOverv
     return list(overview.values())
 
 
-def _published(step: str) -> Q:
-    """The step at the path `step` is active, in a published module and course."""
-    return Q(
-        **{
-            f"{step}retired_at__isnull": True,
-            f"{step}module__retired_at__isnull": True,
-            f"{step}module__course__retired_at__isnull": True,
-        }
-    )
-
-
 def visible_step(user, module_slug: str, step_slug: str) -> Step:
-    """A published module's active step, or 404: retired content cannot be worked on."""
+    """A published step, or 404: retired content cannot be worked on."""
     return get_object_or_404(
-        Step.objects.select_related("module__course"),
+        Step.objects.published().select_related("module__course"),
         module__slug=module_slug,
         slug=step_slug,
-        retired_at__isnull=True,
-        module__retired_at__isnull=True,
-        module__course__retired_at__isnull=True,
     )
-
-
-# Step pages read a module's steps from a per-process cache for up to this long: content
-# changes only when load_content runs. Whatever writes progress looks the step up afresh.
-CONTENT_SECONDS = 60
 
 
 def published_steps(module_slug: str) -> list[Step]:
-    """A published module's active steps in order, each with its module and course."""
-    key = f"published-steps:{module_slug}"
-    steps = cache.get(key)
-    if steps is None:
-        steps = list(
-            Step.objects.select_related("module__course")
-            .filter(
-                module__slug=module_slug,
-                retired_at__isnull=True,
-                module__retired_at__isnull=True,
-                module__course__retired_at__isnull=True,
-            )
-            .order_by("position")
-        )
-        cache.set(key, steps, CONTENT_SECONDS)
-    return steps
+    """A published module's published steps in order, each with its module and course.
+
+    Read afresh on every page: a load that retires a step shows at once, and the page's
+    progress is read alongside it.
+    """
+    return list(
+        Step.objects.published()
+        .select_related("module__course")
+        .filter(module__slug=module_slug)
+        .order_by("position")
+    )
+
+
+def content_cache() -> BaseCache:
+    """Where content read once per content version is kept: question banks, parsed scripts.
+
+    Keys name the content version they were read at; the loader empties it after a load that
+    changed anything (the policy is in settings.CACHES).
+    """
+    return caches["content"]

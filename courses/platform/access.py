@@ -7,32 +7,54 @@ the members of the teams they manage; compliance sees everyone; administrators u
 from functools import wraps
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 
 REP = "Rep"
 MANAGER = "Manager"
 COMPLIANCE = "Compliance"
 ROLES = (REP, MANAGER, COMPLIANCE)
 
+# The annotation `with_roles` adds: the user's role names, comma-separated ("" for none).
+ROLE_LIST = "role_list"
 
-def role_names(user) -> frozenset[str]:
-    """The user's role names, loaded with the user (backends.RoleAwareBackend) or looked up
-    once and kept on the user object."""
+
+def with_roles(users: QuerySet) -> QuerySet:
+    """`users`, each with their role names read in the same query, for `roles_of`."""
+    names = (
+        Group.objects.filter(user=OuterRef("pk"), name__in=ROLES)
+        .order_by()
+        .values("user")
+        .annotate(names=StringAgg("name", delimiter=Value(",")))
+        .values("names")
+    )
+    return users.annotate(
+        **{ROLE_LIST: Coalesce(Subquery(names), Value(""), output_field=TextField())}
+    )
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's role names, as the database holds them now.
+
+    A request's user is loaded `with_roles` (backends.RoleAwareBackend), so every check on a
+    page reads the roles it came with, at no further query; any other user is looked up.
+    """
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_callready_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        user._callready_roles = cached
-    return cached
+    listed = getattr(user, ROLE_LIST, None)
+    if listed is None:
+        return frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    return frozenset(name for name in listed.split(",") if name)
 
 
 def is_manager(user) -> bool:
-    return MANAGER in role_names(user)
+    return MANAGER in roles_of(user)
 
 
 def is_compliance(user) -> bool:
-    return COMPLIANCE in role_names(user)
+    return COMPLIANCE in roles_of(user)
 
 
 def _requires(check):
@@ -63,8 +85,9 @@ overseer_required = _requires(is_overseer)
 def visible_people(user):
     """The people whose training `user` may see: everyone for compliance, else team members."""
     people = get_user_model().objects.all()
-    if is_compliance(user):
+    roles = roles_of(user)
+    if COMPLIANCE in roles:
         return people
-    if is_manager(user):
+    if MANAGER in roles:
         return people.filter(memberships__team__managers=user).distinct()
     return people.none()

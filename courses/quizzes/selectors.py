@@ -1,8 +1,8 @@
-"""A quiz's question bank as plain values, read once per content version in each process.
+"""A quiz's question bank as plain values, read once per content version.
 
 Questions and choices change only when the content files are loaded, and a load that changes
 anything in a module gives it a new content version; so a quiz and its module's version name
-one bank for good, and every page that shows questions can share it.
+one bank for good, and every page that shows questions can share it (in the content cache).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from courses.curriculum.selectors import content_cache
 from courses.models import Answer, Choice, Question, QuizAttempt
 
 
@@ -37,17 +38,13 @@ class Bank:
     choices: dict[int, BankChoice]  # by choice id
 
 
-_banks: dict[int, tuple[str, Bank]] = {}  # by quiz id: (content version, bank)
-
-
 def quiz_bank(quiz_id: int, content_version: str, choice_ids: Iterable[int] = ()) -> Bank:
     """The bank of quiz `quiz_id` as of its module's current `content_version`, holding at
     least `choice_ids` (when it would not, it is read again rather than trusted)."""
-    cached = _banks.get(quiz_id)
-    if cached is not None and cached[0] == content_version:
-        bank = cached[1]
-        if all(choice_id in bank.choices for choice_id in choice_ids):
-            return bank
+    key = f"quiz-bank:{quiz_id}:{content_version}"
+    bank = content_cache().get(key)
+    if bank is not None and all(choice_id in bank.choices for choice_id in choice_ids):
+        return bank
     questions = {
         pk: BankQuestion(
             kind,
@@ -71,7 +68,7 @@ def quiz_bank(quiz_id: int, content_version: str, choice_ids: Iterable[int] = ()
         ).values_list("pk", "text", "is_correct", "feedback")
     }
     bank = Bank(questions, choices)
-    _banks[quiz_id] = (content_version, bank)
+    content_cache().set(key, bank)
     return bank
 
 

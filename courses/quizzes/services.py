@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -223,35 +223,20 @@ def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
-# Answers and per-question scores are written with prepared statements run once per row: an
-# attempt has dozens, and building the ORM's bulk statements cost more than running these.
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _record_item_scores(items: Sequence[AttemptQuestion]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {_table(AttemptQuestion)} SET points = %s, is_correct = %s WHERE id = %s",
-            [(item.points, item.is_correct, item.pk) for item in items],
-        )
+    AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
 
 
 def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:
-    item_ids = [item.pk for item in items]
-    if not item_ids:
+    """Replace the items' answers with `answers`: one statement to clear, one to write."""
+    if not items:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {_table(Answer)} WHERE item_id IN ({', '.join(['%s'] * len(item_ids))})",
-            item_ids,
-        )
-        cursor.executemany(
-            f"INSERT INTO {_table(Answer)} (item_id, choice_id) VALUES (%s, %s)",
-            [(item_id, choice_id) for item_id, picked in answers.items() for choice_id in picked],
-        )
+    Answer.objects.filter(item__in=[item.pk for item in items]).delete()
+    Answer.objects.bulk_create(
+        Answer(item_id=item_id, choice_id=choice_id)
+        for item_id, picked in answers.items()
+        for choice_id in picked
+    )
 
 
 @transaction.atomic

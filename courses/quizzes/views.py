@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from courses.curriculum.models import published_step
 from courses.curriculum.selectors import visible_step
-from courses.models import Module, Quiz, QuizAttempt, Step
+from courses.models import Quiz, QuizAttempt, Step
 from courses.platform.access import overseer_required, visible_people
 from courses.progress.selectors import step_context
 from courses.quizzes.analysis import item_analysis
@@ -175,9 +176,7 @@ def seen_attempts(user):
 def quiz_list(request):
     people = visible_people(request.user).values("pk")
     quizzes = (
-        Quiz.objects.filter(
-            step__retired_at__isnull=True, step__module__in=Module.objects.published()
-        )
+        Quiz.objects.filter(published_step("step__"))
         .select_related("step__module__course")
         .annotate(
             attempt_count=Count(

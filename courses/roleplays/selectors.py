@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from courses.curriculum.selectors import content_cache
 from courses.models import RoleplayRun
 from courses.roleplays import engine
 
-# Parsed scripts, by (script, content version): a run keeps a copy of the script it started
-# on, and that copy is the same for every run begun on the same version of the content.
-_parsed: dict[tuple[int, str], engine.Script] = {}
-_PARSED_LIMIT = 256
-
 
 def run_script(run: RoleplayRun) -> engine.Script:
-    """The script the run is played on (parsed once per script and version, then reused)."""
-    key = (run.script_id, run.content_version)
-    script = _parsed.get(key)
+    """The script the run is played on: parsed once per script and content version (a run
+    keeps a copy of the script it started on, the same for every run begun on that version)."""
+    key = f"roleplay-script:{run.script_id}:{run.content_version}"
+    script = content_cache().get(key)
     if script is None:
         script = engine.parse_script(run.script_data)
-        if len(_parsed) >= _PARSED_LIMIT:
-            _parsed.clear()
-        _parsed[key] = script
+        content_cache().set(key, script)
     return script
 
 

@@ -505,6 +505,7 @@ def retire_missing(queryset, keep_ids: set[int], report: LoadReport, label: Call
 @transaction.atomic
 def write_curriculum(curriculum: Curriculum) -> LoadReport:
     from courses.curriculum.loading.rules import write_catalogue
+    from courses.curriculum.selectors import content_cache
     from courses.models import Course, Module, Step
     from courses.progress.read_model import refresh_module
 
@@ -608,6 +609,8 @@ def write_curriculum(curriculum: Curriculum) -> LoadReport:
     retire_missing(Course.objects.all(), course_ids, report, lambda row: f"course {row.slug}")
     if report.changed:
         record_load(report)
+        # Nothing read from the content before this load is kept once it is committed.
+        transaction.on_commit(content_cache().clear)
     return report
 
 

@@ -48,4 +48,4 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS("Curriculum loaded."))
         if report.changed:
-            self.stdout.write("Running servers show the changes within a minute.")
+            self.stdout.write("Running servers show the changes on the next page load.")
