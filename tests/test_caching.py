@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.curriculum.loading import load_curriculum
 from courses.curriculum.selectors import content_cache
-from courses.models import QuizAttempt
+from courses.models import Module, QuizAttempt
 from courses.platform.access import MANAGER, roles_of
 from tests.conftest import QUIZ, opened_long_ago
 
@@ -129,3 +130,32 @@ def test_sessions_sign_in_sign_out_and_expire(rep, django_assert_num_queries):
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(home)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_new_assignment_and_a_completion_on_the_next_load(
+    client, builder, manager, rep
+):
+    builder.simple(modules=1, lessons=2)
+    load_curriculum(builder.root)
+    module = Module.objects.get()
+    team = manager.managed_teams.get()
+    client.force_login(manager)
+    assert module.title not in client.get(reverse("team:dashboard")).content.decode()
+
+    due = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+    response = client.post(
+        reverse("team:assignment-new"),
+        {"what": f"module:{module.pk}", "to": f"team:{team.pk}", "due_date": due,
+         "late_joiners": "same"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(reverse("team:dashboard")).content.decode()
+    assert module.title in page and "0/2" in page
+
+    lesson = module.steps.order_by("position").first()
+    opened_long_ago(rep, [lesson])
+    rep_client = Client()
+    rep_client.force_login(rep)
+    rep_client.post(reverse("learner:lesson-complete", args=[module.slug, lesson.slug]))
+    assert "1/2" in client.get(reverse("team:dashboard")).content.decode()
