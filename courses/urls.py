@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from courses.certification import views as certification
 from courses.certification.models import CODE_ALPHABET
 from courses.curriculum import views as curriculum
+from courses.progress import views as progress
 from courses.quizzes import views as quizzes
 from courses.roleplays import views as roleplays
 from courses.teams import views as teams
@@ -24,7 +25,7 @@ register_converter(CertificateCode, "code")
 
 
 learner_urls = [
-    path("", curriculum.home, name="home"),
+    path("", progress.home, name="home"),
     path("catalogue/", curriculum.catalogue, name="catalogue"),
     path("modules/<slug:module_slug>/", curriculum.module_detail, name="module"),
     path("modules/<slug:module_slug>/<slug:step_slug>/", curriculum.step_detail, name="step"),
@@ -49,7 +50,7 @@ learner_urls = [
     path("calls/<int:run_id>/", roleplays.roleplay_run, name="roleplay-run"),
     path("calls/<int:run_id>/reply/", roleplays.roleplay_choose, name="roleplay-choose"),
     path("calls/<int:run_id>/record/", roleplays.roleplay_record, name="roleplay-record"),
-    path("reminders/", curriculum.reminders, name="reminders"),
+    path("reminders/", progress.reminders, name="reminders"),
 ]
 
 insight_urls = [
