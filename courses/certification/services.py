@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import asdict
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from courses.models import (
 )
 from courses.quizzes.selectors import shown_questions
 from courses.roleplays.selectors import run_exchanges
+from courses.teams.models import validate_due_date
 
 
 def audit_record(
@@ -417,8 +419,10 @@ def recertification_require(
     now = now or timezone.now()
     if not reason.strip():
         raise CertificationRefused("Say why recertification is required.")
-    if due_date < timezone.localdate(now):
-        raise CertificationRefused("The due date cannot be in the past.")
+    try:
+        validate_due_date(due_date, today=timezone.localdate(now))
+    except ValidationError as refused:
+        raise CertificationRefused(refused.messages[0]) from None
     request = RecertificationRequest.objects.create(
         module=module,
         material_version=module.material_version,
