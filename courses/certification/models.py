@@ -12,6 +12,7 @@ record of who was trained on what, when, on which content version and who signed
 shown as it was on any past day.
 """
 
+import datetime
 import secrets
 from functools import cached_property
 
@@ -168,6 +169,25 @@ class Review(AppendOnlyModel):
         return f"{self.get_decision_display()}: {self.record}"
 
 
+# Certificates expiring within this many days are flagged to the rep, their manager and compliance.
+EXPIRY_WARNING_DAYS = 30
+
+
+class CertificateQuerySet(AppendOnlyQuerySet):
+    def expiring(self, *, now: datetime.datetime):
+        """Certificates valid at `now` that expire within the warning window, soonest first."""
+        return (
+            self.filter(
+                issued_at__lte=now,
+                revocation__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            )
+            .exclude(supersession__ends_at__lte=now)
+            .order_by("expires_at")
+        )
+
+
 class Certificate(AppendOnlyModel):
     record = models.OneToOneField(
         CompletionRecord, on_delete=models.PROTECT, related_name="certificate"
@@ -178,6 +198,8 @@ class Certificate(AppendOnlyModel):
     certified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates_issued"
     )
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at"]

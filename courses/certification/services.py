@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+# The dashboard and the learner home page import it from here.
+from courses.certification.models import EXPIRY_WARNING_DAYS as EXPIRY_WARNING_DAYS
 from courses.models import (
     Assignment,
     AuditEntry,
@@ -69,8 +71,6 @@ Action = AuditEntry.Action
 
 # After an expiry or a required recertification, the module is due again this many days later.
 RECERTIFY_WITHIN_DAYS = 30
-# Certificates expiring within this many days are flagged to the rep, their manager and compliance.
-EXPIRY_WARNING_DAYS = 30
 
 
 class CertificationRefused(Exception):

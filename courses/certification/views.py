@@ -48,14 +48,8 @@ def queue(request):
         .select_related("user", "module")
         .order_by("completed_at")
     )
-    expiring = (
-        Certificate.objects.filter(
-            revocation__isnull=True,
-            expires_at__gt=now,
-            expires_at__lte=now + datetime.timedelta(days=services.EXPIRY_WARNING_DAYS),
-        )
-        .select_related("record__user", "record__module")
-        .order_by("expires_at")
+    expiring = Certificate.objects.expiring(now=now).select_related(
+        "record__user", "record__module"
     )
     outdated = (
         Module.objects.published()
