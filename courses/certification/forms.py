@@ -80,7 +80,7 @@ class ReportFilters(forms.Form):
     )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *((s, s.capitalize()) for s in STATUSES)],
+        choices=[("", "Any status"), *((status.value, status.label) for status in STATUSES)],
     )
     completed_from = forms.DateField(required=False, label="Completed from", widget=DateInput)
     completed_to = forms.DateField(required=False, label="Completed to", widget=DateInput)

@@ -169,6 +169,25 @@ class Review(AppendOnlyModel):
         return f"{self.get_decision_display()}: {self.record}"
 
 
+class CertificationStatus(models.TextChoices):
+    """Every certification status the site shows or exports, in one vocabulary.
+
+    A certificate at a moment is valid, not yet issued, expired, superseded or revoked. A
+    person's standing on a required module is certified (they hold a valid certificate),
+    pending (completed, awaiting review), rejected, expired, superseded, revoked or missing.
+    """
+
+    VALID = "valid", "Valid"
+    NOT_YET_ISSUED = "not yet issued", "Not yet issued"
+    CERTIFIED = "certified", "Certified"
+    PENDING = "pending", "Pending"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+    SUPERSEDED = "superseded", "Superseded"
+    REVOKED = "revoked", "Revoked"
+    MISSING = "missing", "Missing"
+
+
 # Certificates expiring within this many days are flagged to the rep, their manager and compliance.
 EXPIRY_WARNING_DAYS = 30
 
@@ -211,17 +230,19 @@ class Certificate(AppendOnlyModel):
     def display_code(self) -> str:
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
-    def status_at(self, moment) -> str:
-        """valid, expired, superseded or revoked at `moment` (related rows prefetched)."""
+    def status_at(self, moment) -> CertificationStatus:
+        """Valid, expired, superseded or revoked at `moment` (related rows prefetched)."""
         revocation = getattr(self, "revocation", None)
         if revocation is not None and revocation.at <= moment:
-            return "revoked"
+            return CertificationStatus.REVOKED
         if self.expires_at is not None and self.expires_at <= moment:
-            return "expired"
+            return CertificationStatus.EXPIRED
         supersession = getattr(self, "supersession", None)
         if supersession is not None and supersession.ends_at <= moment:
-            return "superseded"
-        return "valid" if self.issued_at <= moment else "not yet issued"
+            return CertificationStatus.SUPERSEDED
+        if self.issued_at <= moment:
+            return CertificationStatus.VALID
+        return CertificationStatus.NOT_YET_ISSUED
 
 
 class Revocation(AppendOnlyModel):
