@@ -230,7 +230,7 @@ class TestQueryBudgets:
         load_curriculum(builder.root)
         team = manager.managed_teams.get()
         for module in Module.objects.all():
-            assignment_create(by=manager, modules=[module], team=team, due_date=date(2030, 1, 1))
+            assignment_create(by=manager, modules=[module], team=team, due_date=date(2028, 1, 1))
         for step in Step.objects.all()[: size * 2]:
             StepCompletion.objects.create(
                 user=rep, step=step, completed_at="2026-01-01T00:00Z", content_version="x"

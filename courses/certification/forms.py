@@ -3,14 +3,12 @@ value is a form error, never a change."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 
 from courses.certification.reports import STATUSES
 from courses.models import AuditEntry, CompletionRecord, Module, Team
 from courses.platform.forms import DateInput
+from courses.teams.models import validate_due_date
 
 
 class CertifyForm(forms.Form):
@@ -61,21 +59,14 @@ class ReasonForm(forms.Form):
 
 
 class RecertifyForm(forms.Form):
-    due_date = forms.DateField(label="Recertify by", widget=DateInput)
+    due_date = forms.DateField(
+        label="Recertify by", widget=DateInput, validators=[validate_due_date]
+    )
     reason = forms.CharField(
         label="What changed, and why recertification is required",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
-        # As for assignments; and the day after the last date a calendar holds does not exist.
-        if due > timezone.localdate() + datetime.timedelta(days=3 * 365):
-            raise forms.ValidationError("The due date is more than three years away.")
-        return due
 
 
 class ReportFilters(forms.Form):
@@ -89,7 +80,7 @@ class ReportFilters(forms.Form):
     )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *((s, s.capitalize()) for s in STATUSES)],
+        choices=[("", "Any status"), *((status.value, status.label) for status in STATUSES)],
     )
     completed_from = forms.DateField(required=False, label="Completed from", widget=DateInput)
     completed_to = forms.DateField(required=False, label="Completed to", widget=DateInput)

@@ -12,6 +12,7 @@ record of who was trained on what, when, on which content version and who signed
 shown as it was on any past day.
 """
 
+import datetime
 import secrets
 from functools import cached_property
 
@@ -168,6 +169,44 @@ class Review(AppendOnlyModel):
         return f"{self.get_decision_display()}: {self.record}"
 
 
+class CertificationStatus(models.TextChoices):
+    """Every certification status the site shows or exports, in one vocabulary.
+
+    A certificate at a moment is valid, not yet issued, expired, superseded or revoked. A
+    person's standing on a required module is certified (they hold a valid certificate),
+    pending (completed, awaiting review), rejected, expired, superseded, revoked or missing.
+    """
+
+    VALID = "valid", "Valid"
+    NOT_YET_ISSUED = "not yet issued", "Not yet issued"
+    CERTIFIED = "certified", "Certified"
+    PENDING = "pending", "Pending"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+    SUPERSEDED = "superseded", "Superseded"
+    REVOKED = "revoked", "Revoked"
+    MISSING = "missing", "Missing"
+
+
+# Certificates expiring within this many days are flagged to the rep, their manager and compliance.
+EXPIRY_WARNING_DAYS = 30
+
+
+class CertificateQuerySet(AppendOnlyQuerySet):
+    def expiring(self, *, now: datetime.datetime):
+        """Certificates valid at `now` that expire within the warning window, soonest first."""
+        return (
+            self.filter(
+                issued_at__lte=now,
+                revocation__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            )
+            .exclude(supersession__ends_at__lte=now)
+            .order_by("expires_at")
+        )
+
+
 class Certificate(AppendOnlyModel):
     record = models.OneToOneField(
         CompletionRecord, on_delete=models.PROTECT, related_name="certificate"
@@ -179,6 +218,8 @@ class Certificate(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates_issued"
     )
 
+    objects = CertificateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_at"]
 
@@ -189,17 +230,19 @@ class Certificate(AppendOnlyModel):
     def display_code(self) -> str:
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
-    def status_at(self, moment) -> str:
-        """valid, expired, superseded or revoked at `moment` (related rows prefetched)."""
+    def status_at(self, moment) -> CertificationStatus:
+        """Valid, expired, superseded or revoked at `moment` (related rows prefetched)."""
         revocation = getattr(self, "revocation", None)
         if revocation is not None and revocation.at <= moment:
-            return "revoked"
+            return CertificationStatus.REVOKED
         if self.expires_at is not None and self.expires_at <= moment:
-            return "expired"
+            return CertificationStatus.EXPIRED
         supersession = getattr(self, "supersession", None)
         if supersession is not None and supersession.ends_at <= moment:
-            return "superseded"
-        return "valid" if self.issued_at <= moment else "not yet issued"
+            return CertificationStatus.SUPERSEDED
+        if self.issued_at <= moment:
+            return CertificationStatus.VALID
+        return CertificationStatus.NOT_YET_ISSUED
 
 
 class Revocation(AppendOnlyModel):

@@ -10,10 +10,19 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from courses.certification.models import CertificationStatus as Status
 from courses.models import Certificate, CompletionRecord, Membership, Module
 from courses.platform.people import display_name
 
-STATUSES = ("certified", "pending", "rejected", "expired", "revoked", "missing")
+# The statuses a person's standing on a module can take in the report, in the order offered.
+STATUSES = (
+    Status.CERTIFIED,
+    Status.PENDING,
+    Status.REJECTED,
+    Status.EXPIRED,
+    Status.REVOKED,
+    Status.MISSING,
+)
 CHUNK = 1000
 
 
@@ -22,7 +31,7 @@ class ReportRow:
     person: object
     teams: str
     module: Module
-    status: str
+    status: Status
     completed_at: datetime.datetime | None = None
     content_version: str = ""
     certified_at: datetime.datetime | None = None
@@ -31,7 +40,9 @@ class ReportRow:
     code: str = ""
 
 
-def standing(records: list[CompletionRecord], moment: datetime.datetime):
+def standing(
+    records: list[CompletionRecord], moment: datetime.datetime
+) -> tuple[Status, CompletionRecord | None]:
     """The person's status for one module at `moment`, and the record it is based on.
 
     A certificate valid at that moment wins; otherwise the latest record decides (pending,
@@ -41,21 +52,23 @@ def standing(records: list[CompletionRecord], moment: datetime.datetime):
     certified = [
         r
         for r in records
-        if _certificate(r) is not None and _certificate(r).status_at(moment) == "valid"
+        if _certificate(r) is not None and _certificate(r).status_at(moment) == Status.VALID
     ]
     if certified:
-        return "certified", max(certified, key=lambda r: r.completed_at)
+        return Status.CERTIFIED, max(certified, key=lambda r: r.completed_at)
     if not records:
-        return "missing", None
+        return Status.MISSING, None
     latest = max(records, key=lambda r: r.completed_at)
     review = getattr(latest, "review", None)
     if review is None or review.at > moment:
-        return "pending", latest
+        return Status.PENDING, latest
     certificate = _certificate(latest)
     if certificate is None:
-        return "rejected", latest
-    status = certificate.status_at(moment)
-    return ("revoked" if status == "revoked" else "expired"), latest
+        return Status.REJECTED, latest
+    # The report tells two ends of a certificate apart: revoked, or expired (superseded included).
+    if certificate.status_at(moment) == Status.REVOKED:
+        return Status.REVOKED, latest
+    return Status.EXPIRED, latest
 
 
 def _certificate(record: CompletionRecord) -> Certificate | None:
@@ -67,7 +80,7 @@ def certification_rows(
     *,
     modules: list[Module],
     moment: datetime.datetime,
-    statuses: set[str] | None = None,
+    statuses: set[Status] | None = None,
     completed_from: datetime.date | None = None,
     completed_to: datetime.date | None = None,
     chunk_size: int = CHUNK,

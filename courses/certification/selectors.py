@@ -6,35 +6,65 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from courses.certification.models import CertificationStatus as Status
 from courses.models import Certificate, CompletionRecord, Module, Review
+
+# A certificate's own status, read as the holder's standing on its module.
+_STANDING_OF_CERTIFICATE = {
+    Status.VALID: Status.CERTIFIED,
+    Status.NOT_YET_ISSUED: Status.CERTIFIED,
+    Status.EXPIRED: Status.EXPIRED,
+    Status.SUPERSEDED: Status.SUPERSEDED,
+    Status.REVOKED: Status.REVOKED,
+}
+
+_LABELS = {
+    Status.PENDING: "Awaiting review",
+    Status.REJECTED: "Rejected: redo required",
+    Status.CERTIFIED: "Certified",
+    Status.EXPIRED: "Certificate expired",
+    Status.SUPERSEDED: "Recertification due",
+    Status.REVOKED: "Certificate revoked",
+}
 
 
 @dataclass(frozen=True)
-class CertificationStatus:
+class ModuleCertification:
+    """The latest completion of a module: pending, rejected, certified, or how its certificate
+    ended (expired, superseded, revoked)."""
+
     module: Module
     record: CompletionRecord
-    state: str  # awaiting, certified, rejected
+    status: Status
     review: Review | None = None
     certificate: Certificate | None = None
-    certificate_status: str = ""  # valid, expired, superseded, revoked
+    certificate_status: Status | None = None
 
     @property
     def label(self) -> str:
-        if self.state == "awaiting":
-            return "Awaiting review"
-        if self.state == "rejected":
-            return "Rejected: redo required"
-        return {
-            "valid": "Certified",
-            "expired": "Certificate expired",
-            "superseded": "Recertification due",
-            "revoked": "Certificate revoked",
-        }.get(self.certificate_status, "Certified")
+        return _LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        """The badge style: a certified module shows its certificate as valid."""
+        return Status.VALID if self.status == Status.CERTIFIED else self.status
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == Status.REJECTED
+
+    @property
+    def has_expired(self) -> bool:
+        return self.certificate_status == Status.EXPIRED
 
 
 def certification_statuses(
     user, *, now: datetime.datetime, module: Module | None = None
-) -> list[CertificationStatus]:
+) -> list[ModuleCertification]:
     """The state of the user's latest completion of each required module (or of `module`)."""
     records = CompletionRecord.objects.filter(user=user).select_related(
         "module", "review", "certificate__revocation", "certificate__supersession"
@@ -49,18 +79,19 @@ def certification_statuses(
         review = getattr(record, "review", None)
         certificate = getattr(record, "certificate", None)
         if review is None:
-            statuses.append(CertificationStatus(record.module, record, "awaiting"))
+            statuses.append(ModuleCertification(record.module, record, Status.PENDING))
         elif review.decision == Review.Decision.REJECTED:
-            statuses.append(CertificationStatus(record.module, record, "rejected", review))
+            statuses.append(ModuleCertification(record.module, record, Status.REJECTED, review))
         else:
+            certificate_status = certificate.status_at(now) if certificate else None
             statuses.append(
-                CertificationStatus(
+                ModuleCertification(
                     record.module,
                     record,
-                    "certified",
+                    _STANDING_OF_CERTIFICATE.get(certificate_status, Status.CERTIFIED),
                     review,
                     certificate,
-                    certificate.status_at(now) if certificate else "",
+                    certificate_status,
                 )
             )
     return statuses

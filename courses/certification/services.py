@@ -9,9 +9,11 @@ import hashlib
 from dataclasses import asdict
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+# The dashboard and the learner home page import it from here.
 from courses.models import (
     Assignment,
     AuditEntry,
@@ -32,6 +34,7 @@ from courses.platform.people import display_name
 from courses.progress.read_model import refresh
 from courses.quizzes.selectors import shown_questions
 from courses.roleplays.selectors import run_exchanges
+from courses.teams.models import validate_due_date
 
 
 def audit_record(
@@ -65,8 +68,6 @@ Action = AuditEntry.Action
 
 # After an expiry or a required recertification, the module is due again this many days later.
 RECERTIFY_WITHIN_DAYS = 30
-# Certificates expiring within this many days are flagged to the rep, their manager and compliance.
-EXPIRY_WARNING_DAYS = 30
 
 
 class CertificationRefused(Exception):
@@ -424,8 +425,10 @@ def recertification_require(
     now = now or timezone.now()
     if not reason.strip():
         raise CertificationRefused("Say why recertification is required.")
-    if due_date < timezone.localdate(now):
-        raise CertificationRefused("The due date cannot be in the past.")
+    try:
+        validate_due_date(due_date, today=timezone.localdate(now))
+    except ValidationError as refused:
+        raise CertificationRefused(refused.messages[0]) from None
     request = RecertificationRequest.objects.create(
         module=module,
         material_version=module.material_version,

@@ -31,6 +31,7 @@ from courses.certification.forms import (
     ReportFilters,
     VerifyForm,
 )
+from courses.certification.models import CertificationStatus
 from courses.certification.reports import certification_rows
 from courses.models import AuditEntry, Certificate, CompletionRecord, Membership, Module
 from courses.platform.access import REP, compliance_required, is_compliance, visible_people
@@ -49,14 +50,8 @@ def queue(request):
         .select_related("user", "module")
         .order_by("completed_at")
     )
-    expiring = (
-        Certificate.objects.filter(
-            revocation__isnull=True,
-            expires_at__gt=now,
-            expires_at__lte=now + datetime.timedelta(days=services.EXPIRY_WARNING_DAYS),
-        )
-        .select_related("record__user", "record__module")
-        .order_by("expires_at")
+    expiring = Certificate.objects.expiring(now=now).select_related(
+        "record__user", "record__module"
     )
     outdated = (
         Module.objects.published()
@@ -333,7 +328,7 @@ def report_query(request, chunk_size=None):
         people,
         modules=modules,
         moment=moment,
-        statuses={data["status"]} if data.get("status") else None,
+        statuses={CertificationStatus(data["status"])} if data.get("status") else None,
         completed_from=data.get("completed_from"),
         completed_to=data.get("completed_to"),
         **({"chunk_size": chunk_size} if chunk_size else {}),
@@ -415,6 +410,7 @@ def certificate_detail(request, code):
         "certificate": certificate,
         "record": certificate.record,
         "status": certificate.status_at(timezone.now()),
+        "Status": CertificationStatus,
         "verify_url": settings.SITE_URL + reverse("verify:code", args=[certificate.code]),
         "can_revoke": is_compliance(request.user),
         "revoke_form": ReasonForm(),
@@ -448,7 +444,12 @@ def verify_code(request, code):
         .filter(code=normalise(code))
         .first()
     )
-    context = {"form": VerifyForm(), "checked": True, "certificate": certificate}
+    context = {
+        "form": VerifyForm(),
+        "checked": True,
+        "certificate": certificate,
+        "Status": CertificationStatus,
+    }
     if certificate is not None:
         context["status"] = certificate.status_at(timezone.now())
     response = render(

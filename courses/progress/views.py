@@ -1,19 +1,14 @@
 """A rep's own training: My training and their reminders."""
 
-import datetime
-
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from courses.certification.selectors import certification_statuses
-from courses.certification.services import EXPIRY_WARNING_DAYS
-from courses.models import Module, Reminder, StepCompletion
+from courses.models import Certificate, Module, Reminder, StepCompletion
 from courses.progress.selectors import module_steps, next_step
 from courses.teams.selectors import Status, build_grid
-
-EXPIRY_WARNING = datetime.timedelta(days=EXPIRY_WARNING_DAYS)
 
 
 @require_GET
@@ -56,13 +51,9 @@ def home(request):
             "completed": [m for m in others if m.status == "done"],
             "not_started": [m for m in others if m.status == "not started"],
             "certification": certification,
-            "expiring": [
-                status.certificate
-                for status in certification
-                if status.certificate_status == "valid"
-                and status.certificate.expires_at
-                and status.certificate.expires_at <= now + EXPIRY_WARNING
-            ],
+            "expiring": Certificate.objects.filter(record__user=user)
+            .expiring(now=now)
+            .select_related("record__module"),
             "nav": "home",
         },
     )

@@ -3,22 +3,20 @@ value is a form error, never a change."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from courses.models import Course, Module, Team
 from courses.platform.access import REP
 from courses.platform.forms import DateInput
 from courses.platform.people import person_label
+from courses.teams.models import validate_due_date
 
 
 class AssignmentForm(forms.Form):
     what = forms.ChoiceField(label="Training to assign")
     to = forms.ChoiceField(label="Assign to")
-    due_date = forms.DateField(label="Due date", widget=DateInput)
+    due_date = forms.DateField(label="Due date", widget=DateInput, validators=[validate_due_date])
     late_joiners = forms.ChoiceField(
         label="People who join the team later",
         choices=[
@@ -69,14 +67,6 @@ class AssignmentForm(forms.Form):
             ("People", [(f"user:{pk}", person_label(p)) for pk, p in self.people.items()]),
         ]
 
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
-        if due > timezone.localdate() + datetime.timedelta(days=3 * 365):
-            raise forms.ValidationError("The due date is more than three years away.")
-        return due
-
     def clean(self):
         data = super().clean()
         kind, _, pk = data.get("what", "").partition(":")
@@ -101,13 +91,9 @@ class AssignmentForm(forms.Form):
 
 
 class DueDateForm(forms.Form):
-    due_date = forms.DateField(label="New due date", widget=DateInput)
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
-        return due
+    due_date = forms.DateField(
+        label="New due date", widget=DateInput, validators=[validate_due_date]
+    )
 
 
 class MemberAddForm(forms.Form):

@@ -8,7 +8,9 @@ Reminder emails, recorded before they are sent so that each is sent once.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from courses.curriculum.models import Module
 
@@ -49,6 +51,31 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.team}"
+
+
+# How far ahead a due date may be. It also keeps the day after any due date (when a superseded
+# certificate stops being valid) a day the calendar holds.
+DUE_DATE_HORIZON = datetime.timedelta(days=3 * 365)
+
+
+def validate_due_date(
+    due: datetime.date, *, today: datetime.date | None = None, past_allowed: bool = False
+) -> None:
+    """The bounds of a due date: at most three years away and, unless `past_allowed`, not
+    before today. Raises ValidationError with the message to show.
+
+    A person choosing a date in a form may not pick a past day; the services accept one (an
+    overdue assignment can be recorded, as the demo data does) but never one beyond the horizon.
+    """
+    today = today or timezone.localdate()
+    if not past_allowed and due < today:
+        raise ValidationError("The due date cannot be in the past.", code="past")
+    latest = today + DUE_DATE_HORIZON
+    if due > latest:
+        raise ValidationError(
+            f"The due date is more than three years away: the latest is {latest:%d %b %Y}.",
+            code="too_far",
+        )
 
 
 class AssignmentQuerySet(models.QuerySet):

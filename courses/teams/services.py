@@ -20,6 +20,7 @@ from django.utils import timezone
 from courses.certification.services import audit_record
 from courses.models import Assignment, AuditEntry, ManagerDigest, Membership, Module, Reminder, Team
 from courses.platform.people import display_name
+from courses.teams.models import validate_due_date
 from courses.teams.selectors import Status, build_grid
 
 Action = AuditEntry.Action
@@ -40,9 +41,13 @@ def assignment_create(
     late_joiner_days: int | None = None,
     note: str = "",
 ) -> list[Assignment]:
-    """Assign each module to a team or a person; a course is assigned as its modules."""
+    """Assign each module to a team or a person; a course is assigned as its modules.
+
+    A due date beyond the horizon raises ValidationError and nothing is assigned.
+    """
     if (team is None) == (user is None):
         raise ValueError("An assignment goes to a team or to a person.")
+    validate_due_date(due_date, past_allowed=True)
     now = timezone.now()
     created = []
     for module in modules:
@@ -78,6 +83,8 @@ def assignment_create(
 
 @transaction.atomic
 def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date) -> Assignment:
+    """A due date beyond the horizon raises ValidationError and changes nothing."""
+    validate_due_date(due_date, past_allowed=True)
     old = assignment.due_date
     if old == due_date:
         return assignment

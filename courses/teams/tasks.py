@@ -1,14 +1,19 @@
 """Background work, run by Django's tasks framework (immediately in development and tests, by
 a database-backed worker in production).
 
-A task claims its row (sets `sent_at` only if it is still empty) in the same transaction that
-sends the email: a second worker finds nothing to claim, and a failed send leaves the row
-unclaimed for the next run.
+No email is sent inside a transaction: a slow mail server must not hold the database's write
+lock. A task claims its row in a short transaction (sets `sent_at` only if it is still empty),
+so a second worker finds nothing to claim; sends with no transaction open; then, in another
+short transaction, records when the email went. A send that fails hands the claim back, so the
+next run sends it again.
 """
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,73 +24,91 @@ from courses.platform.access import visible_people
 from courses.teams.selectors import build_grid
 
 
+class Email(NamedTuple):
+    subject: str
+    body: str
+    to: str
+
+
 def site_link(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def send_once(model: type[models.Model], pk: int, compose: Callable[[int], Email | None]) -> bool:
+    """Send the email of row `pk` unless it has been sent or claimed; True if it went.
+
+    `compose` returns None when there is nobody to send it to: the row stays claimed, as there
+    is nothing to retry.
+    """
+    claimed_at = timezone.now()
+    with transaction.atomic():
+        claimed = model.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=claimed_at)
+    if not claimed:
+        return False
+    ours = model.objects.filter(pk=pk, sent_at=claimed_at)
+    try:
+        email = compose(pk)
+        if email is None:
+            return False
+        send_mail(email.subject, email.body, None, [email.to])
+    except BaseException:
+        with transaction.atomic():
+            ours.update(sent_at=None)
+        raise
+    with transaction.atomic():
+        ours.update(sent_at=timezone.now())
+    return True
+
+
+def reminder_email(reminder_id: int) -> Email | None:
+    reminder = Reminder.objects.select_related("user", "assignment__module").get(pk=reminder_id)
+    if not reminder.user.email:
+        return None
+    module = reminder.assignment.module
+    context = {
+        "reminder": reminder,
+        "user": reminder.user,
+        "module": module,
+        "link": site_link(reverse("learner:module", args=[module.slug])),
+        "reminders_link": site_link(reverse("learner:reminders")),
+    }
+    subject = {
+        Reminder.Kind.DUE_IN_3_DAYS: f"Due in 3 days: {module.title}",
+        Reminder.Kind.DUE_TOMORROW: f"Due tomorrow: {module.title}",
+        Reminder.Kind.OVERDUE: f"Overdue: {module.title}",
+    }[reminder.kind]
+    return Email(subject, render_to_string("emails/reminder.txt", context), reminder.user.email)
+
+
+def digest_email(digest_id: int) -> Email | None:
+    digest = ManagerDigest.objects.select_related("manager").get(pk=digest_id)
+    manager = digest.manager
+    if not manager.email:
+        return None
+    grid = build_grid(
+        visible_people(manager).order_by("last_name", "first_name", "username"),
+        today=timezone.localdate(),
+        teams=manager.managed_teams.all(),
+    )
+    overdue = [(row, [cell for cell in row.cells.values() if cell.is_overdue]) for row in grid.rows]
+    overdue = [(row, cells) for row, cells in overdue if cells]
+    context = {
+        "manager": manager,
+        "overdue": overdue,
+        "link": site_link(reverse("team:dashboard") + "?overdue=1"),
+    }
+    return Email(
+        f"Weekly training digest: {len(overdue)} rep(s) with overdue training",
+        render_to_string("emails/digest.txt", context),
+        manager.email,
+    )
+
+
 @task
 def send_reminder(reminder_id: int) -> bool:
-    with transaction.atomic():
-        claimed = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        )
-        if not claimed:
-            return False
-        reminder = Reminder.objects.select_related("user", "assignment__module").get(pk=reminder_id)
-        if not reminder.user.email:
-            return False
-        module = reminder.assignment.module
-        context = {
-            "reminder": reminder,
-            "user": reminder.user,
-            "module": module,
-            "link": site_link(reverse("learner:module", args=[module.slug])),
-            "reminders_link": site_link(reverse("learner:reminders")),
-        }
-        subject = {
-            Reminder.Kind.DUE_IN_3_DAYS: f"Due in 3 days: {module.title}",
-            Reminder.Kind.DUE_TOMORROW: f"Due tomorrow: {module.title}",
-            Reminder.Kind.OVERDUE: f"Overdue: {module.title}",
-        }[reminder.kind]
-        send_mail(
-            subject,
-            render_to_string("emails/reminder.txt", context),
-            None,
-            [reminder.user.email],
-        )
-    return True
+    return send_once(Reminder, reminder_id, reminder_email)
 
 
 @task
 def send_digest(digest_id: int) -> bool:
-    with transaction.atomic():
-        claimed = ManagerDigest.objects.filter(pk=digest_id, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        )
-        if not claimed:
-            return False
-        digest = ManagerDigest.objects.select_related("manager").get(pk=digest_id)
-        manager = digest.manager
-        if not manager.email:
-            return False
-        grid = build_grid(
-            visible_people(manager).order_by("last_name", "first_name", "username"),
-            today=timezone.localdate(),
-            teams=manager.managed_teams.all(),
-        )
-        overdue = [
-            (row, [cell for cell in row.cells.values() if cell.is_overdue]) for row in grid.rows
-        ]
-        overdue = [(row, cells) for row, cells in overdue if cells]
-        context = {
-            "manager": manager,
-            "overdue": overdue,
-            "link": site_link(reverse("team:dashboard") + "?overdue=1"),
-        }
-        send_mail(
-            f"Weekly training digest: {len(overdue)} rep(s) with overdue training",
-            render_to_string("emails/digest.txt", context),
-            None,
-            [manager.email],
-        )
-    return True
+    return send_once(ManagerDigest, digest_id, digest_email)

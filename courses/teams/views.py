@@ -4,8 +4,6 @@ Every view is for managers only, and every object is looked up within the manage
 their own teams and the members of those teams. Anything else is a 404.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -14,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.certification.services import EXPIRY_WARNING_DAYS
 from courses.models import (
     Assignment,
     AuditEntry,
@@ -100,14 +97,9 @@ def dashboard(request):
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     expiring = list(
-        Certificate.objects.filter(
-            record__user__in=visible_people(request.user).values("pk"),
-            revocation__isnull=True,
-            expires_at__gt=now,
-            expires_at__lte=now + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
-        )
+        Certificate.objects.filter(record__user__in=visible_people(request.user).values("pk"))
+        .expiring(now=now)
         .select_related("record__user", "record__module")
-        .order_by("expires_at")
     )
     query = request.GET.copy()
     query.pop("page", None)
