@@ -111,10 +111,13 @@ class Module(models.Model):
         return round(100 * self.done_count / self.step_count) if self.step_count else 0
 
     @property
-    def status(self) -> str:
-        if self.step_count and self.done_count >= self.step_count:
-            return "done"
-        return "in progress" if self.done_count else "not started"
+    def status(self):
+        """The person's status with the module (after `with_progress`), regardless of due dates."""
+        from courses.progress.models import status_of
+
+        return status_of(
+            done=self.done_count, steps=self.step_count, started=False, due=None, today=None
+        )
 
 
 class StepQuerySet(models.QuerySet):

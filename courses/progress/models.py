@@ -4,6 +4,8 @@ A completion is never edited away: when a step has to be done again (a rejected 
 a recertification) the completion is voided with a reason and stays as history.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -110,3 +112,30 @@ class ModuleProgress(models.Model):
     @property
     def started(self) -> bool:
         return bool(self.steps_done or self.best_quiz is not None or self.call)
+
+
+DUE_SOON_DAYS = 3
+
+
+class ProgressStatus(models.TextChoices):
+    """Where a person stands with a module: the words a rep, a manager and a reminder share."""
+
+    NOT_STARTED = "not started", "Not started"
+    IN_PROGRESS = "in progress", "In progress"
+    DUE_SOON = "due soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    DONE = "done", "Done"
+
+
+def status_of(
+    *, done: int, steps: int, started: bool, due: datetime.date | None, today: datetime.date | None
+) -> ProgressStatus:
+    """The status a rep, a manager and a reminder all go by."""
+    if steps and done >= steps:
+        return ProgressStatus.DONE
+    if due is not None:
+        if today > due:
+            return ProgressStatus.OVERDUE
+        if (due - today).days <= DUE_SOON_DAYS:
+            return ProgressStatus.DUE_SOON
+    return ProgressStatus.IN_PROGRESS if started or done else ProgressStatus.NOT_STARTED

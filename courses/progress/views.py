@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET
 
 from courses.certification.selectors import certification_statuses
 from courses.models import Certificate, Module, Reminder, StepCompletion
+from courses.progress.models import ProgressStatus as Status
 from courses.progress.selectors import module_steps, next_step
-from courses.teams.selectors import Status, build_grid
+from courses.teams.selectors import build_grid
 
 
 @require_GET

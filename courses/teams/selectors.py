@@ -11,37 +11,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import Count, Q
 
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step
-
-DUE_SOON_DAYS = 3
-
-
-class Status(StrEnum):
-    NOT_STARTED = "not started"
-    IN_PROGRESS = "in progress"
-    DUE_SOON = "due soon"
-    OVERDUE = "overdue"
-    DONE = "done"
-
-
-def status_of(
-    *, done: int, steps: int, started: bool, due: datetime.date | None, today: datetime.date
-) -> Status:
-    """The status a rep, a manager and a reminder all go by."""
-    if steps and done >= steps:
-        return Status.DONE
-    if due is not None:
-        if today > due:
-            return Status.OVERDUE
-        if (due - today).days <= DUE_SOON_DAYS:
-            return Status.DUE_SOON
-    return Status.IN_PROGRESS if started or done else Status.NOT_STARTED
+from courses.progress.models import ProgressStatus as Status
+from courses.progress.models import status_of
 
 
 class AssignedModule(NamedTuple):

@@ -20,8 +20,9 @@ from django.utils import timezone
 from courses.certification.services import audit_record
 from courses.models import Assignment, AuditEntry, ManagerDigest, Membership, Module, Reminder, Team
 from courses.platform.people import display_name
+from courses.progress.models import ProgressStatus as Status
 from courses.teams.models import validate_due_date
-from courses.teams.selectors import Status, build_grid
+from courses.teams.selectors import build_grid
 
 Action = AuditEntry.Action
 
