@@ -39,7 +39,7 @@ from courses.models import (
     Revocation,
     RoleplayRun,
 )
-from tests import test_security as sec
+from tests.platform import test_security as sec
 
 settings.register_profile(
     "fuzz",

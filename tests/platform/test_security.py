@@ -52,7 +52,7 @@ from courses.roleplays.services import roleplay_run_start
 from courses.teams.services import assignment_create
 from tests.factories import choose_reply, complete_module
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("anon", "rep", "manager", "other_manager", "compliance", "admin")
 NEW_PASSWORD = "a-Long-unusual-passphrase-42"
 

@@ -10,8 +10,8 @@ from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript, RunTu
 from courses.quizzes.services import quiz_attempt_start
 from courses.roleplays.services import roleplay_run_start
 from tests.conftest import QUIZ, ROLEPLAY, make_user
-from tests.live import Session
-from tests.test_quiz_views import answer_form
+from tests.platform.live import Session
+from tests.quizzes.test_quiz_views import answer_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
