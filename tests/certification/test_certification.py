@@ -31,9 +31,9 @@ from courses.models import (
     StepCompletion,
 )
 from courses.progress.services import lesson_complete, step_complete, step_open
-from tests.conftest import QUIZ, make_user
 from tests.factories import CLEAN_CALL, complete_module, play_call
 from tests.factories import take_quiz as take
+from tests.support import QUIZ, make_user
 
 START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 

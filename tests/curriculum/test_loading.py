@@ -9,7 +9,7 @@ from courses.curriculum.loading import (
     read_curriculum,
 )
 from courses.models import Course, Module, Step, StepCompletion
-from tests.conftest import QUIZ, ROLEPLAY
+from tests.support import QUIZ, ROLEPLAY
 
 
 def snapshot():

@@ -86,7 +86,7 @@ class TestRulesPage:
         people,
         django_assert_max_num_queries,
     ):
-        from tests.conftest import make_user
+        from tests.support import make_user
 
         for index in range(people):
             take_quiz(make_user(django_user_model, f"r{index}", "Rep"), curriculum)

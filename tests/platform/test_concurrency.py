@@ -9,9 +9,8 @@ from courses.curriculum.loading import load_curriculum
 from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript, RunTurn, StepCompletion
 from courses.quizzes.services import quiz_attempt_start
 from courses.roleplays.services import roleplay_run_start
-from tests.conftest import QUIZ, ROLEPLAY, make_user
 from tests.platform.live import Session
-from tests.quizzes.test_quiz_views import answer_form
+from tests.support import QUIZ, ROLEPLAY, answer_form, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

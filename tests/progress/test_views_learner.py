@@ -9,7 +9,7 @@ from django.utils import timezone
 from courses.curriculum.loading import load_curriculum
 from courses.models import Module, Step, StepCompletion
 from courses.teams.services import assignment_create
-from tests.conftest import opened_long_ago
+from tests.support import opened_long_ago
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

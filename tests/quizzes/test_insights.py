@@ -4,8 +4,8 @@ from django.urls import reverse
 from courses.curriculum.loading import load_curriculum
 from courses.models import Quiz, QuizAttempt
 from courses.quizzes.analysis import item_analysis
-from tests.conftest import make_user
 from tests.factories import take_quiz as take
+from tests.support import make_user
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from courses.curriculum.loading import load_curriculum
 from courses.models import Answer, Quiz, QuizAttempt, StepCompletion
-from tests.conftest import QUIZ
+from tests.support import QUIZ, answer_form
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 START = reverse("learner:quiz-start", args=["module-1", "check"])
@@ -37,22 +37,6 @@ def start(client):
     response = client.post(START)
     assert response.status_code == 302, response.content
     return QuizAttempt.objects.latest("pk")
-
-
-def answer_form(attempt, right=True):
-    """Form data answering every drawn question right (or wrong), by shown position."""
-    data = {}
-    for item in attempt.items.select_related("question").prefetch_related("question__choices"):
-        choices = {c.pk: c for c in item.question.choices.all()}
-        picks = [
-            str(index)
-            for index, choice_id in enumerate(item.choice_order)
-            if choices[choice_id].is_correct == right
-        ]
-        if item.question.kind != "multiple":
-            picks = picks[:1]
-        data[f"q{item.position}"] = picks
-    return data
 
 
 def submit(client, attempt, data, **extra):

@@ -19,7 +19,7 @@ from courses.models import (
 )
 from courses.progress.services import step_complete
 from courses.teams.services import assignment_create, team_member_add
-from tests.conftest import make_user
+from tests.support import make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY = datetime.date(2026, 11, 2)
@@ -466,7 +466,7 @@ def test_cells_show_each_persons_best_quiz_and_call_result(
 
     from courses.models import Quiz, QuizAttempt, RoleplayRun, RoleplayScript
     from courses.teams.selectors import build_grid
-    from tests.conftest import QUIZ, ROLEPLAY
+    from tests.support import QUIZ, ROLEPLAY
 
     builder.course(modules=["module-1"])
     builder.module(
