@@ -89,7 +89,7 @@ def play_call(
     return run
 
 
-# The clean path through tests.conftest.ROLEPLAY: identify yourself, offer a summary: booked.
+# The clean path through tests.support.ROLEPLAY: identify yourself, offer a summary: booked.
 CLEAN_CALL = ("opening.1", "objection.1")
 
 

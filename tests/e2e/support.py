@@ -15,7 +15,7 @@ from courses.models import CompletionRecord, Module, QuizAttempt, RoleplayRun
 from courses.roleplays import engine
 from courses.roleplays.services import roleplay_record_dnc
 from tests import factories
-from tests.conftest import make_user
+from tests.support import make_user
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
