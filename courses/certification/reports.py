@@ -84,14 +84,16 @@ def certification_rows(
     completed_from: datetime.date | None = None,
     completed_to: datetime.date | None = None,
     chunk_size: int = CHUNK,
+    after: str | None = None,
 ) -> Iterator[ReportRow]:
     """Rows for `people` (a queryset) x `modules`, filtered, as things stood at `moment`.
 
     People come in username order, a chunk at a time along the username index, so the first
-    rows arrive quickly and any number of rows streams in constant memory.
+    rows arrive quickly and any number of rows streams in constant memory. `after` starts after
+    that username (the next page of the report).
     """
     module_ids = [m.pk for m in modules]
-    last_username = None
+    last_username = after or None
     while True:
         chunk_query = people if last_username is None else people.filter(username__gt=last_username)
         chunk = list(chunk_query.order_by("username")[:chunk_size])

@@ -39,6 +39,7 @@ from courses.platform.csvexport import csv_response
 from courses.platform.people import display_name
 
 PAGE_SIZE = 100
+REPORT_PAGE_ROWS = 50
 
 
 @require_GET
@@ -298,7 +299,7 @@ def audit_csv(request):
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
-def report_query(request, chunk_size=None):
+def report_query(request, chunk_size=None, after=None):
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     User = get_user_model()
@@ -331,6 +332,7 @@ def report_query(request, chunk_size=None):
         statuses={CertificationStatus(data["status"])} if data.get("status") else None,
         completed_from=data.get("completed_from"),
         completed_to=data.get("completed_to"),
+        after=after,
         **({"chunk_size": chunk_size} if chunk_size else {}),
     )
     return form, rows, as_of
@@ -339,20 +341,29 @@ def report_query(request, chunk_size=None):
 @require_GET
 @compliance_required
 def certification_report(request):
-    # The page shows the first rows only; small chunks let it stop early.
-    form, rows, as_of = report_query(request, chunk_size=50)
-    shown, more = [], False
+    """A page of whole people at a time, at least REPORT_PAGE_ROWS rows, paged by username."""
+    after = request.GET.get("after", "")[:150]
+    form, rows, as_of = report_query(request, chunk_size=50, after=after)
+    shown, next_after = [], None
     for row in rows:
-        if len(shown) == PAGE_SIZE * 2:
-            more = True
+        if len(shown) >= REPORT_PAGE_ROWS and row.person.pk != shown[-1].person.pk:
+            next_after = shown[-1].person.username
             break
         shown.append(row)
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_query = None
+    if next_after is not None:
+        query["after"] = next_after
+        next_query = query.urlencode()
+        query.pop("after")
     context = {
         "form": form,
         "rows": shown,
-        "more": more,
+        "next_query": next_query,
+        "paged": bool(after),
         "as_of": as_of,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
         "nav": "compliance",
     }
     return render(request, "compliance/report.html", context)
