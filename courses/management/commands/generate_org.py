@@ -16,7 +16,7 @@ from courses.demo.organisation import OrganisationRefused, Plan, build_organisat
 PREFIX_PATTERN = re.compile(r"[\w.@+]+(?:-[\w.@+]+)*")
 # Work is made through the services, a rep at a time: past this many reps, the work of a
 # representative share is made (every team's, spread evenly), and everyone else is left untouched.
-WORKING_REPS = 1000
+WORKING_REPS = 200
 
 
 class Command(BaseCommand):
@@ -56,8 +56,8 @@ class Command(BaseCommand):
             type=int,
             default=WORKING_REPS,
             help=f"The most reps whose work (lessons, quizzes, calls, certification) is made "
-            f"(default {WORKING_REPS}); 0 makes everyone's. Making one rep's work takes about "
-            "a quarter of a second.",
+            f"(default {WORKING_REPS}); 0 makes everyone's. One rep's work is a few hundred "
+            "service calls: a second or more.",
         )
 
     def handle(self, *args, **options):
