@@ -24,6 +24,7 @@ def step_complete(
 
     Returns the live completion and whether it was created now.
     """
+    now = now or timezone.now()
     existing = StepCompletion.objects.live().filter(user=user, step=step).first()
     if existing is not None:
         return existing, False
@@ -33,7 +34,7 @@ def step_complete(
                 user=user,
                 step=step,
                 started_at=started_at,
-                completed_at=now or timezone.now(),
+                completed_at=now,
                 content_version=step.module.content_version,
             )
     except IntegrityError:
@@ -41,7 +42,7 @@ def step_complete(
         return StepCompletion.objects.live().get(user=user, step=step), False
     StepStart.objects.filter(user=user, step=step).delete()
     refresh(user_id=user.pk, module_id=step.module_id)
-    completion_record_if_complete(user=user, module=step.module)
+    completion_record_if_complete(user=user, module=step.module, now=now)
     return completion, True
 
 

@@ -41,6 +41,7 @@ def assignment_create(
     user=None,
     late_joiner_days: int | None = None,
     note: str = "",
+    now: datetime.datetime | None = None,
 ) -> list[Assignment]:
     """Assign each module to a team or a person; a course is assigned as its modules.
 
@@ -48,8 +49,8 @@ def assignment_create(
     """
     if (team is None) == (user is None):
         raise ValueError("An assignment goes to a team or to a person.")
-    validate_due_date(due_date, past_allowed=True)
-    now = timezone.now()
+    now = now or timezone.now()
+    validate_due_date(due_date, today=timezone.localdate(now), past_allowed=True)
     created = []
     for module in modules:
         assignment = Assignment.objects.create(
@@ -77,6 +78,7 @@ def assignment_create(
                 "late_joiner_days": assignment.late_joiner_days,
                 "note": note,
             },
+            at=now,
         )
         created.append(assignment)
     return created
@@ -127,8 +129,11 @@ def assignment_withdraw(*, by, assignment: Assignment) -> Assignment:
 
 
 @transaction.atomic
-def team_member_add(*, by, team: Team, user) -> Membership:
-    membership, created = Membership.objects.get_or_create(team=team, user=user)
+def team_member_add(*, by, team: Team, user, now: datetime.datetime | None = None) -> Membership:
+    now = now or timezone.now()
+    membership, created = Membership.objects.get_or_create(
+        team=team, user=user, defaults={"joined_at": now}
+    )
     if created:
         audit_record(
             actor=by,
@@ -137,6 +142,7 @@ def team_member_add(*, by, team: Team, user) -> Membership:
             person=user,
             team=team,
             obj=membership,
+            at=now,
         )
     return membership
 

@@ -1,6 +1,7 @@
 """Measure the key pages' throughput against a trivial view, served the same way in one run.
 
-`python manage.py bench` builds a realistic organisation in a scratch database, serves the site
+`python manage.py bench` builds a realistic organisation in a scratch database (with
+`generate_org`, which makes it through the services, see courses/demo), serves the site
 with gunicorn on loopback with production settings, and loads each page with wrk. It prints
 requests per second and p50/p99 latency per page and each page's throughput as a ratio to the
 baseline (/health/, measured again just before each page), and writes the results to
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import secrets
@@ -115,8 +117,18 @@ class Command(BaseCommand):
     help = "Benchmark the key pages against a trivial view (needs wrk and gunicorn)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--teams", type=int, default=20)
-        parser.add_argument("--reps-per-team", type=int, default=25)
+        parser.add_argument(
+            "--reps", type=int, default=500, help="Reps in the organisation (default 500)."
+        )
+        parser.add_argument(
+            "--reps-per-team", type=int, default=25, help="Reps in each team (default 25)."
+        )
+        parser.add_argument(
+            "--working-reps",
+            type=int,
+            default=None,
+            help="Passed to generate_org: the most reps whose work is made (default: its own).",
+        )
         parser.add_argument("--modules", type=int, default=20)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
@@ -131,6 +143,8 @@ class Command(BaseCommand):
         parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        if options["reps"] < 1 or options["reps_per_team"] < 1:
+            raise CommandError("--reps and --reps-per-team must be at least 1.")
         if options["prepare"]:
             return prepare(options["prepare"], options["modules"])
         if shutil.which("wrk") is None:
@@ -170,12 +184,15 @@ class Command(BaseCommand):
         step("collectstatic", "--no-input")
         content = build_content(work / "content", options["modules"])
         step("load_content", "--root", str(content))
+        teams = math.ceil(options["reps"] / options["reps_per_team"])
+        working = options["working_reps"]
         step(
             "generate_org",
-            "--teams", str(options["teams"]),
-            "--reps-per-team", str(options["reps_per_team"]),
+            "--teams", str(teams),
+            "--reps-per-team", str(math.ceil(options["reps"] / teams)),
             "--modules", str(options["modules"]),
             "--prefix", "bench",
+            *(["--working-reps", str(working)] if working is not None else []),
         )  # fmt: skip
         step("bench", "--prepare", str(work / "plan.json"), "--modules", str(options["modules"]))
         plan = json.loads((work / "plan.json").read_text())
