@@ -8,7 +8,8 @@ import urllib.request
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.middleware.csrf import _get_new_csrf_string
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.crypto import get_random_string
 
 
 class Session:
@@ -22,7 +23,7 @@ class Session:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
-        self.csrf = _get_new_csrf_string()
+        self.csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
         self.jar = http.cookiejar.CookieJar()
         host = urllib.parse.urlparse(self.base_url).hostname
         for name, value in (

@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from courses.curriculum.loading import CONTENT_ROOT
 
@@ -236,6 +237,9 @@ class Command(BaseCommand):
                 result.prepared = prepared
                 result.baseline_rps = near[2]
                 results.append(result)
+            csv_rows, csv_growth_kb = stream_csv_memory(
+                base, server.pid, plan["pages"]["certification report"][0][2]
+            )
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -244,9 +248,9 @@ class Command(BaseCommand):
             baseline = result.baseline_rps
             result.ratio = round(result.rps / baseline, 3) if baseline else 0.0
             result.target = TARGETS.get(result.page)
-        self.report(results, options, plan)
+        self.report(results, options, plan, csv_rows, csv_growth_kb)
 
-    def report(self, results: list[Result], options, plan):
+    def report(self, results: list[Result], options, plan, csv_rows=0, csv_growth_kb=0):
         header = (
             f"{'page':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'baseline':>9} "
             f"{'ratio':>7} {'target':>7} {'errors':>7}"
@@ -273,13 +277,24 @@ class Command(BaseCommand):
             f"{options['duration']} s per page"
         )
         lines += [f"note: {note}" for note in notes]
+        lines.append(
+            f"certification report CSV: {csv_rows} rows streamed; the serving worker's peak "
+            f"memory grew by {csv_growth_kb} KB while it did"
+        )
         self.stdout.write("\n" + summary)
         self.stdout.write("\n".join(lines))
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         (out / f"bench-{stamp}.json").write_text(
-            json.dumps({"summary": summary, "results": [asdict(r) for r in results]}, indent=2)
+            json.dumps(
+                {
+                    "summary": summary,
+                    "results": [asdict(r) for r in results],
+                    "csv": {"rows": csv_rows, "peak_memory_growth_kb": csv_growth_kb},
+                },
+                indent=2,
+            )
         )
         (out / f"bench-{stamp}.txt").write_text(summary + "\n" + "\n".join(lines) + "\n")
         self.stdout.write(f"\nResults written to {out / f'bench-{stamp}.json'}")
@@ -307,6 +322,33 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> No
         except OSError:
             time.sleep(0.2)
     raise CommandError(f"The server did not answer at {url}.")
+
+
+def peak_memory_kb(master_pid: int) -> dict[int, int]:
+    """Each gunicorn worker's peak resident memory so far (VmHWM), by process id."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = {}
+    for pid in map(int, children):
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks[pid] = int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1))
+    return peaks
+
+
+def stream_csv_memory(base: str, master_pid: int, cookie: str) -> tuple[int, int]:
+    """Download the whole certification report as CSV, reading it in pieces, and return its
+    rows and how much the peak memory of the worker that served it grew meanwhile: a
+    streamed export costs the same memory whatever its size."""
+    before = peak_memory_kb(master_pid)
+    request = urllib.request.Request(
+        base + reverse("compliance:report-csv"), headers={"Cookie": cookie}
+    )
+    rows = 0
+    with urllib.request.urlopen(request, timeout=600) as response:
+        while chunk := response.read(64 * 1024):
+            rows += chunk.count(b"\n")
+    after = peak_memory_kb(master_pid)
+    growth = max((after[pid] - before.get(pid, after[pid]) for pid in after), default=0)
+    return max(rows - 1, 0), growth  # the first line is the header
 
 
 def wrk(base: str, work: Path, requests_file: Path, duration: int, options):
@@ -363,7 +405,8 @@ def prepare(out: Path, modules: int) -> None:
         get_user_model,
     )
     from django.contrib.sessions.backends.db import SessionStore
-    from django.middleware.csrf import _get_new_csrf_string
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from courses.models import Module, Quiz, RoleplayScript, Step, Team
     from courses.quizzes.services import QuizRefused, quiz_attempt_start
@@ -377,7 +420,7 @@ def prepare(out: Path, modules: int) -> None:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        token = _get_new_csrf_string()
+        token = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
         return f"sessionid={store.session_key}; csrftoken={token}", token
 
     reps = list(User.objects.filter(username__startswith="bench-rep-").order_by("pk"))
