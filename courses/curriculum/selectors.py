@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import BaseCache, caches
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, TextField, Value, When
 from django.shortcuts import get_object_or_404
 
 from courses.curriculum.models import published_step
@@ -117,16 +117,25 @@ def visible_step(user, module_slug: str, step_slug: str) -> Step:
     )
 
 
-def published_steps(module_slug: str) -> list[Step]:
+def published_steps(module_slug: str, *, reading: str | None = None) -> list[Step]:
     """A published module's published steps in order, each with its module and course.
 
     Read afresh on every page: a load that retires a step shows at once, and the page's
-    progress is read alongside it.
+    progress is read alongside it. Only the step being read (`reading`, a slug) carries its
+    lesson text: the others are listed, not shown, and their text is most of the bytes.
     """
     return list(
         Step.objects.published()
         .select_related("module__course")
         .filter(module__slug=module_slug)
+        .defer("body_html", "source_hash")
+        .annotate(
+            text=Case(
+                When(slug=reading, then=F("body_html")),
+                default=Value(""),
+                output_field=TextField(),
+            )
+        )
         .order_by("position")
     )
 

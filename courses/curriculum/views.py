@@ -95,7 +95,7 @@ PAGES = {
 @require_GET
 def step_detail(request, module_slug, step_slug):
     """A step's own page: a lesson to read, a quiz to take, a call to play."""
-    steps = published_steps(module_slug)
+    steps = published_steps(module_slug, reading=step_slug)
     step = next((s for s in steps if s.slug == step_slug), None)
     if step is None:
         raise Http404("No such step.")

@@ -11,88 +11,93 @@ run them on the schema of its time.
 from __future__ import annotations
 
 from django.apps import apps as global_apps
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q
 
 
 def _model(apps, name: str):
     return apps.get_model("courses", name)
 
 
-def _one(queryset, **aggregate):
-    """An aggregate over `queryset` as a subquery: grouped by the person, who is fixed."""
-    [(name, expression)] = aggregate.items()
-    return Subquery(
-        queryset.order_by().values("user_id").annotate(**{name: expression}).values(name)
-    )
-
-
 def measured(*, user_id: int, module_id: int, apps=global_apps) -> dict | None:
-    """What the row for this person and module holds, from the facts; None when there are none."""
-    Module, Step = _model(apps, "Module"), _model(apps, "Step")
-    completions = _model(apps, "StepCompletion").objects.filter(
-        user_id=user_id, step__module_id=module_id
-    )
+    """What the row for this person and module holds, from the facts; None when there are none.
+
+    Four small aggregates rather than one query of ten subqueries: as fast for the database,
+    and far less work to build on every write.
+    """
     counted = Q(voided_at__isnull=True, step__retired_at__isnull=True)
-    attempts = _model(apps, "QuizAttempt").objects.filter(
-        user_id=user_id, quiz__step__module_id=module_id, submitted_at__isnull=False
-    )
-    calls = _model(apps, "RoleplayRun").objects.filter(
-        user_id=user_id, script__step__module_id=module_id, finished_at__isnull=False
-    )
-    steps = (
-        Step.objects.filter(module_id=OuterRef("pk"), retired_at__isnull=True)
-        .order_by()
-        .values("module_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    row = (
-        Module.objects.filter(pk=module_id)
-        .annotate(
-            active_steps=Subquery(steps),
-            completions=_one(completions, n=Count("pk")),
-            done=_one(completions, n=Count("pk", filter=counted)),
-            done_at=_one(completions, at=Max("completed_at", filter=counted)),
-            completed_last=_one(completions, at=Max("completed_at")),
-            best_quiz=_one(attempts, best=Max("percent")),
-            submitted_last=_one(attempts, at=Max("submitted_at")),
-            calls=_one(calls, n=Count("pk")),
-            calls_passed=_one(calls, n=Count("pk", filter=Q(passed=True))),
-            calls_clean=_one(calls, n=Count("pk", filter=Q(violation=False))),
-            finished_last=_one(calls, at=Max("finished_at")),
+    completions = (
+        _model(apps, "StepCompletion")
+        .objects.filter(user_id=user_id, step__module_id=module_id)
+        .aggregate(
+            n=Count("pk"),
+            done=Count("pk", filter=counted),
+            done_at=Max("completed_at", filter=counted),
+            last=Max("completed_at"),
         )
-        .values()
-        .get()
     )
-    if not (row["completions"] or row["submitted_last"] or row["calls"]):
+    attempts = (
+        _model(apps, "QuizAttempt")
+        .objects.filter(
+            user_id=user_id, quiz__step__module_id=module_id, submitted_at__isnull=False
+        )
+        .aggregate(best=Max("percent"), last=Max("submitted_at"))
+    )
+    calls = (
+        _model(apps, "RoleplayRun")
+        .objects.filter(
+            user_id=user_id, script__step__module_id=module_id, finished_at__isnull=False
+        )
+        .aggregate(
+            n=Count("pk"),
+            passed=Count("pk", filter=Q(passed=True)),
+            clean=Count("pk", filter=Q(violation=False)),
+            last=Max("finished_at"),
+        )
+    )
+    if not (completions["n"] or attempts["last"] or calls["n"]):
         return None
-    done, steps = row["done"] or 0, row["active_steps"] or 0
-    if row["calls_passed"]:
+    steps = (
+        _model(apps, "Step").objects.filter(module_id=module_id, retired_at__isnull=True).count()
+    )
+    done = completions["done"]
+    if calls["passed"]:
         call = "passed"
-    elif row["calls_clean"]:
+    elif calls["clean"]:
         call = "not passed"
     else:
-        call = "violation" if row["calls"] else ""
-    moments = [row["completed_last"], row["submitted_last"], row["finished_last"]]
+        call = "violation" if calls["n"] else ""
+    moments = [completions["last"], attempts["last"], calls["last"]]
     return {
         "steps_done": done,
-        "completed_at": row["done_at"] if steps and done >= steps else None,
-        "best_quiz": row["best_quiz"],
+        "completed_at": completions["done_at"] if steps and done >= steps else None,
+        "best_quiz": attempts["best"],
         "call": call,
         "last_activity_at": max((m for m in moments if m is not None), default=None),
     }
 
 
-def refresh(*, user_id: int, module_id: int) -> None:
+def refresh(*, user_id: int, module_id: int, attempt_percent=None, moment=None) -> None:
     """Rewrite one row from the facts; call it inside the transaction that changed them.
 
     The row is locked before the facts are read, so two requests recording facts for the same
     person and module at once take turns, and the second one reads the first one's facts.
+
+    A quiz submission that completes nothing passes its result (`attempt_percent`, `moment`):
+    attempts are only ever added, so the best result and the last activity can only rise,
+    and the rest of the row cannot change.
     """
     from courses.progress.models import ModuleProgress
 
     rows = ModuleProgress.objects.select_for_update().filter(user_id=user_id, module_id=module_id)
-    if not list(rows.values_list("pk")):
+    stored = list(rows.values_list("best_quiz", "last_activity_at"))
+    if stored and moment is not None:
+        best, last = stored[0]
+        rows.update(
+            best_quiz=attempt_percent if best is None else max(best, attempt_percent),
+            last_activity_at=moment if last is None else max(last, moment),
+        )
+        return
+    if not stored:
         ModuleProgress.objects.bulk_create(
             [ModuleProgress(user_id=user_id, module_id=module_id)], ignore_conflicts=True
         )

@@ -224,7 +224,13 @@ def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
 
 
 def _record_item_scores(items: Sequence[AttemptQuestion]) -> None:
-    AttemptQuestion.objects.bulk_update(items, ["points", "is_correct"])
+    """One UPDATE per distinct result (right, wrong, partly right): a handful of short
+    statements, where one CASE per item made a statement as long as the quiz."""
+    by_result: dict[tuple, list[int]] = {}
+    for item in items:
+        by_result.setdefault((item.points, item.is_correct), []).append(item.pk)
+    for (points, is_correct), ids in by_result.items():
+        AttemptQuestion.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
 
 
 def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:
@@ -320,7 +326,12 @@ def quiz_attempt_submit(
         _record_item_scores(items)
         if step is not None:
             step_complete(user=user, step=step, started_at=attempt.started_at, now=now)
-        refresh(user_id=user.pk, module_id=attempt.quiz.step.module_id)
+        refresh(
+            user_id=user.pk,
+            module_id=attempt.quiz.step.module_id,
+            attempt_percent=result.percent,
+            moment=now,
+        )
     for name, value in graded.items():
         setattr(attempt, name, value)
     return attempt, True
