@@ -44,7 +44,9 @@ TARGETS = {
     "quiz page": 0.10,
     "quiz submission": 0.08,
     "roleplay step": 0.10,
-    "team dashboard": 0.03,
+    "team dashboard": 0.05,
+    "certification report": 0.03,
+    "my training": 0.10,
 }
 
 LUA = r"""
