@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Training"
+
+    def ready(self):
+        from courses.teams import tally  # noqa: F401  (connects the tallies' receivers)

@@ -21,7 +21,7 @@ from courses.quizzes.models import (
     Scenario,
 )
 from courses.roleplays.models import RoleplayRun, RoleplayScript, RunTurn
-from courses.teams.models import Assignment, ManagerDigest, Membership, Reminder, Team
+from courses.teams.models import Assignment, ManagerDigest, Membership, Reminder, Team, TeamTally
 
 __all__ = [
     "Answer",
@@ -56,4 +56,5 @@ __all__ = [
     "StepStart",
     "Supersession",
     "Team",
+    "TeamTally",
 ]

@@ -76,7 +76,9 @@ def measured(*, user_id: int, module_id: int, apps=global_apps) -> dict | None:
     }
 
 
-def refresh(*, user_id: int, module_id: int, attempt_percent=None, moment=None) -> None:
+def refresh(
+    *, user_id: int, module_id: int, attempt_percent=None, moment=None, tallies: bool = True
+) -> None:
     """Rewrite one row from the facts; call it inside the transaction that changed them.
 
     The row is locked before the facts are read, so two requests recording facts for the same
@@ -85,8 +87,12 @@ def refresh(*, user_id: int, module_id: int, attempt_percent=None, moment=None) 
     A quiz submission that completes nothing passes its result (`attempt_percent`, `moment`):
     attempts are only ever added, so the best result and the last activity can only rise,
     and the rest of the row cannot change.
+
+    The team tallies counting this person are rewritten too, unless `tallies` is false (the
+    caller then recounts them itself, once for many people).
     """
     from courses.progress.models import ModuleProgress
+    from courses.teams import tally
 
     rows = ModuleProgress.objects.select_for_update().filter(user_id=user_id, module_id=module_id)
     stored = list(rows.values_list("best_quiz", "last_activity_at"))
@@ -96,28 +102,34 @@ def refresh(*, user_id: int, module_id: int, attempt_percent=None, moment=None) 
             best_quiz=attempt_percent if best is None else max(best, attempt_percent),
             last_activity_at=moment if last is None else max(last, moment),
         )
-        return
-    if not stored:
-        ModuleProgress.objects.bulk_create(
-            [ModuleProgress(user_id=user_id, module_id=module_id)], ignore_conflicts=True
-        )
-        list(rows.values_list("pk"))
-    values = measured(user_id=user_id, module_id=module_id)
-    if values is None:
-        rows.delete()
     else:
-        rows.update(**values)
+        if not stored:
+            ModuleProgress.objects.bulk_create(
+                [ModuleProgress(user_id=user_id, module_id=module_id)], ignore_conflicts=True
+            )
+            list(rows.values_list("pk"))
+        values = measured(user_id=user_id, module_id=module_id)
+        if values is None:
+            rows.delete()
+        else:
+            rows.update(**values)
+    if tallies:
+        tally.refresh_person(user_id=user_id, module_id=module_id)
 
 
 def refresh_module(*, module_id: int) -> int:
-    """Rewrite every row of a module whose steps changed (a step added or retired)."""
+    """Rewrite every row of a module whose steps changed (a step added or retired), and every
+    team's tally of it."""
     from courses.progress.models import ModuleProgress
+    from courses.teams import tally
+    from courses.teams.models import Team
 
     users = list(
         ModuleProgress.objects.filter(module_id=module_id).values_list("user_id", flat=True)
     )
     for user_id in users:
-        refresh(user_id=user_id, module_id=module_id)
+        refresh(user_id=user_id, module_id=module_id, tallies=False)
+    tally.refresh(Team.objects.values_list("pk", flat=True), [module_id])
     return len(users)
 
 

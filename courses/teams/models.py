@@ -158,6 +158,37 @@ class Assignment(models.Model):
         return self.due_date
 
 
+class TeamTally(models.Model):
+    """How a team stands in a module, counted ahead: the read model the team dashboard sums.
+
+    One row per team, module, due date and done-or-not, counting the members of the team who
+    belong to no other team (a person in several teams is counted when the page is read: which
+    of their assignments apply depends on the teams chosen). Due dates are stored rather than
+    "overdue", so the counts never go stale as days pass. Kept in step by `courses.teams.tally`
+    in the transaction of every change to assignments, memberships and progress.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField()
+    done = models.BooleanField()
+    people = models.PositiveIntegerField()
+    quiz_total = models.DecimalField(
+        max_digits=12, decimal_places=1, default=0, help_text="Sum of their best quiz results."
+    )
+    quiz_count = models.PositiveIntegerField(default=0, help_text="How many have a quiz result.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "module", "due_date", "done"], name="one_tally_per_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team} in {self.module}, due {self.due_date}: {self.people}"
+
+
 class Reminder(models.Model):
     class Kind(models.TextChoices):
         DUE_IN_3_DAYS = "due-3", "Due in 3 days"

@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import sqlite3
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,11 @@ def test_the_system_check_passes(upgraded):
     result = manage(database, "check", "--database", "default", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_read_models_are_filled_from_the_facts(upgraded):
+    database, _ = upgraded
+    result = manage(database, "rebuild_progress", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    counted = re.search(r"All (\d+) progress rows and (\d+) team tallies match", result.stdout)
+    assert counted and int(counted[1]) > 0 and int(counted[2]) > 0, result.stdout

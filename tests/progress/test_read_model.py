@@ -1,8 +1,10 @@
-"""The progress read model never drifts from the facts it summarises.
+"""The read models never drift from the facts they summarise.
 
 Whatever people do (lessons, quiz attempts, calls), whatever compliance reopens, whatever the
 content loses or regains, and whoever moves between teams or gets assignments, every stored
-row equals a recomputation from the completions, attempts and calls themselves.
+progress row equals a recomputation from the completions, attempts and calls themselves, every
+team tally equals a recount, and the dashboard's summary built from the tallies equals the one
+built from everyone's cells.
 """
 
 import contextlib
@@ -24,12 +26,20 @@ from hypothesis.stateful import (
 
 from courses.certification.services import CertificationRefused, completion_reject
 from courses.curriculum.loading import load_curriculum
-from courses.models import CompletionRecord, Module, ModuleProgress, Step, Team
+from courses.models import Assignment, CompletionRecord, Module, ModuleProgress, Step, Team
 from courses.progress.read_model import recomputed, stored
 from courses.progress.services import ProgressRefused, lesson_complete
 from courses.quizzes.services import QuizRefused
 from courses.roleplays.services import RoleplayRefused
-from courses.teams.services import assignment_create, team_member_add, team_member_remove
+from courses.teams import tally
+from courses.teams.selectors import build_grid, team_summary
+from courses.teams.services import (
+    assignment_change_due,
+    assignment_create,
+    assignment_withdraw,
+    team_member_add,
+    team_member_remove,
+)
 from tests.factories import CLEAN_CALL, complete_module, play_call, take_quiz
 from tests.support import QUIZ, ROLEPLAY, make_user, opened_long_ago
 
@@ -74,6 +84,20 @@ def test_the_read_model_equals_the_facts_after_any_sequence(builder, django_user
         def one_rep_has_finished_the_required_module(self):
             # So that compliance has a record to reopen from the first step on.
             complete_module(people[0], Module.objects.get(slug="module-1"))
+
+        @initialize()
+        def teams_with_work_to_do(self):
+            # Someone in each team, someone in both, and work assigned to both teams, so that
+            # every later step moves a tally.
+            for person, team in [(0, 0), (1, 0), (1, 1), (2, 1)]:
+                team_member_add(by=manager, team=teams[team], user=people[person])
+            for team, slug in [(0, "module-1"), (1, "module-2"), (1, "module-1")]:
+                assignment_create(
+                    by=manager,
+                    modules=[Module.objects.get(slug=slug)],
+                    team=teams[team],
+                    due_date=timezone.localdate() + datetime.timedelta(days=3 * team - 1),
+                )
 
         @rule(person=st.sampled_from(people), slug=st.sampled_from(["intro", "extra", "first"]))
         def read_a_lesson(self, person, slug):
@@ -124,18 +148,70 @@ def test_the_read_model_equals_the_facts_after_any_sequence(builder, django_user
             else:
                 team_member_remove(by=manager, team=team, user=person)
 
-        @rule(team=st.sampled_from(teams), slug=st.sampled_from(["module-1", "module-2"]))
-        def assign(self, team, slug):
+        @rule(
+            team=st.sampled_from(teams),
+            slug=st.sampled_from(["module-1", "module-2"]),
+            days=st.integers(-10, 10),
+            late_joiner_days=st.sampled_from([None, 0, 14]),
+        )
+        def assign(self, team, slug, days, late_joiner_days):
             assignment_create(
                 by=manager,
                 modules=[Module.objects.get(slug=slug)],
                 team=team,
-                due_date=timezone.localdate() + datetime.timedelta(days=7),
+                due_date=timezone.localdate() + datetime.timedelta(days=days),
+                late_joiner_days=late_joiner_days,
             )
+
+        @rule(
+            person=st.sampled_from(people),
+            slug=st.sampled_from(["module-1", "module-2"]),
+            days=st.integers(-10, 10),
+        )
+        def assign_a_person(self, person, slug, days):
+            assignment_create(
+                by=manager,
+                modules=[Module.objects.get(slug=slug)],
+                user=person,
+                due_date=timezone.localdate() + datetime.timedelta(days=days),
+            )
+
+        @precondition(lambda self: Assignment.objects.active().exists())
+        @rule(data=st.data(), withdraw=st.booleans(), days=st.integers(-10, 10))
+        def change_an_assignment(self, data, withdraw, days):
+            assignment = data.draw(
+                st.sampled_from(list(Assignment.objects.active().order_by("pk")))
+            )
+            if withdraw:
+                assignment_withdraw(by=manager, assignment=assignment)
+            else:
+                due = timezone.localdate() + datetime.timedelta(days=days)
+                assignment_change_due(by=manager, assignment=assignment, due_date=due)
 
         @invariant()
         def every_row_equals_the_facts(self):
             assert stored() == recomputed()
+
+        @invariant()
+        def every_team_tally_equals_a_recount(self):
+            assert tally.stored() == tally.measured([team.pk for team in teams])
+
+        @invariant()
+        def the_dashboard_summary_equals_everyones_cells(self):
+            today = timezone.localdate()
+            for chosen in ([teams[0]], [teams[1]], teams):
+                everyone = django_user_model.objects.filter(memberships__team__in=chosen)
+                grid = build_grid(everyone.distinct().order_by("pk"), today=today, teams=chosen)
+                summary = team_summary(teams=chosen, today=today)
+                assert [
+                    (s.module.pk, s.assigned, s.done, s.overdue, s.average_quiz)
+                    for s in summary.summaries
+                ] == [
+                    (s.module.pk, s.assigned, s.done, s.overdue, s.average_quiz)
+                    for s in grid.summaries
+                ]
+                assert summary.completion_rate == grid.completion_rate
+                assert summary.overdue_count == grid.overdue_count
 
     Training.TestCase.settings = settings(
         max_examples=12,
@@ -154,11 +230,11 @@ def test_rebuild_progress_repairs_rows_and_check_reports_drift(builder, rep, cap
     assert row.steps_done == 3 and row.completed_at is not None and row.call == "passed"
     ModuleProgress.objects.filter(pk=row.pk).update(steps_done=0, completed_at=None)
 
-    with pytest.raises(Exception, match="1 progress rows differ from the facts"):
+    with pytest.raises(Exception, match="1 rows differ from the facts"):
         call_command("rebuild_progress", "--check")
     call_command("rebuild_progress")
     assert "1 rows written, 0 removed" in capsys.readouterr().out
     row.refresh_from_db()
     assert row.steps_done == 3 and row.completed_at is not None
     call_command("rebuild_progress", "--check")
-    assert "All 1 progress rows match the facts" in capsys.readouterr().out
+    assert "All 1 progress rows and 0 team tallies match the facts" in capsys.readouterr().out

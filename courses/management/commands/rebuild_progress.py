@@ -1,13 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from courses.models import Team
 from courses.progress.read_model import rebuild, recomputed, stored
+from courses.teams import tally
 
 
 class Command(BaseCommand):
     help = (
         "Recompute every person's progress in every module from the completions, quiz "
-        "attempts and calls themselves (after a restore, an import or a manual correction)."
+        "attempts and calls themselves, and every team's tallies (after a restore, an import "
+        "or a manual correction)."
     )
 
     def add_arguments(self, parser):
@@ -19,22 +22,40 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         if check:
-            expected, actual = recomputed(), stored()
-            differing = sorted(
+            return self.check()
+        with transaction.atomic():
+            written, removed = rebuild()
+            tallies = tally.rebuild()
+        self.stdout.write(
+            f"Progress rebuilt: {written} rows written, {removed} removed; "
+            f"{tallies} team tallies counted."
+        )
+
+    def check(self):
+        differing = self.report("progress row", recomputed(), stored(), "person {}, module {}")
+        teams = Team.objects.values_list("pk", flat=True)
+        expected, actual = tally.measured(teams), tally.stored()
+        differing += self.report(
+            "team tally", expected, actual, "team {}, module {}, due {}, done {}"
+        )
+        if differing:
+            raise CommandError(f"{differing} rows differ from the facts.")
+        self.stdout.write(
+            f"All {len(stored())} progress rows and {len(actual)} team tallies match the facts."
+        )
+
+    def report(self, what: str, expected: dict, actual: dict, name: str) -> int:
+        differing = sorted(
+            (
                 key
                 for key in expected.keys() | actual.keys()
                 if expected.get(key) != actual.get(key)
+            ),
+            key=str,
+        )
+        for key in differing[:50]:
+            self.stdout.write(
+                f"{what} of {name.format(*key)}: stored {actual.get(key)}, "
+                f"facts say {expected.get(key)}"
             )
-            for user_id, module_id in differing[:50]:
-                self.stdout.write(
-                    f"person {user_id}, module {module_id}: stored "
-                    f"{actual.get((user_id, module_id))}, facts say "
-                    f"{expected.get((user_id, module_id))}"
-                )
-            if differing:
-                raise CommandError(f"{len(differing)} progress rows differ from the facts.")
-            self.stdout.write(f"All {len(actual)} progress rows match the facts.")
-            return
-        with transaction.atomic():
-            written, removed = rebuild()
-        self.stdout.write(f"Progress rebuilt: {written} rows written, {removed} removed.")
+        return len(differing)
