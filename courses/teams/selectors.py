@@ -14,9 +14,12 @@ from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Sum
+from django.template.defaultfilters import floatformat
+from django.utils import formats
 
-from courses.models import Assignment, Membership, Module, ModuleProgress, Step
+from courses.models import Assignment, Membership, Module, ModuleProgress, Step, TeamTally
 from courses.progress.models import ProgressStatus as Status
 from courses.progress.models import status_of
 
@@ -48,6 +51,11 @@ class Cell:
     best_quiz: Decimal | None
     roleplay: str  # "passed", "violation", "not passed" or "" when no call was finished
     status: Status
+    summary: str = ""  # "Due 3 Dec · 2/5 · quiz 80% · call passed", set by `describe`
+
+    @property
+    def css(self) -> str:
+        return self.status.value.replace(" ", "-")
 
     @property
     def percent(self) -> int:
@@ -184,6 +192,31 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, mod
     return Grid(rows=rows, modules=ordered)
 
 
+def describe(rows: list[Row]) -> None:
+    """Write each cell's one-line summary, as the grid shows it.
+
+    A page shows hundreds of cells with few distinct dates and scores, so each date and score
+    is formatted once, not once per cell.
+    """
+    dates: dict[datetime.date, str] = {}
+    scores: dict[Decimal, str] = {}
+    for row in rows:
+        for cell in row.cells.values():
+            parts = []
+            if cell.due is not None:
+                if cell.due not in dates:
+                    dates[cell.due] = formats.date_format(cell.due, "j M")
+                parts.append(f"Due {dates[cell.due]}")
+            parts.append(f"{cell.done}/{cell.steps}")
+            if cell.best_quiz is not None:
+                if cell.best_quiz not in scores:
+                    scores[cell.best_quiz] = floatformat(cell.best_quiz, "-1")
+                parts.append(f"quiz {scores[cell.best_quiz]}%")
+            if cell.roleplay:
+                parts.append(f"call {cell.roleplay}")
+            cell.summary = " · ".join(parts)
+
+
 @dataclass
 class Progress:
     steps: dict[int, int]
@@ -258,3 +291,90 @@ def summarise(rows: list[Row], modules: list[Module]) -> list[ModuleSummary]:
     for module_id, values in scores.items():
         summaries[module_id].average_quiz = round(sum(values) / len(values), 1)
     return [summaries[module.pk] for module in modules]
+
+
+@dataclass
+class TeamSummary:
+    """A dashboard's headline numbers: per module, and for the teams as a whole."""
+
+    summaries: list[ModuleSummary]
+
+    @property
+    def modules(self) -> list[Module]:
+        return [summary.module for summary in self.summaries]
+
+    @property
+    def completion_rate(self) -> int | None:
+        assigned = sum(s.assigned for s in self.summaries)
+        return round(100 * sum(s.done for s in self.summaries) / assigned) if assigned else None
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(s.overdue for s in self.summaries)
+
+
+def team_summary(*, teams, today: datetime.date, module_ids=None, known=()) -> TeamSummary:
+    """The summary of `build_grid` for everyone in `teams`, without building their grid.
+
+    It adds up the teams' tallies (courses/teams/tally.py), which count everyone in only one
+    team, and builds the grid only for the people in several of these teams: its cost follows
+    the number of teams and modules, not people. `known`: modules the caller has read already
+    (with their course), used rather than read again.
+    """
+    team_ids = [getattr(team, "pk", team) for team in teams]
+    tallies = TeamTally.objects.filter(team_id__in=team_ids, module__retired_at=None)
+    if module_ids is not None:
+        tallies = tallies.filter(module_id__in=module_ids)
+    counts = {
+        row["module_id"]: row
+        for row in tallies.values("module_id").annotate(
+            n_assigned=Sum("people"),
+            n_done=Sum("people", filter=Q(done=True)),
+            n_overdue=Sum("people", filter=Q(done=False, due_date__lt=today)),
+            n_quiz_total=Sum("quiz_total"),
+            n_quiz_count=Sum("quiz_count"),
+        )
+    }
+    shared = list(
+        Membership.objects.filter(team_id__in=team_ids)
+        .values("user_id")
+        .annotate(teams=Count("user__memberships"))
+        .filter(teams__gt=1)
+        .values_list("user_id", flat=True)
+    )
+    cells = []
+    if shared:
+        grid = build_grid(
+            get_user_model().objects.filter(pk__in=shared).order_by("pk").only("pk"),
+            today=today,
+            teams=team_ids,
+            module_ids=module_ids,
+        )
+        cells = grid.cells
+    modules = {cell.module.pk: cell.module for cell in cells}
+    modules |= {module.pk: module for module in known if module.pk in counts}
+    missing = set(counts) - set(modules)
+    if missing:
+        modules |= Module.objects.select_related("course").in_bulk(missing)
+    ordered = sorted(modules.values(), key=lambda m: (m.course.position, m.position, m.title))
+    summaries = {module.pk: ModuleSummary(module) for module in ordered}
+    quiz = {module_id: [Decimal(0), 0] for module_id in summaries}
+    for module_id, row in counts.items():
+        summary = summaries[module_id]
+        summary.assigned += row["n_assigned"]
+        summary.done += row["n_done"] or 0
+        summary.overdue += row["n_overdue"] or 0
+        quiz[module_id][0] += row["n_quiz_total"] or 0
+        quiz[module_id][1] += row["n_quiz_count"] or 0
+    for cell in cells:
+        summary = summaries[cell.module.pk]
+        summary.assigned += 1
+        summary.done += cell.status is Status.DONE
+        summary.overdue += cell.is_overdue
+        if cell.best_quiz is not None:
+            quiz[cell.module.pk][0] += cell.best_quiz
+            quiz[cell.module.pk][1] += 1
+    for module_id, (total, count) in quiz.items():
+        if count:
+            summaries[module_id].average_quiz = round(total / count, 1)
+    return TeamSummary(list(summaries.values()))

@@ -28,7 +28,7 @@ from courses.platform.csvexport import csv_response
 from courses.platform.people import display_name
 from courses.teams import services
 from courses.teams.forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
-from courses.teams.selectors import build_grid
+from courses.teams.selectors import build_grid, describe, team_summary
 
 PEOPLE_ORDER = ("last_name", "first_name", "username")
 
@@ -67,11 +67,11 @@ def dashboard_scope(request):
         .distinct()
         .order_by(*PEOPLE_ORDER)
     )
-    return teams, chosen, filters, people, [int(module_id)] if module_id else None
+    return teams, chosen, filters, people, [int(module_id)] if module_id else None, modules
 
 
 def full_grid(request):
-    teams, chosen, filters, people, module_ids = dashboard_scope(request)
+    teams, chosen, filters, people, module_ids, _ = dashboard_scope(request)
     grid = build_grid(people, today=timezone.localdate(), teams=chosen, module_ids=module_ids)
     return grid, filters, teams, chosen, module_ids
 
@@ -79,22 +79,30 @@ def full_grid(request):
 @require_GET
 @manager_required
 def dashboard(request):
-    teams, chosen, filters, people, module_ids = dashboard_scope(request)
-    grid = build_grid(
-        people.only("username", "first_name", "last_name"),
-        today=timezone.localdate(),
-        teams=chosen,
-        module_ids=module_ids,
-    )
-    rows = grid.rows
-    if filters.value("overdue"):
-        rows = [row for row in rows if row.overdue_count]
+    teams, chosen, filters, people, module_ids, modules = dashboard_scope(request)
+    today = timezone.localdate()
+    summary = team_summary(teams=chosen, today=today, module_ids=module_ids, known=modules)
+    people = people.only("username", "first_name", "last_name")
     sort = filters.value("sort", "name")
-    if sort == "progress":
-        rows = sorted(rows, key=lambda row: row.percent)
-    elif sort == "overdue":
-        rows = sorted(rows, key=lambda row: -row.overdue_count)
-    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    if filters.value("overdue") or sort != "name":
+        # Filtering and ordering by progress need everyone's cells: the whole grid is built.
+        rows = build_grid(people, today=today, teams=chosen, module_ids=module_ids).rows
+        if filters.value("overdue"):
+            rows = [row for row in rows if row.overdue_count]
+        if sort == "progress":
+            rows = sorted(rows, key=lambda row: row.percent)
+        elif sort == "overdue":
+            rows = sorted(rows, key=lambda row: -row.overdue_count)
+        page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        # By name, only the page's people are read.
+        page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = build_grid(
+            page.object_list, today=today, teams=chosen, modules=summary.modules
+        ).rows
+    for row in page.object_list:
+        row.columns = [row.cells.get(module.pk) for module in summary.modules]
+    describe(page.object_list)
     now = timezone.now()
     expiring = list(
         Certificate.objects.filter(record__user__in=visible_people(request.user).values("pk"))
@@ -105,7 +113,7 @@ def dashboard(request):
     query.pop("page", None)
     context = {
         "expiring": expiring,
-        "grid": grid,
+        "grid": summary,
         "rows": page.object_list,
         "page": page,
         "filters": filters,

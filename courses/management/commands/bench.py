@@ -133,6 +133,14 @@ class Command(BaseCommand):
             help="Passed to generate_org: the most reps whose work is made (default: its own).",
         )
         parser.add_argument("--modules", type=int, default=20)
+        parser.add_argument(
+            "--manager-teams",
+            type=int,
+            default=20,
+            help="Teams the dashboard's manager oversees (default 20: 500 reps at 25 a team). "
+            "A larger organisation has more managers, not larger teams; the dashboard over "
+            "every team is measured as well when there are more.",
+        )
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
         parser.add_argument("--connections", type=int, default=8)
@@ -149,7 +157,7 @@ class Command(BaseCommand):
         if options["reps"] < 1 or options["reps_per_team"] < 1:
             raise CommandError("--reps and --reps-per-team must be at least 1.")
         if options["prepare"]:
-            return prepare(options["prepare"], options["modules"])
+            return prepare(options["prepare"], options["modules"], options["manager_teams"])
         if shutil.which("wrk") is None:
             raise CommandError("wrk is needed: install it (Debian/Ubuntu: apt-get install wrk).")
         work = Path(tempfile.mkdtemp(prefix="callready-bench-"))
@@ -197,7 +205,12 @@ class Command(BaseCommand):
             "--prefix", "bench",
             *(["--working-reps", str(working)] if working is not None else []),
         )  # fmt: skip
-        step("bench", "--prepare", str(work / "plan.json"), "--modules", str(options["modules"]))
+        step(
+            "bench",
+            "--prepare", str(work / "plan.json"),
+            "--modules", str(options["modules"]),
+            "--manager-teams", str(options["manager_teams"]),
+        )  # fmt: skip
         plan = json.loads((work / "plan.json").read_text())
 
         port = options["port"] or free_port()
@@ -398,7 +411,7 @@ def build_content(root: Path, modules: int) -> Path:
     return root
 
 
-def prepare(out: Path, modules: int) -> None:
+def prepare(out: Path, modules: int, manager_teams: int) -> None:
     """In the benchmark's database: sessions and one-off requests for every page measured."""
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -456,12 +469,20 @@ def prepare(out: Path, modules: int) -> None:
 
     runs = call_replies(open_runs)
 
-    manager = User.objects.create_user("bench-manager-all", password=None, first_name="Bench")
-    manager.groups.add(*User.objects.get(username="bench-manager-01").groups.all())
-    for team in Team.objects.filter(name__contains="(bench)"):
-        team.managers.add(manager)
+    def manager_of(teams, username):
+        manager = User.objects.create_user(username, password=None, first_name="Bench")
+        manager.groups.add(*User.objects.get(username="bench-manager-01").groups.all())
+        for team in teams:
+            team.managers.add(manager)
+        return session(manager)
+
+    teams = list(Team.objects.filter(name__contains="(bench)").order_by("name"))
+    manager_cookie, manager_token = manager_of(teams[:manager_teams], "bench-manager")
+    dashboards = {"team dashboard": [["GET", "/team/", manager_cookie, manager_token, ""]]}
+    if len(teams) > manager_teams:
+        everyone = manager_of(teams, "bench-manager-all")
+        dashboards[f"team dashboard, all {len(teams)} teams"] = [["GET", "/team/", *everyone, ""]]
     officer = User.objects.get(username="bench-compliance")
-    manager_cookie, manager_token = session(manager)
     officer_cookie, officer_token = session(officer)
     first_cookie, first_token = rep_sessions[reps[0].pk]
     plan = {
@@ -473,7 +494,7 @@ def prepare(out: Path, modules: int) -> None:
             "quiz page": attempts,
             "quiz submission": submissions,
             "roleplay step": runs,
-            "team dashboard": [["GET", "/team/", manager_cookie, manager_token, ""]],
+            **dashboards,
             "certification report": [
                 ["GET", "/compliance/reports/certification/", officer_cookie, officer_token, ""]
             ],
