@@ -202,6 +202,12 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     due_date = models.DateField(help_text="The due date the reminder was about.")
     queued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a worker took it to send. A claim older than the lease is taken again: "
+        "the worker stopped before sending.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -224,6 +230,12 @@ class ManagerDigest(models.Model):
     )
     week = models.DateField(help_text="The Monday of the week it covers.")
     queued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a worker took it to send. A claim older than the lease is taken again: "
+        "the worker stopped before sending.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     overdue_count = models.PositiveIntegerField(default=0)
 

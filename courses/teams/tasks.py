@@ -2,18 +2,21 @@
 a database-backed worker in production).
 
 No email is sent inside a transaction: a slow mail server must not hold the database's write
-lock. A task claims its row in a short transaction (sets `sent_at` only if it is still empty),
-so a second worker finds nothing to claim; sends with no transaction open; then, in another
-short transaction, records when the email went. A send that fails hands the claim back, so the
-next run sends it again.
+lock. A task claims its row in a short transaction (sets `claimed_at` only if the row is unsent
+and unclaimed), so a second worker finds nothing to claim; sends with no transaction open; then,
+in another short transaction, records when the email went. A send that fails hands the claim
+back, so the next run sends it again; a worker that dies before sending leaves a claim that
+lapses after `CLAIM_LEASE`, and the next run takes it.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,30 +37,38 @@ def site_link(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def send_once(model: type[models.Model], pk: int, compose: Callable[[int], Email | None]) -> bool:
-    """Send the email of row `pk` unless it has been sent or claimed; True if it went.
+# Far longer than a send can take (the SMTP timeout is 20 seconds), so a live worker's claim
+# never lapses while it is still sending.
+CLAIM_LEASE = datetime.timedelta(minutes=15)
 
-    `compose` returns None when there is nobody to send it to: the row stays claimed, as there
+
+def send_once(model: type[models.Model], pk: int, compose: Callable[[int], Email | None]) -> bool:
+    """Send the email of row `pk` unless it has been sent or is being sent; True if it went.
+
+    `compose` returns None when there is nobody to send it to: the row is marked done, as there
     is nothing to retry.
     """
     claimed_at = timezone.now()
     with transaction.atomic():
-        claimed = model.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=claimed_at)
+        claimed = (
+            model.objects.filter(pk=pk, sent_at__isnull=True)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=claimed_at - CLAIM_LEASE))
+            .update(claimed_at=claimed_at)
+        )
     if not claimed:
         return False
-    ours = model.objects.filter(pk=pk, sent_at=claimed_at)
+    ours = model.objects.filter(pk=pk, claimed_at=claimed_at, sent_at__isnull=True)
     try:
         email = compose(pk)
-        if email is None:
-            return False
-        send_mail(email.subject, email.body, None, [email.to])
+        if email is not None:
+            send_mail(email.subject, email.body, None, [email.to])
     except BaseException:
         with transaction.atomic():
-            ours.update(sent_at=None)
+            ours.update(claimed_at=None)
         raise
     with transaction.atomic():
         ours.update(sent_at=timezone.now())
-    return True
+    return email is not None
 
 
 def reminder_email(reminder_id: int) -> Email | None:

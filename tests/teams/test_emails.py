@@ -1,5 +1,5 @@
 """Reminder and digest emails are sent with no transaction open, each once, and one that fails
-to send goes out on the next run."""
+to send, or whose worker died before sending, goes out on a later run."""
 
 import datetime
 import smtplib
@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from courses.curriculum.loading import load_curriculum
 from courses.models import ManagerDigest, Module, Reminder
@@ -116,3 +117,25 @@ def test_a_digest_that_failed_to_send_goes_out_on_the_next_run(manager, overdue,
         reminders_queue()
     assert ManagerDigest.objects.get().sent_at is not None
     assert len([m for m in mail.outbox if manager.email in m.to]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_whose_worker_died_goes_out_once_its_claim_lapses(rep, overdue, monkeypatch):
+    monkeypatch.setattr(tasks, "send_mail", failing_send_mail)
+    with on(OVERDUE_DAY):
+        reminders_queue()
+    monkeypatch.undo()
+    reminder = Reminder.objects.get()
+    # What a worker killed between its claim and the send leaves behind.
+    with on(OVERDUE_DAY):
+        Reminder.objects.filter(pk=reminder.pk).update(claimed_at=timezone.now())
+        assert not send_reminder.call(reminder.pk)  # claimed a moment ago: someone is sending
+    reminder.refresh_from_db()
+    assert reminder.sent_at is None and mail.outbox == []
+    assert reminder not in Reminder.objects.filter(user=rep, sent_at__isnull=False)
+
+    with on(OVERDUE_DAY + datetime.timedelta(days=1)):  # long after the claim lapsed
+        reminders_queue()
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None
+    assert [m.subject for m in mail.outbox if rep.email in m.to] == ["Overdue: Module 1"]
