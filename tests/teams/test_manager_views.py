@@ -548,3 +548,23 @@ def test_names_on_the_dashboard_are_escaped(client, manager, team, modules, djan
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "Alpha &lt;img src=x" in page
     assert f'href="{reverse("team:person", args=[person.pk])}"' in page
+
+
+@pytest.mark.django_db
+def test_the_csv_lists_everyone_once_in_order_however_many_people_it_streams(
+    client, manager, team, modules, django_user_model, monkeypatch
+):
+    from courses.teams import views
+
+    monkeypatch.setattr(views, "CSV_PEOPLE_AT_A_TIME", 2)  # several batches for a few people
+    for i in range(5):
+        team_member_add(by=manager, team=team, user=make_user(django_user_model, f"p{i}", "Rep"))
+    assign(manager, team, modules[0], 3)
+    assign(manager, team, modules[1], -1)
+    client.force_login(manager)
+    response = client.get(reverse("team:dashboard-csv"))
+    table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    people = ["p0", "p1", "p2", "p3", "p4", "rep"]
+    assert [(row[1], row[3]) for row in table[1:]] == [
+        (person, module.title) for person in people for module in modules[:2]
+    ]
