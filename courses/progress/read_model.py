@@ -88,20 +88,23 @@ def refresh(
     attempts are only ever added, so the best result and the last activity can only rise,
     and the rest of the row cannot change.
 
-    The team tallies counting this person are rewritten too, unless `tallies` is false (the
-    caller then recounts them itself, once for many people).
+    The team tally counting this person is moved too, unless `tallies` is false (the caller
+    then recounts the tallies itself, once for many people).
     """
     from courses.progress.models import ModuleProgress
     from courses.teams import tally
 
     rows = ModuleProgress.objects.select_for_update().filter(user_id=user_id, module_id=module_id)
-    stored = list(rows.values_list("best_quiz", "last_activity_at"))
+    stored = list(rows.values_list("completed_at", "best_quiz", "last_activity_at"))
+    if stored:
+        completed_at, best, last = stored[0]
+        before = (completed_at is not None, best)
+    else:
+        before = (False, None)
     if stored and moment is not None:
-        best, last = stored[0]
-        rows.update(
-            best_quiz=attempt_percent if best is None else max(best, attempt_percent),
-            last_activity_at=moment if last is None else max(last, moment),
-        )
+        best = attempt_percent if best is None else max(best, attempt_percent)
+        rows.update(best_quiz=best, last_activity_at=moment if last is None else max(last, moment))
+        after = (before[0], best)
     else:
         if not stored:
             ModuleProgress.objects.bulk_create(
@@ -111,10 +114,12 @@ def refresh(
         values = measured(user_id=user_id, module_id=module_id)
         if values is None:
             rows.delete()
+            after = (False, None)
         else:
             rows.update(**values)
+            after = (values["completed_at"] is not None, values["best_quiz"])
     if tallies:
-        tally.refresh_person(user_id=user_id, module_id=module_id)
+        tally.person_moved(user_id=user_id, module_id=module_id, before=before, after=after)
 
 
 def refresh_module(*, module_id: int) -> int:

@@ -322,7 +322,7 @@ def team_summary(*, teams, today: datetime.date, module_ids=None, known=()) -> T
     (with their course), used rather than read again.
     """
     team_ids = [getattr(team, "pk", team) for team in teams]
-    tallies = TeamTally.objects.filter(team_id__in=team_ids, module__retired_at=None)
+    tallies = TeamTally.objects.filter(team_id__in=team_ids, module__retired_at=None, people__gt=0)
     if module_ids is not None:
         tallies = tallies.filter(module_id__in=module_ids)
     counts = {

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -121,9 +121,49 @@ def refresh_person(*, user_id: int, module_id: int | None = None) -> None:
     refresh(teams, None if module_id is None else [module_id])
 
 
+Standing = tuple[bool, Decimal | None]  # done, best quiz result
+
+
+def person_moved(*, user_id: int, module_id: int, before: Standing, after: Standing) -> None:
+    """Move one person from one row to another after their progress changed.
+
+    Progress changes only whether the module is done and the best quiz result, never who is
+    assigned it or by when, so the person's count moves between two rows of their team and
+    nothing else is recounted. Called with the person's progress row locked. Rows are only
+    ever added to or taken from, with the arithmetic in the database, so that people of the
+    same team moving at once never undo each other; a row left at zero stays (it adds nothing).
+    """
+    if before == after:
+        return
+    memberships = list(
+        Membership.objects.filter(user_id=user_id).values_list("team_id", "joined_at")
+    )
+    if len(memberships) != 1:
+        return  # in no team, or in several: not counted in any row
+    ((team_id, joined_at),) = memberships
+    reaching = list(
+        Assignment.objects.active().filter(
+            Q(team_id=team_id) | Q(user_id=user_id), module_id=module_id
+        )
+    )
+    if not reaching:
+        return  # not assigned the module: no cell, no row
+    due = min(assignment.due_for(joined_at) for assignment in reaching)
+    for (done, quiz), sign in [(before, -1), (after, 1)]:
+        key = {"team_id": team_id, "module_id": module_id, "due_date": due, "done": done}
+        TeamTally.objects.bulk_create([TeamTally(**key, people=0)], ignore_conflicts=True)
+        change = {"people": F("people") + sign}
+        if quiz is not None:
+            change |= {
+                "quiz_total": F("quiz_total") + sign * quiz,
+                "quiz_count": F("quiz_count") + sign,
+            }
+        TeamTally.objects.filter(**key).update(**change)
+
+
 def stored(team_ids: Iterable[int] | None = None) -> dict[Key, dict]:
     """The rows as stored, in the shape of `measured`."""
-    rows = TeamTally.objects.all()
+    rows = TeamTally.objects.filter(people__gt=0)
     if team_ids is not None:
         rows = rows.filter(team_id__in=list(team_ids))
     return {
