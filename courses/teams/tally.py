@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -101,18 +102,20 @@ def refresh(team_ids: Iterable[int], module_ids: Iterable[int] | None = None) ->
     team_ids = sorted(set(team_ids))
     if not team_ids:
         return
-    list(Team.objects.select_for_update().filter(pk__in=team_ids).order_by("pk").values("pk"))
     if module_ids is not None:
         module_ids = list(set(module_ids))
-    rows = measured(team_ids, module_ids)
-    old = TeamTally.objects.filter(team_id__in=team_ids)
-    if module_ids is not None:
-        old = old.filter(module_id__in=module_ids)
-    old.delete()
-    TeamTally.objects.bulk_create(
-        TeamTally(team_id=team, module_id=module, due_date=due, done=done, **values)
-        for (team, module, due, done), values in rows.items()
-    )
+    # Its own transaction when the change that called it had none (a membership saved alone).
+    with transaction.atomic():
+        list(Team.objects.select_for_update().filter(pk__in=team_ids).order_by("pk").values("pk"))
+        rows = measured(team_ids, module_ids)
+        old = TeamTally.objects.filter(team_id__in=team_ids)
+        if module_ids is not None:
+            old = old.filter(module_id__in=module_ids)
+        old.delete()
+        TeamTally.objects.bulk_create(
+            TeamTally(team_id=team, module_id=module, due_date=due, done=done, **values)
+            for (team, module, due, done), values in rows.items()
+        )
 
 
 def refresh_person(*, user_id: int, module_id: int | None = None) -> None:
@@ -129,9 +132,9 @@ def person_moved(*, user_id: int, module_id: int, before: Standing, after: Stand
 
     Progress changes only whether the module is done and the best quiz result, never who is
     assigned it or by when, so the person's count moves between two rows of their team and
-    nothing else is recounted. Called with the person's progress row locked. Rows are only
-    ever added to or taken from, with the arithmetic in the database, so that people of the
-    same team moving at once never undo each other; a row left at zero stays (it adds nothing).
+    nothing else is recounted. Called with the person's progress row locked; the team is
+    locked too, as a recount takes it, so a recount and a move never interleave. A row left at
+    zero stays: it adds nothing.
     """
     if before == after:
         return
@@ -149,6 +152,7 @@ def person_moved(*, user_id: int, module_id: int, before: Standing, after: Stand
     if not reaching:
         return  # not assigned the module: no cell, no row
     due = min(assignment.due_for(joined_at) for assignment in reaching)
+    list(Team.objects.select_for_update().filter(pk=team_id).values("pk"))
     for (done, quiz), sign in [(before, -1), (after, 1)]:
         key = {"team_id": team_id, "module_id": module_id, "due_date": due, "done": done}
         TeamTally.objects.bulk_create([TeamTally(**key, people=0)], ignore_conflicts=True)
