@@ -1,6 +1,7 @@
 from functools import cache
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from courses.platform.access import is_compliance, is_manager
@@ -33,10 +34,22 @@ def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
     return {key: reverse(name, urlconf=urlconf) for key, name in NAVIGATION.items()}
 
 
+# The files every page's head links to.
+ASSETS = {"favicon": "favicon.svg", "site_css": "css/site.css", "print_css": "css/print.css"}
+
+
+@cache
+def asset_urls() -> dict[str, str]:
+    """The addresses of the files every page links to: fixed once the process has read the
+    static files' manifest, so worked out once."""
+    return {key: static(path) for key, path in ASSETS.items()}
+
+
 def roles(request):
     user = request.user
     return {
         "is_manager": is_manager(user),
         "is_compliance": is_compliance(user),
         "urls": navigation_urls(),
+        "assets": asset_urls(),
     }
