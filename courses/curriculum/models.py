@@ -172,6 +172,12 @@ class Step(models.Model):
     def __str__(self):
         return f"{self.module.slug}/{self.slug}"
 
+    @property
+    def kind_label(self) -> str:
+        """The kind's name for people ("Lesson"): what get_kind_display gives, without
+        rebuilding the choices on each call (step lists show it for every step)."""
+        return self.Kind(self.kind).label
+
 
 class Rule(models.Model):
     class Source(models.TextChoices):

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import BaseCache, caches
-from django.db.models import Case, Count, F, Q, QuerySet, TextField, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from courses.curriculum.models import published_step
-from courses.models import AttemptQuestion, Question, Rule, Step
+from courses.models import AttemptQuestion, Module, Question, Rule, Step
 
 
 def citation_of(slugs: Iterable[str]) -> str:
@@ -118,30 +118,45 @@ def visible_step(user, module_slug: str, step_slug: str) -> Step:
 
 
 def published_steps(module_slug: str, *, reading: str | None = None) -> list[Step]:
-    """A published module's published steps in order, each with its module and course.
+    """A published module's published steps in order, each with its module.
 
-    Read afresh on every page: a load that retires a step shows at once, and the page's
-    progress is read alongside it. Only the step being read (`reading`, a slug) carries its
-    lesson text: the others are listed, not shown, and their text is most of the bytes.
+    The module (and whether it and its course are published) is read afresh on every page.
+    Its steps are content: they change only when a load gives the module a new content
+    version (the version covers the module's file, its steps' files and the rules they
+    cite), so they are read once per version and kept in the content cache. Only the step
+    being read (`reading`, a slug) carries its lesson text, as `text`.
     """
-    return list(
-        Step.objects.published()
-        .select_related("module__course")
-        .filter(module__slug=module_slug)
+    try:
+        module = Module.objects.published().get(slug=module_slug)
+    except Module.DoesNotExist:
+        return []
+    key = f"module-steps:{module.pk}:{module.content_version}"
+    kept = content_cache().get(key)
+    if kept is None:
+        kept = _module_steps(module.pk)
+        content_cache().set(key, kept)
+    steps, texts = kept
+    for step in steps:
+        step.module = module
+        step.text = texts.get(step.slug, "") if step.slug == reading else ""
+    return steps
+
+
+def _module_steps(module_id: int) -> tuple[list[Step], dict[str, str]]:
+    """The module's active steps in order, without their text; and each step's text, by slug."""
+    steps = list(
+        Step.objects.active()
+        .filter(module_id=module_id)
         .defer("body_html", "source_hash")
-        .annotate(
-            text=Case(
-                When(slug=reading, then=F("body_html")),
-                default=Value(""),
-                output_field=TextField(),
-            )
-        )
         .order_by("position")
     )
+    texts = dict(Step.objects.active().filter(module_id=module_id).values_list("slug", "body_html"))
+    return steps, texts
 
 
 def content_cache() -> BaseCache:
-    """Where content read once per content version is kept: question banks, parsed scripts.
+    """Where content read once per content version is kept: question banks, parsed scripts,
+    modules' step lists.
 
     Keys name the content version they were read at; the loader empties it after a load that
     changed anything (the policy is in settings.CACHES).

@@ -19,7 +19,13 @@ from courses.curriculum.selectors import (
 from courses.models import Course, Module, Step
 from courses.platform.access import is_compliance, overseer_required, visible_people
 from courses.progress import services as progress
-from courses.progress.selectors import mark_done, module_steps, next_step, step_context
+from courses.progress.selectors import (
+    mark_done,
+    module_steps,
+    module_url,
+    next_step,
+    step_context,
+)
 from courses.quizzes.views import quiz_overview
 from courses.roleplays.views import roleplay_overview
 
@@ -47,6 +53,7 @@ def module_detail(request, module_slug):
         "learner/module.html",
         {
             "module": module,
+            "module_url": module_url(module),
             "steps": steps,
             "next_step": next_step(steps),
             "certification": certification_statuses(request.user, now=timezone.now(), module=module)

@@ -1,23 +1,48 @@
-from django.urls import reverse
+from functools import cache
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from courses.platform.access import is_compliance, is_manager
 
+NAVIGATION = {
+    "home": "learner:home",
+    "catalogue": "learner:catalogue",
+    "team": "team:dashboard",
+    "assignments": "team:assignments",
+    "insights": "insights:quizzes",
+    "rules": "rules:list",
+    "compliance": "compliance:queue",
+    "admin": "admin:index",
+    "password_change": "password_change",
+    "logout": "logout",
+}
+
 
 def navigation_urls() -> dict[str, str]:
-    """The addresses the navigation links to."""
-    names = {
-        "home": "learner:home",
-        "catalogue": "learner:catalogue",
-        "team": "team:dashboard",
-        "assignments": "team:assignments",
-        "insights": "insights:quizzes",
-        "rules": "rules:list",
-        "compliance": "compliance:queue",
-        "admin": "admin:index",
-        "password_change": "password_change",
-        "logout": "logout",
-    }
-    return {key: reverse(name) for key, name in names.items()}
+    """The addresses the navigation links to.
+
+    They depend only on the URL configuration and the prefix the site is served under, so
+    they are worked out once per process for each (not on every page).
+    """
+    return dict(_navigation_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF))
+
+
+@cache
+def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
+    return {key: reverse(name, urlconf=urlconf) for key, name in NAVIGATION.items()}
+
+
+# The files every page's head links to.
+ASSETS = {"favicon": "favicon.svg", "site_css": "css/site.css", "print_css": "css/print.css"}
+
+
+@cache
+def asset_urls() -> dict[str, str]:
+    """The addresses of the files every page links to: fixed once the process has read the
+    static files' manifest, so worked out once."""
+    return {key: static(path) for key, path in ASSETS.items()}
 
 
 def roles(request):
@@ -26,4 +51,5 @@ def roles(request):
         "is_manager": is_manager(user),
         "is_compliance": is_compliance(user),
         "urls": navigation_urls(),
+        "assets": asset_urls(),
     }

@@ -1,5 +1,7 @@
 """Where a person stands within a module's steps."""
 
+from django.urls import reverse
+
 from courses.models import Module, Step, StepCompletion
 
 
@@ -12,10 +14,17 @@ def mark_done(user, steps: list[Step]) -> list[Step]:
         StepCompletion.objects.live()
         .filter(user=user, step_id__in=[step.pk for step in steps])
         .values_list("step_id", flat=True)
+        .order_by()
     )
     for step in steps:
         step.done = step.pk in done
     return steps
+
+
+def module_url(module: Module) -> str:
+    """The module's address; a step's page is at this address plus its slug (the templates
+    build those links from it rather than looking each one up)."""
+    return reverse("learner:module", args=[module.slug])
 
 
 def next_step(steps: list[Step]) -> Step | None:
@@ -30,6 +39,7 @@ def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
     done_count = sum(1 for s in steps if s.done)
     return {
         "module": step.module,
+        "module_url": module_url(step.module),
         "step": steps[index],
         "steps": steps,
         "previous_step": steps[index - 1] if index > 0 else None,

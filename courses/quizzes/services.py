@@ -13,13 +13,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
+from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt
 from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
+from courses.quizzes.selectors import quiz_bank
 
 # Answers that arrive a moment after the deadline (a slow network) still count.
 DEADLINE_GRACE = datetime.timedelta(seconds=15)
+
+# The fields a submission writes on its attempt.
+GRADED = ("submitted_at", "timed_out", "points", "max_points", "percent", "passed")
 
 
 class QuizRefused(Exception):
@@ -128,10 +132,9 @@ def quiz_attempt_start(
     now = now or timezone.now()
     attempts = list(QuizAttempt.objects.filter(user=user, quiz=quiz))
     for attempt in attempts:
-        if attempt.submitted_at is None and quiz_attempt_finish_if_expired(
-            attempt=attempt, now=now
-        ):
-            attempt.refresh_from_db()
+        if attempt.submitted_at is None:
+            attempt.user = user
+            quiz_attempt_finish_if_expired(attempt=attempt, now=now)  # then holds its grade
     availability = quiz_availability(user=user, quiz=quiz, attempts=attempts, now=now)
     if availability.open_attempt is not None:
         return availability.open_attempt
@@ -282,7 +285,8 @@ def quiz_attempt_submit(
     one claim can succeed), so the database's write lock is held for the writes alone.
     """
     now = now or timezone.now()
-    attempt = QuizAttempt.objects.select_related("quiz__step").get(pk=attempt_id, user=user)
+    # With the step a pass completes and its module, whose version names the question bank.
+    attempt = QuizAttempt.objects.select_related("quiz__step__module").get(pk=attempt_id, user=user)
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
@@ -302,11 +306,8 @@ def quiz_attempt_submit(
         ):
             answers[item_id].append(choice_id)
     result = _score(attempt, items, answers)
-    # Read before the write lock is taken: the step a pass completes, and its module.
-    step = None
-    if result.passed:
-        step = Step.objects.select_related("module").get(pk=attempt.quiz.step_id)
-    graded = {
+    step = attempt.quiz.step if result.passed else None
+    graded = {  # GRADED, with this submission's values
         "submitted_at": now,
         "timed_out": timed_out,
         "points": Decimal(str(round(float(result.points), 3))),
@@ -338,28 +339,34 @@ def quiz_attempt_submit(
 
 
 def quiz_attempt_finish_if_expired(*, attempt: QuizAttempt, now: datetime.datetime | None = None):
-    """Grade an open attempt whose time ran out, with the answers saved in time."""
+    """Grade an open attempt whose time ran out, with the answers saved in time. When this call
+    graded it, `attempt` then holds its grade (its related rows stay loaded)."""
     now = now or timezone.now()
     if attempt.submitted_at is not None or not _is_expired(attempt, now):
         return False
-    _, graded = quiz_attempt_submit(
+    submitted, graded = quiz_attempt_submit(
         user=attempt.user, attempt_id=attempt.pk, raw_answers=None, now=now
     )
+    if graded:
+        for name in GRADED:
+            setattr(attempt, name, getattr(submitted, name))
     return graded
 
 
 def _score(
     attempt: QuizAttempt, items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]
 ) -> scoring.QuizResult:
-    """Score the answers with the engine, and note each question's points on its item."""
+    """Score the answers with the engine, and note each question's points on its item.
+
+    The keyed choices come from the quiz's bank at its module's current content version (as
+    the database holds them now; usually already in the content cache).
+    """
     choice_ids = [choice_id for item in items for choice_id in item.choice_order]
-    keys, correct_ids = {}, set()
-    for pk, key, is_correct in Choice.objects.filter(pk__in=choice_ids).values_list(
-        "pk", "key", "is_correct"
-    ):
-        keys[pk] = key
-        if is_correct:
-            correct_ids.add(pk)
+    choices = quiz_bank(
+        attempt.quiz_id, attempt.quiz.step.module.content_version, choice_ids
+    ).choices
+    keys = {pk: choices[pk].key for pk in choice_ids}
+    correct_ids = {pk for pk in choice_ids if choices[pk].is_correct}
 
     def scoring_key(choice_id: int) -> str:
         # True/false questions are scored on their "true"/"false" keys; others on choice ids.

@@ -14,7 +14,7 @@ from courses.curriculum.models import published_step
 from courses.curriculum.selectors import visible_step
 from courses.models import Quiz, QuizAttempt, Step
 from courses.platform.access import overseer_required, visible_people
-from courses.progress.selectors import step_context
+from courses.progress.selectors import module_url, step_context
 from courses.quizzes.analysis import item_analysis
 from courses.quizzes.selectors import shown_questions
 from courses.quizzes.services import (
@@ -77,6 +77,7 @@ def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
         "attempt": attempt,
         "quiz": attempt.quiz,
         "module": step.module,
+        "module_url": module_url(step.module),
         "step": step,
         "questions": questions,
         "answered_count": sum(1 for q in questions if q.answered),
@@ -92,9 +93,9 @@ def viewable_attempt(request, attempt_id: int) -> QuizAttempt:
     attempt = get_object_or_404(
         QuizAttempt.objects.select_related("quiz__step__module"), pk=attempt_id
     )
-    if attempt.user_id != request.user.pk and not (
-        visible_people(request.user).filter(pk=attempt.user_id).exists()
-    ):
+    if attempt.user_id == request.user.pk:
+        attempt.user = request.user  # already loaded: grading a late attempt needs no query
+    elif not visible_people(request.user).filter(pk=attempt.user_id).exists():
         raise Http404("No such attempt.")
     return attempt
 
@@ -103,7 +104,6 @@ def viewable_attempt(request, attempt_id: int) -> QuizAttempt:
 def quiz_attempt(request, attempt_id):
     attempt = viewable_attempt(request, attempt_id)
     if quiz_attempt_finish_if_expired(attempt=attempt):
-        attempt.refresh_from_db()
         messages.warning(request, "Time ran out; the answers saved before then were scored.")
     if attempt.user_id != request.user.pk and not attempt.is_submitted:
         # Someone else's open attempt: nothing to review yet, and no answers to show.
@@ -115,6 +115,7 @@ def quiz_attempt(request, attempt_id):
                 "not_yours": True,
                 "step": attempt.quiz.step,
                 "module": attempt.quiz.step.module,
+                "module_url": module_url(attempt.quiz.step.module),
             },
         )
     return render(request, "learner/quiz_attempt.html", attempt_context(request, attempt))

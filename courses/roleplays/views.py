@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.curriculum.selectors import citation_of, visible_step
 from courses.models import RoleplayRun, RoleplayScript, Step
 from courses.platform.access import visible_people
-from courses.progress.selectors import step_context
+from courses.progress.selectors import module_url, step_context
 from courses.roleplays import engine, services
 from courses.roleplays.selectors import run_exchanges
 
@@ -74,6 +74,7 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
         "run": run,
         "step": step,
         "module": step.module,
+        "module_url": module_url(step.module),
         "script": view.script,
         "persona": view.script.persona,
         "exchanges": exchanges,

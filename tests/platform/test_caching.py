@@ -159,3 +159,17 @@ def test_the_dashboard_shows_a_new_assignment_and_a_completion_on_the_next_load(
     rep_client.force_login(rep)
     rep_client.post(reverse("learner:lesson-complete", args=[module.slug, lesson.slug]))
     assert "1/2" in client.get(reverse("team:dashboard")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_module_s_steps_are_kept_by_version_and_its_retirement_shows_at_once(
+    rep_client, small_curriculum, django_assert_max_num_queries
+):
+    url = reverse("learner:step", args=["module-1", "lesson-2"])
+    assert "Lesson 2" in rep_client.get(url).content.decode()
+    # Session, user, the module (read afresh), the person's completions and whether they
+    # opened the lesson: the module's steps and the lesson's text are kept.
+    with django_assert_max_num_queries(5):
+        assert "Lesson 2" in rep_client.get(url).content.decode()
+    Module.objects.filter(slug="module-1").update(retired_at=timezone.now())
+    assert rep_client.get(url).status_code == 404

@@ -298,6 +298,7 @@ class TestLimits:
         attempt.refresh_from_db()
         assert attempt.submitted_at is not None and attempt.timed_out
         assert "Time ran out" in content
+        assert "Not passed: 0%" in content  # the page shows the grade it just gave
 
     def test_attempts_run_out(self, rep_client, quiz_curriculum):
         quiz_curriculum.quiz(module="module-1", text=quiz_with(draw=3, max_attempts=2))
