@@ -8,8 +8,8 @@ reads it back in another. The test uses its own SQLite file, whatever database t
 import gzip
 import json
 import os
-import sqlite3
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
