@@ -299,7 +299,7 @@ def audit_csv(request):
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
-def report_query(request, chunk_size=None, after=None):
+def report_query(request, *, first_chunk=None, after=None):
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     User = get_user_model()
@@ -311,12 +311,14 @@ def report_query(request, chunk_size=None, after=None):
         people = people.filter(
             Exists(Membership.objects.filter(user=OuterRef("pk"), team=data["team"]))
         )
-    modules = list(
-        Module.objects.published()
-        .filter(required_for_certification=True)
-        .select_related("course")
-        .order_by("course__position", "position")
-    )
+    # The required modules in course order, as the module filter offers them: its options are
+    # listed from this query rather than from one more.
+    module_field = form.fields["module"]
+    modules = list(module_field.queryset)
+    module_field.choices = [
+        ("", module_field.empty_label),
+        *((m.pk, module_field.label_from_instance(m)) for m in modules),
+    ]
     if data.get("module"):
         modules = [m for m in modules if m.pk == data["module"].pk]
     as_of = data.get("as_of")
@@ -333,9 +335,15 @@ def report_query(request, chunk_size=None, after=None):
         completed_from=data.get("completed_from"),
         completed_to=data.get("completed_to"),
         after=after,
-        **({"chunk_size": chunk_size} if chunk_size else {}),
+        first_chunk=first_chunk(len(modules)) if first_chunk else None,
     )
     return form, rows, as_of
+
+
+def people_for_a_page(modules: int) -> int:
+    """Enough people to fill a page when every module gives a row, and one more to tell
+    whether there is a next page."""
+    return -(-REPORT_PAGE_ROWS // max(modules, 1)) + 1
 
 
 @require_GET
@@ -343,7 +351,7 @@ def report_query(request, chunk_size=None, after=None):
 def certification_report(request):
     """A page of whole people at a time, at least REPORT_PAGE_ROWS rows, paged by username."""
     after = request.GET.get("after", "")[:150]
-    form, rows, as_of = report_query(request, chunk_size=50, after=after)
+    form, rows, as_of = report_query(request, first_chunk=people_for_a_page, after=after)
     shown, next_after = [], None
     for row in rows:
         if len(shown) >= REPORT_PAGE_ROWS and row.person.pk != shown[-1].person.pk:
