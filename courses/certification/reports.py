@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from courses.certification.models import CertificationStatus as Status
 from courses.models import Certificate, CompletionRecord, Membership, Module
@@ -184,17 +184,34 @@ def _records(person_ids: list[int], module_ids: list[int]):
     )
 
 
+# What the record a row reports on must have for the row to take each status (see `standing`):
+# a filter on statuses lets the database skip people with no such record.
+RECORD_FOR = {
+    Status.CERTIFIED: Q(certificate__isnull=False),
+    Status.PENDING: Q(),
+    Status.REJECTED: Q(review__isnull=False, certificate__isnull=True),
+    Status.EXPIRED: Q(certificate__isnull=False),
+    Status.REVOKED: Q(certificate__revocation__isnull=False),
+}
+
+
 def _who_can_match(people, *, module_ids, statuses, completed_from, completed_to):
     """`people` narrowed to those who can have a row at all, when the filters say so.
 
-    Every status but missing, and any completion date, needs a completion record of one of
-    the modules (completed on those days: a record's day is read in UTC, as in the rows);
-    people without one are skipped by the database instead of being read and dropped.
+    A row for any status but missing, and any row filtered by completion date, reports on a
+    completion record of one of the modules: one that has what its status needs, completed on
+    those days (a record's day is read in UTC, as in the rows). People with no such record are
+    skipped by the database instead of being read and dropped.
     """
-    needs_record = bool(statuses) and Status.MISSING not in statuses
-    if not (needs_record or completed_from or completed_to):
+    narrow_statuses = bool(statuses) and all(status in RECORD_FOR for status in statuses)
+    if not (narrow_statuses or completed_from or completed_to):
         return people
     records = CompletionRecord.objects.filter(user=OuterRef("pk"), module_id__in=module_ids)
+    if narrow_statuses and Status.PENDING not in statuses:
+        condition = Q()
+        for status in statuses:
+            condition |= RECORD_FOR[status]
+        records = records.filter(condition)
     if completed_from:
         records = records.filter(
             completed_at__gte=datetime.datetime.combine(completed_from, datetime.time.min, UTC)

@@ -299,6 +299,16 @@ def audit_csv(request):
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
+def offer(field, objects: list) -> list:
+    """Give a model choice field these objects as its options, listed once: otherwise showing
+    the form queries them again (and counts them first)."""
+    field.choices = [
+        ("", field.empty_label),
+        *((o.pk, field.label_from_instance(o)) for o in objects),
+    ]
+    return objects
+
+
 def report_query(request, *, first_chunk=None, after=None):
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -311,14 +321,9 @@ def report_query(request, *, first_chunk=None, after=None):
         people = people.filter(
             Exists(Membership.objects.filter(user=OuterRef("pk"), team=data["team"]))
         )
-    # The required modules in course order, as the module filter offers them: its options are
-    # listed from this query rather than from one more.
-    module_field = form.fields["module"]
-    modules = list(module_field.queryset)
-    module_field.choices = [
-        ("", module_field.empty_label),
-        *((m.pk, module_field.label_from_instance(m)) for m in modules),
-    ]
+    # The required modules in course order, as the module filter offers them.
+    modules = offer(form.fields["module"], list(form.fields["module"].queryset))
+    offer(form.fields["team"], list(form.fields["team"].queryset))
     if data.get("module"):
         modules = [m for m in modules if m.pk == data["module"].pk]
     as_of = data.get("as_of")
