@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from courses.certification.models import CertificationStatus as Status
 from courses.models import Certificate, CompletionRecord, Membership, Module
@@ -32,6 +34,7 @@ CHUNK = 1000
 @dataclass
 class ReportRow:
     person: object
+    name: str
     teams: str
     module: Module
     status: Status
@@ -41,6 +44,29 @@ class ReportRow:
     expires_at: datetime.datetime | None = None
     certified_by: str = ""
     code: str = ""
+
+    # The days the page shows. A report row has three of them, and formatting them here costs
+    # a fraction of the template's date filter, which a page would otherwise run 150 times.
+    @property
+    def completed_day(self) -> str:
+        return day(self.completed_at)
+
+    @property
+    def certified_day(self) -> str:
+        return day(self.certified_at)
+
+    @property
+    def expires_day(self) -> str:
+        return day(self.expires_at)
+
+
+def day(moment: datetime.datetime | None) -> str:
+    """The local day of `moment` as the date filter writes it with "j M Y" (2 Mar 2026), or
+    an empty string for no moment."""
+    if moment is None:
+        return ""
+    local = timezone.localdate(moment)
+    return f"{local.day} {MONTHS_3[local.month].title()} {local.year:04d}"
 
 
 def standing(
@@ -129,6 +155,7 @@ def certification_rows(
         ):
             teams_of.setdefault(user_id, []).append(team)
         for person in chunk:
+            name = display_name(person)
             teams = ", ".join(sorted(teams_of.get(person.pk, [])))
             for module in modules:
                 status, record = standing(by_key.get((person.pk, module.pk), []), moment)
@@ -140,7 +167,7 @@ def certification_rows(
                     or (completed_to and record.completed_at.date() > completed_to)
                 ):
                     continue
-                row = ReportRow(person=person, teams=teams, module=module, status=status)
+                row = ReportRow(person=person, name=name, teams=teams, module=module, status=status)
                 if record is not None:
                     row.completed_at = record.completed_at
                     row.content_version = record.content_version

@@ -396,7 +396,7 @@ def certification_report_csv(request):
     ]  # fmt: skip
     lines = (
         [
-            display_name(row.person),
+            row.name,
             row.person.username,
             row.teams,
             row.module.title,
