@@ -309,7 +309,9 @@ def offer(field, objects: list) -> list:
     return objects
 
 
-def report_query(request, *, first_chunk=None, after=None):
+def report_query(request, *, page=False, after=None):
+    """The filter form, the rows (lazily; for a `page`, read a few people at a time) and the
+    day the report is as of."""
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     User = get_user_model()
@@ -340,7 +342,7 @@ def report_query(request, *, first_chunk=None, after=None):
         completed_from=data.get("completed_from"),
         completed_to=data.get("completed_to"),
         after=after,
-        first_chunk=first_chunk(len(modules)) if first_chunk else None,
+        first_chunk=people_for_a_page(len(modules)) if page else None,
     )
     return form, rows, as_of
 
@@ -356,7 +358,7 @@ def people_for_a_page(modules: int) -> int:
 def certification_report(request):
     """A page of whole people at a time, at least REPORT_PAGE_ROWS rows, paged by username."""
     after = request.GET.get("after", "")[:150]
-    form, rows, as_of = report_query(request, first_chunk=people_for_a_page, after=after)
+    form, rows, as_of = report_query(request, page=True, after=after)
     shown, next_after = [], None
     for row in rows:
         if len(shown) >= REPORT_PAGE_ROWS and row.person.pk != shown[-1].person.pk:
