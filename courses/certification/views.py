@@ -299,7 +299,19 @@ def audit_csv(request):
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
-def report_query(request, chunk_size=None, after=None):
+def offer(field, objects: list) -> list:
+    """Give a model choice field these objects as its options, listed once: otherwise showing
+    the form queries them again (and counts them first)."""
+    field.choices = [
+        ("", field.empty_label),
+        *((o.pk, field.label_from_instance(o)) for o in objects),
+    ]
+    return objects
+
+
+def report_query(request, *, page=False, after=None):
+    """The filter form, the rows (lazily; for a `page`, read a few people at a time) and the
+    day the report is as of."""
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     User = get_user_model()
@@ -311,12 +323,9 @@ def report_query(request, chunk_size=None, after=None):
         people = people.filter(
             Exists(Membership.objects.filter(user=OuterRef("pk"), team=data["team"]))
         )
-    modules = list(
-        Module.objects.published()
-        .filter(required_for_certification=True)
-        .select_related("course")
-        .order_by("course__position", "position")
-    )
+    # The required modules in course order, as the module filter offers them.
+    modules = offer(form.fields["module"], list(form.fields["module"].queryset))
+    offer(form.fields["team"], list(form.fields["team"].queryset))
     if data.get("module"):
         modules = [m for m in modules if m.pk == data["module"].pk]
     as_of = data.get("as_of")
@@ -333,9 +342,15 @@ def report_query(request, chunk_size=None, after=None):
         completed_from=data.get("completed_from"),
         completed_to=data.get("completed_to"),
         after=after,
-        **({"chunk_size": chunk_size} if chunk_size else {}),
+        first_chunk=people_for_a_page(len(modules)) if page else None,
     )
     return form, rows, as_of
+
+
+def people_for_a_page(modules: int) -> int:
+    """Enough people to fill a page when every module gives a row, and one more to tell
+    whether there is a next page."""
+    return -(-REPORT_PAGE_ROWS // max(modules, 1)) + 1
 
 
 @require_GET
@@ -343,7 +358,7 @@ def report_query(request, chunk_size=None, after=None):
 def certification_report(request):
     """A page of whole people at a time, at least REPORT_PAGE_ROWS rows, paged by username."""
     after = request.GET.get("after", "")[:150]
-    form, rows, as_of = report_query(request, chunk_size=50, after=after)
+    form, rows, as_of = report_query(request, page=True, after=after)
     shown, next_after = [], None
     for row in rows:
         if len(shown) >= REPORT_PAGE_ROWS and row.person.pk != shown[-1].person.pk:
@@ -383,7 +398,7 @@ def certification_report_csv(request):
     ]  # fmt: skip
     lines = (
         [
-            display_name(row.person),
+            row.name,
             row.person.username,
             row.teams,
             row.module.title,

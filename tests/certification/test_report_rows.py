@@ -1,0 +1,179 @@
+"""The certification report's rows: filters let the database skip people who cannot match, and
+pages read only the people they show, without changing a single row."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.certification.reports import STATUSES, certification_rows, day
+from courses.certification.services import (
+    certificate_revoke,
+    completion_certify,
+    completion_reject,
+)
+from courses.curriculum.loading import load_curriculum
+from courses.models import Module
+from courses.platform.access import REP
+from tests.factories import complete_module
+from tests.support import make_user
+
+START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def world(db, builder, compliance, django_user_model):
+    """Two required modules (certificates last a year) and reps standing every possible way."""
+    builder.course(modules=["module-1", "module-2"])
+    builder.required_module("module-1").required_module("module-2")
+    load_curriculum(builder.root)
+    Module.objects.update(recertify_after_months=12)
+    first, second = Module.objects.order_by("position")
+    people = {
+        name: make_user(django_user_model, name, REP)
+        for name in ["certified", "pending", "rejected", "revoked", "idle", "both"]
+    }
+    with time_machine.travel(START, tick=False):
+        records = {name: complete_module(people[name], first) for name in people if name != "idle"}
+    with time_machine.travel(START + 5 * DAY, tick=False):
+        records["later"] = complete_module(people["both"], second)
+    with time_machine.travel(START + 10 * DAY, tick=False):
+        for name in ["certified", "revoked", "both"]:
+            completion_certify(officer=compliance, record=records[name])
+        completion_reject(
+            officer=compliance,
+            record=records["rejected"],
+            note="Redo the call.",
+            redo_steps=list(first.steps.all()),
+        )
+    with time_machine.travel(START + 20 * DAY, tick=False):
+        certificate_revoke(
+            officer=compliance, certificate=records["revoked"].certificate, reason="Shared answers"
+        )
+    return [first, second]
+
+
+def rows(modules, **filters):
+    people = get_user_model().objects.filter(groups__name=REP)
+    return [
+        (row.person.username, row.module.slug, row.status, row.completed_at, row.code)
+        for row in certification_rows(people, modules=modules, **filters)
+    ]
+
+
+MOMENTS = [
+    START - DAY,  # before anyone completed anything
+    START + 7 * DAY,  # completed, not reviewed
+    START + 30 * DAY,  # reviewed, one certificate revoked
+    START + 400 * DAY,  # the certificates have expired
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_status_filters_give_exactly_the_rows_of_that_status(world, moment):
+    everything = rows(world, moment=moment)
+    assert len(everything) == 6 * 2
+    for status in STATUSES:
+        assert rows(world, moment=moment, statuses={status}) == [
+            row for row in everything if row[2] == status
+        ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "days",
+    [
+        (START.date(), None),
+        (None, START.date()),
+        (START.date() + DAY, None),
+        (START.date() + DAY, START.date() + 9 * DAY),
+        (START.date() - 9 * DAY, START.date() - DAY),
+        (datetime.date(1, 1, 1), datetime.date(9999, 12, 31)),
+    ],
+)
+def test_completion_date_filters_give_exactly_the_rows_completed_on_those_days(world, days):
+    completed_from, completed_to = days
+    moment = START + 30 * DAY
+    expected = [
+        row
+        for row in rows(world, moment=moment)
+        if row[3] is not None
+        and (completed_from is None or row[3].date() >= completed_from)
+        and (completed_to is None or row[3].date() <= completed_to)
+    ]
+    for status in [None, *STATUSES]:
+        assert rows(
+            world,
+            moment=moment,
+            completed_from=completed_from,
+            completed_to=completed_to,
+            statuses={status} if status else None,
+        ) == [row for row in expected if status is None or row[2] == status]
+
+
+@pytest.mark.django_db
+def test_small_growing_chunks_give_the_same_rows(world):
+    moment = START + 30 * DAY
+    assert rows(world, moment=moment, first_chunk=1, chunk_size=2) == rows(world, moment=moment)
+    assert rows(world, moment=moment, after="certified") == [
+        row for row in rows(world, moment=moment) if row[0] > "certified"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_page_reads_only_the_people_it_shows(
+    client, builder, compliance, django_user_model, django_assert_max_num_queries
+):
+    builder.course(modules=["module-1", "module-2"])
+    builder.required_module("module-1").required_module("module-2")
+    load_curriculum(builder.root)
+    rep_group = Group.objects.get(name=REP)
+    people = django_user_model.objects.bulk_create(
+        django_user_model(username=f"rep{i:04d}") for i in range(1000)
+    )
+    django_user_model.groups.through.objects.bulk_create(
+        django_user_model.groups.through(user_id=p.pk, group_id=rep_group.pk) for p in people
+    )
+    client.force_login(compliance)
+    people_read = []
+    original = django_user_model.from_db.__func__
+
+    def counting_from_db(cls, *args, **kwargs):
+        instance = original(cls, *args, **kwargs)
+        people_read.append(instance.username)
+        return instance
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(django_user_model, "from_db", classmethod(counting_from_db))
+        with django_assert_max_num_queries(7):
+            page = client.get(reverse("compliance:report"))
+        # Nobody matches a filter: the database says so without anyone being read.
+        with django_assert_max_num_queries(7):
+            filtered = client.get(reverse("compliance:report"), {"status": "revoked"})
+    assert len(page.context["rows"]) == 50 and page.context["next_query"]
+    assert filtered.context["rows"] == []
+    # 25 people fill the page and one more shows that a next page exists; the officer is the
+    # one other person read (logged in).
+    assert len([name for name in people_read if name.startswith("rep")]) == 26
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 3, 2, 30, tzinfo=datetime.UTC),  # still 2 March in New York
+        datetime.datetime(2026, 5, 1, 4, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC),
+        datetime.datetime(987, 9, 9, 12, 0, tzinfo=datetime.UTC),
+    ],
+)
+def test_a_row_writes_its_days_as_the_date_filter_does(moment):
+    assert day(moment) == date_filter(timezone.localtime(moment), "j M Y")
+    assert day(None) == ""
