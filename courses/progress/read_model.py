@@ -86,7 +86,7 @@ def refresh(
 
     A quiz submission that completes nothing passes its result (`attempt_percent`, `moment`):
     attempts are only ever added, so the best result and the last activity can only rise,
-    and the rest of the row cannot change.
+    and the rest of the row cannot change; with no row yet, the row is that result alone.
 
     The team tally counting this person is moved too, unless `tallies` is false (the caller
     then recounts the tallies itself, once for many people).
@@ -96,6 +96,24 @@ def refresh(
 
     rows = ModuleProgress.objects.select_for_update().filter(user_id=user_id, module_id=module_id)
     stored = list(rows.values_list("completed_at", "best_quiz", "last_activity_at"))
+    if not stored and moment is not None:
+        # No row: nothing was done in the module before, so the row is this result alone,
+        # unless a concurrent request made one first (then the facts are read as usual).
+        first = {"best_quiz": attempt_percent, "last_activity_at": moment}
+        ModuleProgress.objects.bulk_create(
+            [ModuleProgress(user_id=user_id, module_id=module_id, **first)], ignore_conflicts=True
+        )
+        stored = list(rows.values_list("completed_at", "best_quiz", "last_activity_at"))
+        if stored == [(None, attempt_percent, moment)]:
+            if tallies:
+                tally.person_moved(
+                    user_id=user_id,
+                    module_id=module_id,
+                    before=(False, None),
+                    after=(False, attempt_percent),
+                )
+            return
+        moment = None
     if stored:
         completed_at, best, last = stored[0]
         before = (completed_at is not None, best)
