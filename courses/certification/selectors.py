@@ -66,8 +66,11 @@ def certification_statuses(
     user, *, now: datetime.datetime, module: Module | None = None
 ) -> list[ModuleCertification]:
     """The state of the user's latest completion of each required module (or of `module`)."""
-    records = CompletionRecord.objects.filter(user=user).select_related(
-        "module", "review", "certificate__revocation", "certificate__supersession"
+    # Not the evidence: a snapshot of every answer and transcript, shown only to compliance.
+    records = (
+        CompletionRecord.objects.filter(user=user)
+        .select_related("module", "review", "certificate__revocation", "certificate__supersession")
+        .defer("evidence")
     )
     if module is not None:
         records = records.filter(module=module)
