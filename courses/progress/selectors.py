@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Q
 
-from courses.models import Assignment, Module, ModuleProgress, Step, StepCompletion
+from courses.models import Assignment, Membership, Module, ModuleProgress, Step, StepCompletion
 from courses.progress.models import ProgressStatus as Status
 from courses.progress.models import status_of
 
@@ -85,17 +85,16 @@ class AssignedModule:
     due: datetime.date
     note: str
     status: Status  # with the due date
+    label: str  # the status in words
     badge: str  # the status as a class name
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status is Status.OVERDUE
+    is_overdue: bool
 
 
-@dataclass(frozen=True, slots=True)
-class NextStep:
-    """The step to resume with: the first active step of the module the person has not done."""
+class ActiveStep(NamedTuple):
+    """A step as the next step to take is shown: what it is, and where it sits."""
 
+    id: int
+    module_id: int
     slug: str
     kind: str
     title: str
@@ -109,7 +108,7 @@ class NextStep:
 @dataclass
 class MyTraining:
     resume: TrainingModule | None
-    resume_step: NextStep | None
+    resume_step: ActiveStep | None
     assigned: list[AssignedModule]
     in_progress: list[TrainingModule]
     completed: list[TrainingModule]
@@ -124,17 +123,19 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     live module once, its active steps once, the assignments that reach the person, and their
     live completions (the module they last worked in, and the steps they have done in it).
     """
-    modules, steps = _training_modules(user)
+    steps = _active_steps()
+    modules = _training_modules(user, steps)
     assigned = _assigned(user, modules, today)
     published = {module.id: module for module in modules.values() if module.published}
 
-    completed_steps = list(
-        StepCompletion.objects.live()
-        .filter(user=user, step__retired_at__isnull=True)
-        .values_list("step__module_id", "step_id")
-    )  # latest first
-    last = completed_steps[0][0] if completed_steps else None
-    resume = published.get(last)
+    done = [  # latest first
+        step_id
+        for step_id in StepCompletion.objects.live()
+        .filter(user=user)
+        .values_list("step_id", flat=True)
+        if step_id in steps
+    ]
+    resume = published.get(steps[done[0]].module_id) if done else None
     if resume is None or resume.status is Status.DONE:
         pending = [
             row.module
@@ -146,9 +147,13 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
         resume = (pending or started or unfinished or [None])[0]
     resume_step = None
     if resume is not None:
-        done = {step_id for module_id, step_id in completed_steps if module_id == resume.id}
+        done_here = set(done)
         resume_step = next(
-            (NextStep(*step[1:]) for step in steps.get(resume.id, ()) if step[0] not in done),
+            (
+                step
+                for step in steps.values()
+                if step.module_id == resume.id and step.id not in done_here
+            ),
             None,
         )
 
@@ -164,16 +169,23 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     )
 
 
-def _training_modules(user) -> tuple[dict[int, TrainingModule], dict[int, list[tuple]]]:
-    """Every live module in catalogue order with the person's progress in it, and each one's
-    active steps in order as (id, slug, kind, title, minutes)."""
-    steps: dict[int, list[tuple]] = defaultdict(list)
-    for module_id, *step in (
-        Step.objects.filter(retired_at__isnull=True, module__retired_at__isnull=True)
-        .order_by("module_id", "position")
-        .values_list("module_id", "pk", "slug", "kind", "title", "minutes")
-    ):
-        steps[module_id].append(step)
+def _active_steps() -> dict[int, ActiveStep]:
+    """Every active step, by module and position (a retired module's too: the latest step the
+    person completed may be in one)."""
+    return {
+        step.id: step
+        for step in map(
+            ActiveStep._make,
+            Step.objects.active()
+            .order_by("module_id", "position")
+            .values_list(*ActiveStep._fields),
+        )
+    }
+
+
+def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingModule]:
+    """Every live module in catalogue order, with the person's progress in it."""
+    step_counts = Counter(step.module_id for step in steps.values())
     progress = {
         module_id: (done, best_quiz is not None or bool(call))
         for module_id, done, best_quiz, call in ModuleProgress.objects.filter(
@@ -193,7 +205,7 @@ def _training_modules(user) -> tuple[dict[int, TrainingModule], dict[int, list[t
     modules = {}
     for pk, slug, title, summary, position, course, required, course_retired in rows:
         done, scored = progress.get(pk, (0, False))
-        count = len(steps.get(pk, ()))
+        count = step_counts[pk]
         modules[pk] = TrainingModule(
             id=pk,
             slug=slug,
@@ -209,11 +221,11 @@ def _training_modules(user) -> tuple[dict[int, TrainingModule], dict[int, list[t
             status=status_of(done=done, steps=count, started=False, due=None, today=None),
             percent=round(100 * done / count) if count else 0,
         )
-    return modules, steps
+    return modules
 
 
 class _Reach(NamedTuple):
-    """An assignment reaching the person, with when they joined its team (if it has one)."""
+    """An assignment reaching the person, as plain values."""
 
     id: int
     module_id: int
@@ -222,7 +234,6 @@ class _Reach(NamedTuple):
     late_joiner_days: int | None
     assigned_at: datetime.datetime
     note: str
-    joined_at: datetime.datetime | None
 
     # The model's own rule: these are its fields, so its method applies as it is.
     due_for = Assignment.due_for
@@ -230,19 +241,20 @@ class _Reach(NamedTuple):
 
 def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedModule]:
     """The live modules assigned to the person, overdue and due first, done last."""
-    # The membership joined to a team assignment is the person's own (the filter's join), so
-    # its joined_at gives a late joiner their own due date; a personal assignment has none.
+    joined = dict(
+        Membership.objects.filter(user=user).order_by().values_list("team_id", "joined_at")
+    )
     reaching = (
         Assignment.objects.active()
-        .filter(Q(user=user) | Q(team__memberships__user=user))
+        .filter(Q(user=user) | Q(team_id__in=list(joined)))
         .order_by()
-        .values_list(*_Reach._fields[:-1], "team__memberships__joined_at")
+        .values_list(*_Reach._fields)
     )
     earliest: dict[int, tuple[datetime.date, int, str]] = {}
     for reach in map(_Reach._make, reaching):
         if reach.module_id not in modules:
             continue  # a retired module
-        due = reach.due_for(reach.joined_at)
+        due = reach.due_for(joined.get(reach.team_id))
         if reach.module_id not in earliest or (due, reach.id) < earliest[reach.module_id][:2]:
             earliest[reach.module_id] = (due, reach.id, reach.note)
     rows = []
@@ -263,7 +275,9 @@ def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedM
                 due=due,
                 note=note,
                 status=status,
+                label=status.label,
                 badge=status.value.replace(" ", "-"),
+                is_overdue=status is Status.OVERDUE,
             )
         )
     rows.sort(key=lambda row: (row.status is Status.DONE, row.due, row.module.position))
