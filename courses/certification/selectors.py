@@ -66,8 +66,25 @@ def certification_statuses(
     user, *, now: datetime.datetime, module: Module | None = None
 ) -> list[ModuleCertification]:
     """The state of the user's latest completion of each required module (or of `module`)."""
-    records = CompletionRecord.objects.filter(user=user).select_related(
-        "module", "review", "certificate__revocation", "certificate__supersession"
+    # What a status shows and is decided by; not the evidence (a snapshot of every answer and
+    # transcript, which only compliance reads).
+    records = (
+        CompletionRecord.objects.filter(user=user)
+        .select_related("module", "review", "certificate__revocation", "certificate__supersession")
+        .only(
+            "module__slug",
+            "module__title",
+            "module__position",
+            "completed_at",
+            "review__decision",
+            "review__note",
+            "review__redo_steps",
+            "certificate__code",
+            "certificate__issued_at",
+            "certificate__expires_at",
+            "certificate__revocation__at",
+            "certificate__supersession__ends_at",
+        )
     )
     if module is not None:
         records = records.filter(module=module)

@@ -1,8 +1,18 @@
-"""Where a person stands within a module's steps."""
+"""Where a person stands within a module's steps, and everything My training shows."""
 
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db.models import Q
 from django.urls import reverse
 
-from courses.models import Module, Step, StepCompletion
+from courses.models import Assignment, Membership, Module, ModuleProgress, Step, StepCompletion
+from courses.progress.models import ProgressStatus as Status
+from courses.progress.models import status_of
 
 
 def module_steps(user, module: Module) -> list[Step]:
@@ -49,3 +59,235 @@ def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
         "step_count": len(steps),
         "percent": round(100 * done_count / len(steps)) if steps else 0,
     }
+
+
+# My training -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TrainingModule:
+    """A module as My training shows it, with the person's progress: plain values, each module
+    read once. Named as `Module.objects.with_progress` names them, so a module card renders
+    either."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    position: int
+    course_title: str
+    required_for_certification: bool
+    published: bool  # False when its course is retired: an assignment still shows it
+    done_count: int  # from the progress read model
+    step_count: int  # active steps
+    started: bool  # a step done, a quiz submitted or a call finished
+    status: Status  # regardless of due dates
+    percent: int
+
+
+@dataclass(slots=True)
+class AssignedModule:
+    """A module assigned to the person: the earliest due date among the assignments that reach
+    them, and the note of the assignment that sets it."""
+
+    module: TrainingModule
+    due: datetime.date
+    note: str
+    status: Status  # with the due date
+    label: str  # the status in words
+    badge: str  # the status as a class name
+    is_overdue: bool
+
+
+class ActiveStep(NamedTuple):
+    """A step as the next step to take is shown: what it is, and where it sits."""
+
+    id: int
+    module_id: int
+    slug: str
+    kind: str
+    title: str
+    minutes: int
+
+    @property
+    def kind_label(self) -> str:
+        return Step.Kind(self.kind).label
+
+
+@dataclass
+class MyTraining:
+    resume: TrainingModule | None
+    resume_step: ActiveStep | None
+    assigned: list[AssignedModule]
+    in_progress: list[TrainingModule]
+    completed: list[TrainingModule]
+    not_started: list[TrainingModule]
+
+
+def my_training(user, *, today: datetime.date) -> MyTraining:
+    """Everything My training shows about the person's modules, in a fixed number of queries.
+
+    Progress comes from the read model, so the numbers and statuses are the ones the person's
+    manager sees in the team grid (`teams.selectors.build_grid`), read for one person: each
+    live module once, its active steps once, the assignments that reach the person, and their
+    live completions (the module they last worked in, and the steps they have done in it).
+    """
+    steps = _active_steps()
+    modules = _training_modules(user, steps)
+    assigned = _assigned(user, modules, today)
+    published = {module.id: module for module in modules.values() if module.published}
+
+    done = [  # latest first
+        step_id
+        for step_id in StepCompletion.objects.live()
+        .filter(user=user)
+        .values_list("step_id", flat=True)
+        if step_id in steps
+    ]
+    resume = published.get(steps[done[0]].module_id) if done else None
+    if resume is None or resume.status is Status.DONE:
+        pending = [
+            row.module
+            for row in assigned
+            if row.status is not Status.DONE and row.module.id in published
+        ]
+        unfinished = [module for module in published.values() if module.status is not Status.DONE]
+        started = [module for module in unfinished if module.status is Status.IN_PROGRESS]
+        resume = (pending or started or unfinished or [None])[0]
+    resume_step = None
+    if resume is not None:
+        done_here = set(done)
+        resume_step = next(
+            (
+                step
+                for step in steps.values()
+                if step.module_id == resume.id and step.id not in done_here
+            ),
+            None,
+        )
+
+    assigned_ids = {row.module.id for row in assigned}
+    others = [module for module in published.values() if module.id not in assigned_ids]
+    return MyTraining(
+        resume=resume,
+        resume_step=resume_step,
+        assigned=assigned,
+        in_progress=[m for m in others if m.status is Status.IN_PROGRESS],
+        completed=[m for m in others if m.status is Status.DONE],
+        not_started=[m for m in others if m.status is Status.NOT_STARTED],
+    )
+
+
+def _active_steps() -> dict[int, ActiveStep]:
+    """Every active step, by module and position (a retired module's too: the latest step the
+    person completed may be in one)."""
+    return {
+        step.id: step
+        for step in map(
+            ActiveStep._make,
+            Step.objects.active()
+            .order_by("module_id", "position")
+            .values_list(*ActiveStep._fields),
+        )
+    }
+
+
+def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingModule]:
+    """Every live module in catalogue order, with the person's progress in it."""
+    step_counts = Counter(step.module_id for step in steps.values())
+    progress = {
+        module_id: (done, best_quiz is not None or bool(call))
+        for module_id, done, best_quiz, call in ModuleProgress.objects.filter(
+            user=user
+        ).values_list("module_id", "steps_done", "best_quiz", "call")
+    }
+    rows = Module.objects.filter(retired_at__isnull=True).values_list(
+        "pk",
+        "slug",
+        "title",
+        "summary",
+        "position",
+        "course__title",
+        "required_for_certification",
+        "course__retired_at",
+    )
+    modules = {}
+    for pk, slug, title, summary, position, course, required, course_retired in rows:
+        done, scored = progress.get(pk, (0, False))
+        count = step_counts[pk]
+        modules[pk] = TrainingModule(
+            id=pk,
+            slug=slug,
+            title=title,
+            summary=summary,
+            position=position,
+            course_title=course,
+            required_for_certification=required,
+            published=course_retired is None,
+            done_count=done,
+            step_count=count,
+            started=bool(done) or scored,
+            status=status_of(done=done, steps=count, started=False, due=None, today=None),
+            percent=round(100 * done / count) if count else 0,
+        )
+    return modules
+
+
+class _Reach(NamedTuple):
+    """An assignment reaching the person, as plain values."""
+
+    id: int
+    module_id: int
+    team_id: int | None
+    due_date: datetime.date
+    late_joiner_days: int | None
+    assigned_at: datetime.datetime
+    note: str
+
+    # The model's own rule: these are its fields, so its method applies as it is.
+    due_for = Assignment.due_for
+
+
+def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedModule]:
+    """The live modules assigned to the person, overdue and due first, done last."""
+    joined = dict(
+        Membership.objects.filter(user=user).order_by().values_list("team_id", "joined_at")
+    )
+    reaching = (
+        Assignment.objects.active()
+        .filter(Q(user=user) | Q(team_id__in=list(joined)))
+        .order_by()
+        .values_list(*_Reach._fields)
+    )
+    earliest: dict[int, tuple[datetime.date, int, str]] = {}
+    for reach in map(_Reach._make, reaching):
+        if reach.module_id not in modules:
+            continue  # a retired module
+        due = reach.due_for(joined.get(reach.team_id))
+        if reach.module_id not in earliest or (due, reach.id) < earliest[reach.module_id][:2]:
+            earliest[reach.module_id] = (due, reach.id, reach.note)
+    rows = []
+    for module in modules.values():  # catalogue order, kept among equals by the sort
+        if module.id not in earliest:
+            continue
+        due, _, note = earliest[module.id]
+        status = status_of(
+            done=module.done_count,
+            steps=module.step_count,
+            started=module.started,
+            due=due,
+            today=today,
+        )
+        rows.append(
+            AssignedModule(
+                module=module,
+                due=due,
+                note=note,
+                status=status,
+                label=status.label,
+                badge=status.value.replace(" ", "-"),
+                is_overdue=status is Status.OVERDUE,
+            )
+        )
+    rows.sort(key=lambda row: (row.status is Status.DONE, row.due, row.module.position))
+    return rows

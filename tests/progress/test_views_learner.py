@@ -236,7 +236,7 @@ class TestQueryBudgets:
                 user=rep, step=step, completed_at="2026-01-01T00:00Z", content_version="x"
             )
         pages = {
-            reverse("learner:home"): 15,
+            reverse("learner:home"): 10,
             reverse("learner:catalogue"): 7,
             reverse("learner:module", args=["module-2"]): 7,
             step_url("learner:step", "module-2", "lesson-2"): 7,
@@ -306,3 +306,12 @@ def test_step_pages_show_live_progress_and_retired_steps_at_once(
     assert rep_client.get(url).status_code == 404
     assert rep_client.post(step_url("learner:lesson-complete", step="lesson-3")).status_code == 404
     assert not StepCompletion.objects.filter(step__slug="lesson-3").exists()
+
+
+@pytest.mark.django_db
+def test_my_training_lists_modules_in_catalogue_order(rep_client, builder):
+    builder.simple(modules=3, lessons=1)
+    load_curriculum(builder.root)
+    first, second, third = Module.objects.order_by("course__position", "position", "title")
+    content = rep_client.get(reverse("learner:home")).content.decode()
+    assert content.index(first.title) < content.index(second.title) < content.index(third.title)
