@@ -92,7 +92,20 @@ class ModuleSummary:
     assigned: int = 0
     done: int = 0
     overdue: int = 0
-    average_quiz: Decimal | None = None
+    quiz_total: Decimal = Decimal(0)
+    quiz_count: int = 0
+
+    def add(self, cell: Cell) -> None:
+        self.assigned += 1
+        self.done += cell.status is Status.DONE
+        self.overdue += cell.is_overdue
+        if cell.best_quiz is not None:
+            self.quiz_total += cell.best_quiz
+            self.quiz_count += 1
+
+    @property
+    def average_quiz(self) -> Decimal | None:
+        return round(self.quiz_total / self.quiz_count, 1) if self.quiz_count else None
 
 
 @dataclass
@@ -279,17 +292,9 @@ def make_cell(person_id, module_id, module, reached, progress: Progress, today) 
 
 def summarise(rows: list[Row], modules: list[Module]) -> list[ModuleSummary]:
     summaries = {module.pk: ModuleSummary(module) for module in modules}
-    scores: dict[int, list[Decimal]] = defaultdict(list)
     for row in rows:
         for module_id, cell in row.cells.items():
-            summary = summaries[module_id]
-            summary.assigned += 1
-            summary.done += cell.status is Status.DONE
-            summary.overdue += cell.is_overdue
-            if cell.best_quiz is not None:
-                scores[module_id].append(cell.best_quiz)
-    for module_id, values in scores.items():
-        summaries[module_id].average_quiz = round(sum(values) / len(values), 1)
+            summaries[module_id].add(cell)
     return [summaries[module.pk] for module in modules]
 
 
@@ -358,23 +363,13 @@ def team_summary(*, teams, today: datetime.date, module_ids=None, known=()) -> T
         modules |= Module.objects.select_related("course").in_bulk(missing)
     ordered = sorted(modules.values(), key=lambda m: (m.course.position, m.position, m.title))
     summaries = {module.pk: ModuleSummary(module) for module in ordered}
-    quiz = {module_id: [Decimal(0), 0] for module_id in summaries}
     for module_id, row in counts.items():
         summary = summaries[module_id]
         summary.assigned += row["n_assigned"]
         summary.done += row["n_done"] or 0
         summary.overdue += row["n_overdue"] or 0
-        quiz[module_id][0] += row["n_quiz_total"] or 0
-        quiz[module_id][1] += row["n_quiz_count"] or 0
+        summary.quiz_total += row["n_quiz_total"] or 0
+        summary.quiz_count += row["n_quiz_count"] or 0
     for cell in cells:
-        summary = summaries[cell.module.pk]
-        summary.assigned += 1
-        summary.done += cell.status is Status.DONE
-        summary.overdue += cell.is_overdue
-        if cell.best_quiz is not None:
-            quiz[cell.module.pk][0] += cell.best_quiz
-            quiz[cell.module.pk][1] += 1
-    for module_id, (total, count) in quiz.items():
-        if count:
-            summaries[module_id].average_quiz = round(total / count, 1)
+        summaries[cell.module.pk].add(cell)
     return TeamSummary(list(summaries.values()))
