@@ -51,7 +51,7 @@ class Cell:
     best_quiz: Decimal | None
     roleplay: str  # "passed", "violation", "not passed" or "" when no call was finished
     status: Status
-    summary: str = ""  # "Due 3 Dec · 2/5 · quiz 80% · call passed", set by `describe`
+    summary: str = ""  # "Overdue · due 3 Dec · 2/5 · quiz 80% · call passed", by `describe`
 
     @property
     def css(self) -> str:
@@ -206,7 +206,8 @@ def build_grid(people, *, today: datetime.date, module_ids=None, teams=None, mod
 
 
 def describe(rows: list[Row]) -> None:
-    """Write each cell's one-line summary, as the grid shows it.
+    """Write each cell's one-line summary, as the grid shows it: the status in words first
+    (the cell's colour repeats it), then the due date, steps done, quiz and call.
 
     A page shows hundreds of cells with few distinct dates and scores, so each date and score
     is formatted once, not once per cell.
@@ -215,11 +216,11 @@ def describe(rows: list[Row]) -> None:
     scores: dict[Decimal, str] = {}
     for row in rows:
         for cell in row.cells.values():
-            parts = []
+            parts = [cell.status.label]
             if cell.due is not None:
                 if cell.due not in dates:
                     dates[cell.due] = formats.date_format(cell.due, "j M")
-                parts.append(f"Due {dates[cell.due]}")
+                parts.append(f"due {dates[cell.due]}")
             parts.append(f"{cell.done}/{cell.steps}")
             if cell.best_quiz is not None:
                 if cell.best_quiz not in scores:
