@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt
+from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
 from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
@@ -193,18 +193,17 @@ class Drawn(NamedTuple):
     choice_order: list[int]
 
 
-def _drawn(attempt: QuizAttempt) -> tuple[Bank, list[Drawn]]:
-    """The quiz's bank and the attempt's questions in order, each with its kind from the bank
-    (a question's kind is content, like its choices)."""
+def _drawn(attempt: QuizAttempt, content_version: str) -> tuple[Bank, list[Drawn]]:
+    """The quiz's bank at its module's current `content_version`, and the attempt's questions
+    in order, each with its kind from the bank (a question's kind is content, like its
+    choices)."""
     rows = list(
         attempt.items.order_by("position").values_list(
             "pk", "position", "question_id", "choice_order"
         )
     )
     bank = quiz_bank(
-        attempt.quiz_id,
-        attempt.quiz.step.module.content_version,
-        (choice_id for row in rows for choice_id in row[3]),
+        attempt.quiz_id, content_version, (choice_id for row in rows for choice_id in row[3])
     )
     return bank, [
         Drawn(pk, position, bank.questions[question_id].kind, choice_order)
@@ -268,7 +267,7 @@ def _store_answers(answers: Mapping[int, list[int]]) -> None:
     clear, one to write."""
     if not answers:
         return
-    Answer.objects.filter(item__in=list(answers)).delete()
+    Answer.objects.filter(item_id__in=list(answers)).delete()
     Answer.objects.bulk_create(
         Answer(item_id=item_id, choice_id=choice_id)
         for item_id, picked in answers.items()
@@ -291,7 +290,7 @@ def quiz_answer_save(
         raise QuizRefused("This attempt has already been submitted; answers can no longer change.")
     if _is_expired(attempt, now):
         raise QuizRefused("Time is up for this attempt; answers can no longer change.")
-    _, items = _drawn(attempt)
+    _, items = _drawn(attempt, attempt.quiz.step.module.content_version)
     _store_answers(parse_answers(items, raw_answers))
     return attempt
 
@@ -313,23 +312,35 @@ def quiz_attempt_submit(
     one claim can succeed), so the database's write lock is held for the writes alone.
     """
     now = now or timezone.now()
-    # With the step a pass completes and its module, whose version names the question bank.
-    attempt = QuizAttempt.objects.select_related("quiz__step__module").get(pk=attempt_id, user=user)
+    # With its quiz, and the id and content version of the quiz's module (the version names
+    # the question bank). The step a pass completes is read only when it does.
+    attempt = (
+        QuizAttempt.objects.select_related("quiz")
+        .annotate(
+            module_id=F("quiz__step__module_id"),
+            module_version=F("quiz__step__module__content_version"),
+        )
+        .get(pk=attempt_id, user=user)
+    )
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
-    bank, items = _drawn(attempt)
+    bank, items = _drawn(attempt, attempt.module_version)
     timed_out = _is_expired(attempt, now)
     if raw_answers is not None and not timed_out:
         answers = parse_answers(items, raw_answers)
     else:
         answers = {item.pk: [] for item in items}
-        for item_id, choice_id in Answer.objects.filter(item__in=list(answers)).values_list(
+        for item_id, choice_id in Answer.objects.filter(item_id__in=list(answers)).values_list(
             "item_id", "choice_id"
         ):
             answers[item_id].append(choice_id)
     result, scores = _score(attempt, bank, items, answers)
-    step = attempt.quiz.step if result.passed else None
+    step = (
+        Step.objects.select_related("module").get(pk=attempt.quiz.step_id)
+        if result.passed
+        else None
+    )
     graded = {  # GRADED, with this submission's values
         "submitted_at": now,
         "timed_out": timed_out,
@@ -348,14 +359,18 @@ def quiz_attempt_submit(
         if raw_answers is not None and not timed_out:
             _store_answers(answers)
         _record_item_scores(scores)
+        completed = False
         if step is not None:
-            step_complete(user=user, step=step, started_at=attempt.started_at, now=now)
-        refresh(
-            user_id=user.pk,
-            module_id=attempt.quiz.step.module_id,
-            attempt_percent=result.percent,
-            moment=now,
-        )
+            _, completed = step_complete(
+                user=user, step=step, started_at=attempt.started_at, now=now
+            )
+        if not completed:  # a completion made now has refreshed the row, this result in it
+            refresh(
+                user_id=user.pk,
+                module_id=attempt.module_id,
+                attempt_percent=result.percent,
+                moment=now,
+            )
     for name, value in graded.items():
         setattr(attempt, name, value)
     return attempt, True
