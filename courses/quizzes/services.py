@@ -18,7 +18,7 @@ from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, Quiz
 from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
-from courses.quizzes.selectors import Bank, quiz_bank
+from courses.quizzes.selectors import AnswerKey, quiz_answer_key
 
 # Answers that arrive a moment after the deadline (a slow network) still count.
 DEADLINE_GRACE = datetime.timedelta(seconds=15)
@@ -193,20 +193,20 @@ class Drawn(NamedTuple):
     choice_order: list[int]
 
 
-def _drawn(attempt: QuizAttempt, content_version: str) -> tuple[Bank, list[Drawn]]:
-    """The quiz's bank at its module's current `content_version`, and the attempt's questions
-    in order, each with its kind from the bank (a question's kind is content, like its
-    choices)."""
+def _drawn(attempt: QuizAttempt, content_version: str) -> tuple[AnswerKey, list[Drawn]]:
+    """The answer key of the quiz's bank at its module's current `content_version`, and the
+    attempt's questions in order, each with its kind from the key (a question's kind is
+    content, like its choices)."""
     rows = list(
         attempt.items.order_by("position").values_list(
             "pk", "position", "question_id", "choice_order"
         )
     )
-    bank = quiz_bank(
+    answer_key = quiz_answer_key(
         attempt.quiz_id, content_version, (choice_id for row in rows for choice_id in row[3])
     )
-    return bank, [
-        Drawn(pk, position, bank.questions[question_id].kind, choice_order)
+    return answer_key, [
+        Drawn(pk, position, answer_key.kinds[question_id], choice_order)
         for pk, position, question_id, choice_order in rows
     ]
 
@@ -325,7 +325,7 @@ def quiz_attempt_submit(
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
-    bank, items = _drawn(attempt, attempt.module_version)
+    answer_key, items = _drawn(attempt, attempt.module_version)
     timed_out = _is_expired(attempt, now)
     if raw_answers is not None and not timed_out:
         answers = parse_answers(items, raw_answers)
@@ -335,7 +335,7 @@ def quiz_attempt_submit(
             "item_id", "choice_id"
         ):
             answers[item_id].append(choice_id)
-    result, scores = _score(attempt, bank, items, answers)
+    result, scores = _score(attempt, answer_key, items, answers)
     step = (
         Step.objects.select_related("module").get(pk=attempt.quiz.step_id)
         if result.passed
@@ -392,22 +392,22 @@ def quiz_attempt_finish_if_expired(*, attempt: QuizAttempt, now: datetime.dateti
 
 
 def _score(
-    attempt: QuizAttempt, bank: Bank, items: Sequence[Drawn], answers: Mapping[int, list[int]]
+    attempt: QuizAttempt,
+    answer_key: AnswerKey,
+    items: Sequence[Drawn],
+    answers: Mapping[int, list[int]],
 ) -> tuple[scoring.QuizResult, dict[int, tuple[float, bool]]]:
     """Score the answers with the engine: the result, and each item's points and whether it
     was right.
 
-    The keyed choices come from the quiz's bank at its module's current content version (as
-    the database holds them now; usually already in the content cache).
+    The keyed choices come from the quiz's answer key at its module's current content version
+    (as the database holds them now; usually already in the content cache).
     """
-    choices = bank.choices
-    choice_ids = [choice_id for item in items for choice_id in item.choice_order]
-    keys = {pk: choices[pk].key for pk in choice_ids}
-    correct_ids = {pk for pk in choice_ids if choices[pk].is_correct}
+    choices = answer_key.choices  # by id: (key, is_correct)
 
     def scoring_key(choice_id: int) -> str:
         # True/false questions are scored on their "true"/"false" keys; others on choice ids.
-        key = keys[choice_id]
+        key = choices[choice_id][0]
         return key if key in scoring.TRUE_FALSE_CHOICES else str(choice_id)
 
     questions = [
@@ -415,7 +415,7 @@ def _score(
             key=str(item.pk),
             kind=scoring.Kind(item.kind),
             choices=tuple(scoring_key(cid) for cid in item.choice_order),
-            correct=frozenset(scoring_key(cid) for cid in item.choice_order if cid in correct_ids),
+            correct=frozenset(scoring_key(cid) for cid in item.choice_order if choices[cid][1]),
         )
         for item in items
     ]

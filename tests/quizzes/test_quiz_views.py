@@ -454,3 +454,24 @@ def test_the_attempt_page_shows_the_questions_as_last_loaded(rep_client, builder
     content = rep_client.get(url).content.decode()
     assert "For how long does a registration" in content
     assert "How long does a registration" not in content
+
+
+@pytest.mark.django_db
+def test_a_submission_is_marked_by_the_key_as_last_loaded(rep_client, builder):
+    # The answer key is read once per content version too: saving answers reads it before the
+    # load that moves a question's right answer, and the submission after it marks by the new.
+    builder.with_quiz(text=quiz_with(draw=4))
+    load_curriculum(builder.root)
+    attempt = start(rep_client)
+    save = reverse("learner:quiz-answer", args=[attempt.pk])
+    assert rep_client.post(save, answer_form(attempt)).status_code == 302
+    moved = (
+        quiz_with(draw=4)
+        .replace("Five years\n", "Five years\n        correct: true\n")
+        .replace("reassigned\n        correct: true\n", "reassigned\n")
+    )
+    assert moved.count("correct: true") == QUIZ.count("correct: true")
+    builder.quiz(module="module-1", text=moved)
+    load_curriculum(builder.root)
+    assert submit(rep_client, attempt, answer_form(attempt)).status_code == 302
+    assert list(attempt.items.values_list("is_correct", flat=True)) == [True] * 4
