@@ -155,8 +155,8 @@ def _module_steps(module_id: int) -> tuple[list[Step], dict[str, str]]:
 
 
 def content_cache() -> BaseCache:
-    """Where content read once per content version is kept: question banks, parsed scripts,
-    modules' step lists.
+    """Where content read once per content version is kept: question banks and their answer
+    keys, parsed scripts, modules' step lists.
 
     Keys name the content version they were read at; the loader empties it after a load that
     changed anything (the policy is in settings.CACHES).

@@ -15,7 +15,9 @@ class ProgressRefused(Exception):
     """The step cannot be completed yet; the message says why, in words a rep understands."""
 
 
-@transaction.atomic
+# Inside a caller's transaction it takes no savepoint: an error in it fails the caller's
+# whole transaction, and no caller carries on after one.
+@transaction.atomic(savepoint=False)
 def step_complete(
     *, user, step: Step, started_at: datetime.datetime | None = None, now=None
 ) -> tuple[StepCompletion, bool]:

@@ -75,6 +75,33 @@ def quiz_bank(quiz_id: int, content_version: str, choice_ids: Iterable[int] = ()
     return bank
 
 
+@dataclass(frozen=True)
+class AnswerKey:
+    """What marking an attempt needs of its bank, and no more, so that every submission reads
+    a small entry: each question's kind, and each choice's key and whether it is correct."""
+
+    kinds: dict[int, str]  # by question id, retired ones included
+    choices: dict[int, tuple[str, bool]]  # by choice id: (key, is_correct)
+
+
+def quiz_answer_key(
+    quiz_id: int, content_version: str, choice_ids: Iterable[int] = ()
+) -> AnswerKey:
+    """The answer key of quiz `quiz_id`'s bank (`quiz_bank`, same arguments), kept beside it."""
+    choice_ids = list(choice_ids)
+    key = f"quiz-key:{quiz_id}:{content_version}"
+    answer_key = content_cache().get(key)
+    if answer_key is not None and all(choice_id in answer_key.choices for choice_id in choice_ids):
+        return answer_key
+    bank = quiz_bank(quiz_id, content_version, choice_ids)
+    answer_key = AnswerKey(
+        {pk: question.kind for pk, question in bank.questions.items()},
+        {pk: (choice.key, choice.is_correct) for pk, choice in bank.choices.items()},
+    )
+    content_cache().set(key, answer_key)
+    return answer_key
+
+
 @dataclass
 class ShownChoice:
     index: int

@@ -8,16 +8,17 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt
+from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
 from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
-from courses.quizzes.selectors import quiz_bank
+from courses.quizzes.selectors import AnswerKey, quiz_answer_key
 
 # Answers that arrive a moment after the deadline (a slow network) still count.
 DEADLINE_GRACE = datetime.timedelta(seconds=15)
@@ -183,9 +184,34 @@ def _is_expired(attempt: QuizAttempt, now: datetime.datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
-def parse_answers(
-    items: Sequence[AttemptQuestion], raw: Mapping[str, Sequence[str]]
-) -> dict[int, list[int]]:
+class Drawn(NamedTuple):
+    """One question of an attempt, as answering and scoring it need it."""
+
+    pk: int  # the attempt's item
+    position: int
+    kind: str
+    choice_order: list[int]
+
+
+def _drawn(attempt: QuizAttempt, content_version: str) -> tuple[AnswerKey, list[Drawn]]:
+    """The answer key of the quiz's bank at its module's current `content_version`, and the
+    attempt's questions in order, each with its kind from the key (a question's kind is
+    content, like its choices)."""
+    rows = list(
+        attempt.items.order_by("position").values_list(
+            "pk", "position", "question_id", "choice_order"
+        )
+    )
+    answer_key = quiz_answer_key(
+        attempt.quiz_id, content_version, (choice_id for row in rows for choice_id in row[3])
+    )
+    return answer_key, [
+        Drawn(pk, position, answer_key.kinds[question_id], choice_order)
+        for pk, position, question_id, choice_order in rows
+    ]
+
+
+def parse_answers(items: Sequence[Drawn], raw: Mapping[str, Sequence[str]]) -> dict[int, list[int]]:
     """Turn posted form values into {item id: [choice id, ...]}, refusing anything not offered.
 
     The form names a question by its position (`q3`) and a choice by its position in that
@@ -210,7 +236,7 @@ def parse_answers(
             choice_id = item.choice_order[int(value)]
             if choice_id not in picked:
                 picked.append(choice_id)
-        if len(picked) > 1 and item.question.kind != "multiple":
+        if len(picked) > 1 and item.kind != "multiple":
             raise QuizRefused(f"Question {item.position}: choose only one answer.")
         answers[item.pk] = picked
     return answers
@@ -226,21 +252,22 @@ def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
-def _record_item_scores(items: Sequence[AttemptQuestion]) -> None:
+def _record_item_scores(scores: Mapping[int, tuple[float, bool]]) -> None:
     """One UPDATE per distinct result (right, wrong, partly right): a handful of short
     statements, where one CASE per item made a statement as long as the quiz."""
     by_result: dict[tuple, list[int]] = {}
-    for item in items:
-        by_result.setdefault((item.points, item.is_correct), []).append(item.pk)
+    for item_id, result in scores.items():
+        by_result.setdefault(result, []).append(item_id)
     for (points, is_correct), ids in by_result.items():
         AttemptQuestion.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
 
 
-def _store_answers(items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]) -> None:
-    """Replace the items' answers with `answers`: one statement to clear, one to write."""
-    if not items:
+def _store_answers(answers: Mapping[int, list[int]]) -> None:
+    """Replace the answers of the items in `answers` (item id: choice ids): one statement to
+    clear, one to write."""
+    if not answers:
         return
-    Answer.objects.filter(item__in=[item.pk for item in items]).delete()
+    Answer.objects.filter(item_id__in=list(answers)).delete()
     Answer.objects.bulk_create(
         Answer(item_id=item_id, choice_id=choice_id)
         for item_id, picked in answers.items()
@@ -263,8 +290,8 @@ def quiz_answer_save(
         raise QuizRefused("This attempt has already been submitted; answers can no longer change.")
     if _is_expired(attempt, now):
         raise QuizRefused("Time is up for this attempt; answers can no longer change.")
-    items = list(attempt.items.select_related("question"))
-    _store_answers(items, parse_answers(items, raw_answers))
+    _, items = _drawn(attempt, attempt.quiz.step.module.content_version)
+    _store_answers(parse_answers(items, raw_answers))
     return attempt
 
 
@@ -285,28 +312,35 @@ def quiz_attempt_submit(
     one claim can succeed), so the database's write lock is held for the writes alone.
     """
     now = now or timezone.now()
-    # With the step a pass completes and its module, whose version names the question bank.
-    attempt = QuizAttempt.objects.select_related("quiz__step__module").get(pk=attempt_id, user=user)
+    # With its quiz, and the id and content version of the quiz's module (the version names
+    # the question bank). The step a pass completes is read only when it does.
+    attempt = (
+        QuizAttempt.objects.select_related("quiz")
+        .annotate(
+            module_id=F("quiz__step__module_id"),
+            module_version=F("quiz__step__module__content_version"),
+        )
+        .get(pk=attempt_id, user=user)
+    )
     attempt.user = user
     if attempt.submitted_at is not None:
         return attempt, False
-    # Only what scoring reads: a question's text is not needed to mark it.
-    items = list(
-        attempt.items.select_related("question").only(
-            "attempt", "position", "question__kind", "choice_order", "points", "is_correct"
-        )
-    )
+    answer_key, items = _drawn(attempt, attempt.module_version)
     timed_out = _is_expired(attempt, now)
     if raw_answers is not None and not timed_out:
         answers = parse_answers(items, raw_answers)
     else:
         answers = {item.pk: [] for item in items}
-        for item_id, choice_id in Answer.objects.filter(item__in=items).values_list(
+        for item_id, choice_id in Answer.objects.filter(item_id__in=list(answers)).values_list(
             "item_id", "choice_id"
         ):
             answers[item_id].append(choice_id)
-    result = _score(attempt, items, answers)
-    step = attempt.quiz.step if result.passed else None
+    result, scores = _score(attempt, answer_key, items, answers)
+    step = (
+        Step.objects.select_related("module").get(pk=attempt.quiz.step_id)
+        if result.passed
+        else None
+    )
     graded = {  # GRADED, with this submission's values
         "submitted_at": now,
         "timed_out": timed_out,
@@ -323,16 +357,20 @@ def quiz_attempt_submit(
             attempt.refresh_from_db()
             return attempt, False
         if raw_answers is not None and not timed_out:
-            _store_answers(items, answers)
-        _record_item_scores(items)
+            _store_answers(answers)
+        _record_item_scores(scores)
+        completed = False
         if step is not None:
-            step_complete(user=user, step=step, started_at=attempt.started_at, now=now)
-        refresh(
-            user_id=user.pk,
-            module_id=attempt.quiz.step.module_id,
-            attempt_percent=result.percent,
-            moment=now,
-        )
+            _, completed = step_complete(
+                user=user, step=step, started_at=attempt.started_at, now=now
+            )
+        if not completed:  # a completion made now has refreshed the row, this result in it
+            refresh(
+                user_id=user.pk,
+                module_id=attempt.module_id,
+                attempt_percent=result.percent,
+                moment=now,
+            )
     for name, value in graded.items():
         setattr(attempt, name, value)
     return attempt, True
@@ -354,31 +392,30 @@ def quiz_attempt_finish_if_expired(*, attempt: QuizAttempt, now: datetime.dateti
 
 
 def _score(
-    attempt: QuizAttempt, items: Sequence[AttemptQuestion], answers: Mapping[int, list[int]]
-) -> scoring.QuizResult:
-    """Score the answers with the engine, and note each question's points on its item.
+    attempt: QuizAttempt,
+    answer_key: AnswerKey,
+    items: Sequence[Drawn],
+    answers: Mapping[int, list[int]],
+) -> tuple[scoring.QuizResult, dict[int, tuple[float, bool]]]:
+    """Score the answers with the engine: the result, and each item's points and whether it
+    was right.
 
-    The keyed choices come from the quiz's bank at its module's current content version (as
-    the database holds them now; usually already in the content cache).
+    The keyed choices come from the quiz's answer key at its module's current content version
+    (as the database holds them now; usually already in the content cache).
     """
-    choice_ids = [choice_id for item in items for choice_id in item.choice_order]
-    choices = quiz_bank(
-        attempt.quiz_id, attempt.quiz.step.module.content_version, choice_ids
-    ).choices
-    keys = {pk: choices[pk].key for pk in choice_ids}
-    correct_ids = {pk for pk in choice_ids if choices[pk].is_correct}
+    choices = answer_key.choices  # by id: (key, is_correct)
 
     def scoring_key(choice_id: int) -> str:
         # True/false questions are scored on their "true"/"false" keys; others on choice ids.
-        key = keys[choice_id]
+        key = choices[choice_id][0]
         return key if key in scoring.TRUE_FALSE_CHOICES else str(choice_id)
 
     questions = [
         scoring.Question(
             key=str(item.pk),
-            kind=scoring.Kind(item.question.kind),
+            kind=scoring.Kind(item.kind),
             choices=tuple(scoring_key(cid) for cid in item.choice_order),
-            correct=frozenset(scoring_key(cid) for cid in item.choice_order if cid in correct_ids),
+            correct=frozenset(scoring_key(cid) for cid in item.choice_order if choices[cid][1]),
         )
         for item in items
     ]
@@ -389,8 +426,8 @@ def _score(
         partial_credit=attempt.quiz.partial_credit,
     )
     by_key = {r.key: r for r in result.questions}
+    scores = {}
     for item in items:
         outcome = by_key[str(item.pk)]
-        item.points = round(float(outcome.points), 3)
-        item.is_correct = outcome.is_correct
-    return result
+        scores[item.pk] = (round(float(outcome.points), 3), outcome.is_correct)
+    return result, scores

@@ -132,37 +132,59 @@ def person_moved(*, user_id: int, module_id: int, before: Standing, after: Stand
 
     Progress changes only whether the module is done and the best quiz result, never who is
     assigned it or by when, so the person's count moves between two rows of their team and
-    nothing else is recounted. Called with the person's progress row locked; the team is
-    locked too, as a recount takes it, so a recount and a move never interleave. A row left at
-    zero stays: it adds nothing.
+    nothing else is recounted. Called with the person's progress row locked; their team is
+    locked too, before its members and assignments are read, as a recount takes it, so a
+    recount and a move never interleave. A row left at zero stays: it adds nothing.
     """
     if before == after:
         return
     memberships = list(
-        Membership.objects.filter(user_id=user_id).values_list("team_id", "joined_at")
+        Team.objects.select_for_update(of=("self",))
+        .filter(memberships__user_id=user_id)
+        .order_by("pk")
+        .values_list("pk", "memberships__joined_at")
     )
     if len(memberships) != 1:
         return  # in no team, or in several: not counted in any row
     ((team_id, joined_at),) = memberships
-    reaching = list(
-        Assignment.objects.active().filter(
-            Q(team_id=team_id) | Q(user_id=user_id), module_id=module_id
-        )
+    reaching = (
+        Assignment.objects.active()
+        .filter(Q(team_id=team_id) | Q(user_id=user_id), module_id=module_id)
+        .only("team_id", "due_date", "late_joiner_days", "assigned_at")
+        .order_by()
     )
-    if not reaching:
+    due = min((assignment.due_for(joined_at) for assignment in reaching), default=None)
+    if due is None:
         return  # not assigned the module: no cell, no row
-    due = min(assignment.due_for(joined_at) for assignment in reaching)
-    list(Team.objects.select_for_update().filter(pk=team_id).values("pk"))
-    for (done, quiz), sign in [(before, -1), (after, 1)]:
-        key = {"team_id": team_id, "module_id": module_id, "due_date": due, "done": done}
-        TeamTally.objects.bulk_create([TeamTally(**key, people=0)], ignore_conflicts=True)
-        change = {"people": F("people") + sign}
-        if quiz is not None:
-            change |= {
-                "quiz_total": F("quiz_total") + sign * quiz,
-                "quiz_count": F("quiz_count") + sign,
-            }
-        TeamTally.objects.filter(**key).update(**change)
+    key = {"team_id": team_id, "module_id": module_id, "due_date": due}
+    (done_before, quiz_before), (done_after, quiz_after) = before, after
+    if done_before == done_after:
+        # The same row: only the quiz result in it moves.
+        TeamTally.objects.filter(**key, done=done_after).update(
+            **_quiz_change(quiz_before, quiz_after)
+        )
+        return
+    # The person is counted in the row they leave; the row they join may be new.
+    TeamTally.objects.filter(**key, done=done_before).update(
+        people=F("people") - 1, **_quiz_change(quiz_before, None)
+    )
+    TeamTally.objects.bulk_create(
+        [TeamTally(**key, done=done_after, people=0)], ignore_conflicts=True
+    )
+    TeamTally.objects.filter(**key, done=done_after).update(
+        people=F("people") + 1, **_quiz_change(None, quiz_after)
+    )
+
+
+def _quiz_change(old: Decimal | None, new: Decimal | None) -> dict:
+    """The change to a row's quiz sum and count when one person's best result goes from
+    `old` to `new` (None: no result)."""
+    if old == new:
+        return {}
+    return {
+        "quiz_total": F("quiz_total") + ((new or Decimal(0)) - (old or Decimal(0))),
+        "quiz_count": F("quiz_count") + ((new is not None) - (old is not None)),
+    }
 
 
 def stored(team_ids: Iterable[int] | None = None) -> dict[Key, dict]:

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.curriculum.loading import load_curriculum
-from courses.models import Answer, Quiz, QuizAttempt, StepCompletion
+from courses.models import Answer, Module, Quiz, QuizAttempt, StepCompletion
+from courses.teams.services import assignment_create
 from tests.support import QUIZ, answer_form
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -403,7 +404,7 @@ class TestReviewPolicy:
 
 
 @pytest.mark.django_db
-def test_attempt_page_query_budget(rep_client, builder, django_assert_max_num_queries):
+def test_attempt_page_query_budget(rep_client, manager, builder, django_assert_max_num_queries):
     questions = "\n".join(
         f"""  - id: q{i}
     kind: single
@@ -416,17 +417,25 @@ def test_attempt_page_query_budget(rep_client, builder, django_assert_max_num_qu
     )
     builder.with_quiz(text=f"title: Big\npass_mark: 50\ndraw: 30\nquestions:\n{questions}\n")
     load_curriculum(builder.root)
+    # Assigned to the rep's team, so that the result moves the team's tally.
+    assignment_create(
+        by=manager,
+        modules=[Module.objects.get()],
+        team=manager.managed_teams.get(),
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
     attempt = start(rep_client)
     url = reverse("learner:quiz-attempt", args=[attempt.pk])
     with django_assert_max_num_queries(9):
         rep_client.get(url)
     answers = answer_form(attempt, right=False)
-    # Session, user, attempt, its questions, their choices, the writes (one per distinct
-    # result), the graded result and the person's progress row (made, locked, recomputed from
-    # four small aggregates, written), the person's teams (whose tally the result moves),
-    # however many questions were drawn (and the savepoints a test's transaction adds). A later
-    # attempt only raises the row's best result.
-    with django_assert_max_num_queries(20):
+    # Session, user, attempt (with its module's content version), its questions (the quiz's
+    # answer key comes from the content cache), the writes (the graded result, the answers, one
+    # per distinct result), the person's progress row (locked, made, read back), the person's
+    # team (locked) and the assignments that set their due date, and the one tally row the
+    # result moves; however many questions were drawn (and the savepoint a test's transaction
+    # adds). A later attempt only raises the row's best result.
+    with django_assert_max_num_queries(16):
         assert submit(rep_client, attempt, answers).status_code == 302
     attempt.refresh_from_db()
     assert attempt.passed is False and attempt.items.filter(is_correct=False).count() == 30
@@ -434,6 +443,12 @@ def test_attempt_page_query_budget(rep_client, builder, django_assert_max_num_qu
         rep_client.get(url)
     with django_assert_max_num_queries(12):
         rep_client.get(OVERVIEW)
+    # A pass also reads the step, completes it (the completion made in its own savepoint, the
+    # step's opening forgotten) and recounts the progress row from four small aggregates.
+    attempt = start(rep_client)
+    with django_assert_max_num_queries(27):
+        assert submit(rep_client, attempt, answer_form(attempt)).status_code == 302
+    assert StepCompletion.objects.filter(step__slug="check").exists()
 
 
 @pytest.mark.django_db
@@ -454,3 +469,24 @@ def test_the_attempt_page_shows_the_questions_as_last_loaded(rep_client, builder
     content = rep_client.get(url).content.decode()
     assert "For how long does a registration" in content
     assert "How long does a registration" not in content
+
+
+@pytest.mark.django_db
+def test_a_submission_is_marked_by_the_key_as_last_loaded(rep_client, builder):
+    # The answer key is read once per content version too: saving answers reads it before the
+    # load that moves a question's right answer, and the submission after it marks by the new.
+    builder.with_quiz(text=quiz_with(draw=4))
+    load_curriculum(builder.root)
+    attempt = start(rep_client)
+    save = reverse("learner:quiz-answer", args=[attempt.pk])
+    assert rep_client.post(save, answer_form(attempt)).status_code == 302
+    moved = (
+        quiz_with(draw=4)
+        .replace("Five years\n", "Five years\n        correct: true\n")
+        .replace("reassigned\n        correct: true\n", "reassigned\n")
+    )
+    assert moved.count("correct: true") == QUIZ.count("correct: true")
+    builder.quiz(module="module-1", text=moved)
+    load_curriculum(builder.root)
+    assert submit(rep_client, attempt, answer_form(attempt)).status_code == 302
+    assert list(attempt.items.values_list("is_correct", flat=True)) == [True] * 4
