@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, StepCompletion
+from courses.platform.days import weekday_day
 from courses.progress.models import ProgressStatus as Status
 from courses.progress.models import status_of
 
@@ -31,10 +34,22 @@ def mark_done(user, steps: list[Step]) -> list[Step]:
     return steps
 
 
-def module_url(module: Module) -> str:
+def module_url(module: Module | TrainingModule) -> str:
     """The module's address; a step's page is at this address plus its slug (the templates
     build those links from it rather than looking each one up)."""
-    return reverse("learner:module", args=[module.slug])
+    return module_url_for(module.slug)
+
+
+def module_url_for(slug: str) -> str:
+    """The address of the module with this slug. It depends only on the slug, the URL
+    configuration and the prefix the site is served under, so it is worked out once per
+    process for each module."""
+    return _module_url(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, slug)
+
+
+@lru_cache(maxsize=1024)
+def _module_url(prefix: str, urlconf: str, slug: str) -> str:
+    return reverse("learner:module", args=[slug], urlconf=urlconf)
 
 
 def next_step(steps: list[Step]) -> Step | None:
@@ -72,6 +87,7 @@ class TrainingModule:
 
     id: int
     slug: str
+    url: str
     title: str
     summary: str
     position: int
@@ -92,6 +108,7 @@ class AssignedModule:
 
     module: TrainingModule
     due: datetime.date
+    due_day: str  # as the page writes it
     note: str
     status: Status  # with the due date
     label: str  # the status in words
@@ -211,6 +228,7 @@ def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingM
         "required_for_certification",
         "course__retired_at",
     )
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     modules = {}
     for pk, slug, title, summary, position, course, required, course_retired in rows:
         done, scored = progress.get(pk, (0, False))
@@ -218,6 +236,7 @@ def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingM
         modules[pk] = TrainingModule(
             id=pk,
             slug=slug,
+            url=_module_url(prefix, urlconf, slug),
             title=title,
             summary=summary,
             position=position,
@@ -282,10 +301,11 @@ def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedM
             AssignedModule(
                 module=module,
                 due=due,
+                due_day=weekday_day(due),
                 note=note,
                 status=status,
                 label=status.label,
-                badge=status.value.replace(" ", "-"),
+                badge=status.badge,
                 is_overdue=status is Status.OVERDUE,
             )
         )
