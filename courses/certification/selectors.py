@@ -4,7 +4,8 @@ module page tell the rep."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -45,7 +46,7 @@ class ModuleCertification:
     module_url: str
     completed_day: str
     status: Status
-    redo_steps: tuple[str, ...] = ()  # rejected: the titles of the steps reopened
+    redo_steps: Sequence[str] = ()  # rejected: the titles of the steps reopened
     note: str = ""  # rejected: the officer's note
     certificate_url: str = ""  # empty: no certificate
     certified_day: str = ""
@@ -154,20 +155,15 @@ def certification(user, *, now: datetime.datetime, module: Module | None = None)
     for row in sorted(latest.values(), key=lambda row: (row[3], row[2])):
         _, slug, title, _, completed_at, decision, note, redo_steps = row[:8]
         code, issued_at, expires_at, revoked_at, superseded_at = row[8:]
-        shown = ModuleCertification(
-            module_title=title,
-            module_url=module_url_for(slug),
-            completed_day=day(completed_at),
-            status=Status.PENDING,
-        )
+        shown = (title, module_url_for(slug), day(completed_at))
         if decision is None:
-            statuses.append(shown)
+            statuses.append(ModuleCertification(*shown, Status.PENDING))
         elif decision == Review.Decision.REJECTED:
             statuses.append(
-                replace(shown, status=Status.REJECTED, redo_steps=tuple(redo_steps), note=note)
+                ModuleCertification(*shown, Status.REJECTED, redo_steps=redo_steps, note=note)
             )
         elif code is None:
-            statuses.append(replace(shown, status=Status.CERTIFIED))
+            statuses.append(ModuleCertification(*shown, Status.CERTIFIED))
         else:
             certificate = certificate_status(
                 now,
@@ -177,9 +173,9 @@ def certification(user, *, now: datetime.datetime, module: Module | None = None)
                 superseded_at=superseded_at,
             )
             statuses.append(
-                replace(
-                    shown,
-                    status=_STANDING_OF_CERTIFICATE[certificate],
+                ModuleCertification(
+                    *shown,
+                    _STANDING_OF_CERTIFICATE[certificate],
                     certificate_url=certificate_url(code),
                     certified_day=day(issued_at),
                     expires_day=day(expires_at),
