@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from courses.curriculum.selectors import content_cache
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, StepCompletion
 from courses.platform.days import weekday_day
 from courses.progress.models import ProgressStatus as Status
@@ -146,22 +147,25 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
 
     Progress comes from the read model, so the numbers and statuses are the ones the person's
     manager sees in the team grid (`teams.selectors.build_grid`), read for one person: each
-    live module once, its active steps once, the assignments that reach the person, and their
-    live completions (the module they last worked in, and the steps they have done in it).
+    module once, the assignments that reach the person, and their live completions (the
+    module they last worked in, and the steps they have done in it). Each module's active
+    steps are content, kept by its content version.
     """
-    steps = _active_steps()
-    modules = _training_modules(user, steps)
+    modules, steps = _training_modules(user)
     assigned = _assigned(user, modules, today)
     published = {module.id: module for module in modules.values() if module.published}
 
+    module_of = {
+        step_id: module_id for module_id, listed in steps.items() for step_id, *_ in listed
+    }
     done = [  # latest first
         step_id
         for step_id in StepCompletion.objects.live()
         .filter(user=user)
         .values_list("step_id", flat=True)
-        if step_id in steps
+        if step_id in module_of
     ]
-    resume = published.get(steps[done[0]].module_id) if done else None
+    resume = published.get(module_of[done[0]]) if done else None
     if resume is None or resume.status is Status.DONE:
         pending = [
             row.module
@@ -175,12 +179,7 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     if resume is not None:
         done_here = set(done)
         resume_step = next(
-            (
-                step
-                for step in steps.values()
-                if step.module_id == resume.id and step.id not in done_here
-            ),
-            None,
+            (ActiveStep._make(row) for row in steps[resume.id] if row[0] not in done_here), None
         )
 
     assigned_ids = {row.module.id for row in assigned}
@@ -195,44 +194,40 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     )
 
 
-def _active_steps() -> dict[int, ActiveStep]:
-    """Every active step, by module and position (a retired module's too: the latest step the
-    person completed may be in one)."""
-    return {
-        step.id: step
-        for step in map(
-            ActiveStep._make,
-            Step.objects.active()
-            .order_by("module_id", "position")
-            .values_list(*ActiveStep._fields),
-        )
-    }
-
-
-def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingModule]:
-    """Every live module in catalogue order, with the person's progress in it."""
-    step_counts = Counter(step.module_id for step in steps.values())
+def _training_modules(
+    user,
+) -> tuple[dict[int, TrainingModule], dict[int, list[tuple]]]:
+    """Every live module in catalogue order, with the person's progress in it; and the active
+    steps of every module, by module (a retired module's too: the latest step the person
+    completed may be in one)."""
     progress = {
         module_id: (done, best_quiz is not None or bool(call))
         for module_id, done, best_quiz, call in ModuleProgress.objects.filter(
             user=user
         ).values_list("module_id", "steps_done", "best_quiz", "call")
     }
-    rows = Module.objects.filter(retired_at__isnull=True).values_list(
-        "pk",
-        "slug",
-        "title",
-        "summary",
-        "position",
-        "course__title",
-        "required_for_certification",
-        "course__retired_at",
+    rows = list(
+        Module.objects.values_list(
+            "pk",
+            "content_version",
+            "retired_at",
+            "slug",
+            "title",
+            "summary",
+            "position",
+            "course__title",
+            "required_for_certification",
+            "course__retired_at",
+        )
     )
+    steps = active_steps({row[0]: row[1] for row in rows})
     prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     modules = {}
-    for pk, slug, title, summary, position, course, required, course_retired in rows:
+    for pk, _, retired, slug, title, summary, position, course, required, course_retired in rows:
+        if retired is not None:
+            continue
         done, scored = progress.get(pk, (0, False))
-        count = step_counts[pk]
+        count = len(steps[pk])
         modules[pk] = TrainingModule(
             id=pk,
             slug=slug,
@@ -249,7 +244,31 @@ def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingM
             status=status_of(done=done, steps=count, started=False, due=None, today=None),
             percent=round(100 * done / count) if count else 0,
         )
-    return modules
+    return modules, steps
+
+
+def active_steps(versions: dict[int, str]) -> dict[int, list[tuple]]:
+    """The active steps of each module in order, as `ActiveStep` rows; `versions` holds every
+    module's content version, by id.
+
+    Steps are content: they change only when a load gives their module a new content version
+    (as `curriculum.selectors.published_steps` relies on), so they are read once for each set
+    of versions and kept in the content cache, as plain rows.
+    """
+    versions_read = ",".join(f"{pk}:{version}" for pk, version in sorted(versions.items()))
+    key = f"active-steps:{hashlib.sha256(versions_read.encode()).hexdigest()}"
+    rows = content_cache().get(key)
+    if rows is None:
+        rows = {pk: [] for pk in versions}
+        for row in (
+            Step.objects.active()
+            .filter(module_id__in=list(versions))
+            .order_by("module_id", "position")
+            .values_list(*ActiveStep._fields)
+        ):
+            rows[row[1]].append(row)
+        content_cache().set(key, rows)
+    return rows
 
 
 class _Reach(NamedTuple):
