@@ -107,6 +107,9 @@ _FIELDS = (
     "certificate__revocation__at",
     "certificate__supersession__ends_at",
 )
+# Built once, latest first: only the person changes from one visit to the next. A query only
+# when filtered, never evaluated itself.
+_RECORDS = CompletionRecord.objects.order_by("-completed_at", "-pk").values_list(*_FIELDS)
 
 
 def certificate_url(code: str) -> str:
@@ -133,12 +136,12 @@ def certification_statuses(
 def certification(user, *, now: datetime.datetime, module: Module | None = None) -> Certification:
     """The state of the user's latest completion of each module (or of `module`), and which of
     their certificates expire soon, in one query."""
-    records = CompletionRecord.objects.filter(user=user)
+    records = _RECORDS.filter(user=user)
     if module is not None:
         records = records.filter(module=module)
     latest = {}
     expiring = []
-    for row in records.order_by("-completed_at", "-pk").values_list(*_FIELDS):
+    for row in records:
         latest.setdefault(row[0], row)
         title, code, issued_at, expires_at, revoked_at, superseded_at = row[2], *row[8:]
         if code is not None and certificate_expiring(

@@ -159,11 +159,7 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
         step_id: module_id for module_id, listed in steps.items() for step_id, *_ in listed
     }
     done = [  # latest first
-        step_id
-        for step_id in StepCompletion.objects.live()
-        .filter(user=user)
-        .values_list("step_id", flat=True)
-        if step_id in module_of
+        step_id for step_id in _COMPLETED_STEPS.filter(user=user) if step_id in module_of
     ]
     resume = published.get(module_of[done[0]]) if done else None
     if resume is None or resume.status is Status.DONE:
@@ -194,6 +190,25 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     )
 
 
+# My training's reads, built once: only the person changes from one visit to the next. Each
+# is a query only when filtered or copied (`all()`), never evaluated itself.
+_MODULES = Module.objects.values_list(
+    "pk",
+    "content_version",
+    "retired_at",
+    "slug",
+    "title",
+    "summary",
+    "position",
+    "course__title",
+    "required_for_certification",
+    "course__retired_at",
+)
+_PROGRESS = ModuleProgress.objects.values_list("module_id", "steps_done", "best_quiz", "call")
+_COMPLETED_STEPS = StepCompletion.objects.live().values_list("step_id", flat=True)  # latest first
+_MEMBERSHIPS = Membership.objects.order_by().values_list("team_id", "joined_at")
+
+
 def _training_modules(
     user,
 ) -> tuple[dict[int, TrainingModule], dict[int, list[tuple]]]:
@@ -202,24 +217,9 @@ def _training_modules(
     completed may be in one)."""
     progress = {
         module_id: (done, best_quiz is not None or bool(call))
-        for module_id, done, best_quiz, call in ModuleProgress.objects.filter(
-            user=user
-        ).values_list("module_id", "steps_done", "best_quiz", "call")
+        for module_id, done, best_quiz, call in _PROGRESS.filter(user=user)
     }
-    rows = list(
-        Module.objects.values_list(
-            "pk",
-            "content_version",
-            "retired_at",
-            "slug",
-            "title",
-            "summary",
-            "position",
-            "course__title",
-            "required_for_certification",
-            "course__retired_at",
-        )
-    )
+    rows = list(_MODULES.all())
     steps = active_steps({row[0]: row[1] for row in rows})
     prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     modules = {}
@@ -286,17 +286,13 @@ class _Reach(NamedTuple):
     due_for = Assignment.due_for
 
 
+_REACHES = Assignment.objects.active().order_by().values_list(*_Reach._fields)
+
+
 def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedModule]:
     """The live modules assigned to the person, overdue and due first, done last."""
-    joined = dict(
-        Membership.objects.filter(user=user).order_by().values_list("team_id", "joined_at")
-    )
-    reaching = (
-        Assignment.objects.active()
-        .filter(Q(user=user) | Q(team_id__in=list(joined)))
-        .order_by()
-        .values_list(*_Reach._fields)
-    )
+    joined = dict(_MEMBERSHIPS.filter(user=user))
+    reaching = _REACHES.filter(Q(user=user) | Q(team_id__in=list(joined)))
     earliest: dict[int, tuple[datetime.date, int, str]] = {}
     for reach in map(_Reach._make, reaching):
         if reach.module_id not in modules:
