@@ -15,6 +15,7 @@ from courses.certification.models import CODE_ALPHABET, certificate_expiring, ce
 from courses.certification.models import CertificationStatus as Status
 from courses.models import CompletionRecord, Module, Review
 from courses.platform.days import day, long_day
+from courses.platform.rows import TemplateRow
 from courses.progress.selectors import module_url_for
 
 # A certificate's own status, read as the holder's standing on its module.
@@ -37,7 +38,7 @@ _LABELS = {
 
 
 @dataclass(frozen=True, slots=True)
-class ModuleCertification:
+class ModuleCertification(TemplateRow):
     """The latest completion of a module: pending, rejected, certified, or how its certificate
     ended (expired, superseded, revoked). Plain values, with the days and addresses as the
     page writes them."""

@@ -15,6 +15,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from courses.curriculum.selectors import content_cache
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, StepCompletion
 from courses.platform.days import weekday_day
+from courses.platform.rows import TemplateRow
 from courses.progress.models import ProgressStatus as Status
 from courses.progress.models import status_of
 
@@ -81,7 +82,7 @@ def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
 
 
 @dataclass(slots=True)
-class TrainingModule:
+class TrainingModule(TemplateRow):
     """A module as My training shows it, with the person's progress: plain values, each module
     read once. Named as `Module.objects.with_progress` names them, so a module card renders
     either."""
@@ -103,7 +104,7 @@ class TrainingModule:
 
 
 @dataclass(slots=True)
-class AssignedModule:
+class AssignedModule(TemplateRow):
     """A module assigned to the person: the earliest due date among the assignments that reach
     them, and the note of the assignment that sets it."""
 
