@@ -181,11 +181,11 @@ STORAGES = {
 
 # Caching policy. Nothing that shows progress (completions, attempts, roles, sessions) is kept
 # across requests for a time: pages read it from the database. Content changes only when
-# `load_content` runs, so question banks (and their answer keys) and parsed roleplay scripts
-# are kept in the "content" cache, keyed by their module's content version: a load that
-# changes a module gives it a new version, so no server reads a stale entry, whichever process
-# did the load; the loader also empties the cache after a load that changed anything. It is
-# local memory in each process: entries are cheap to rebuild, and reading them must not cost a
+# `load_content` runs, so question banks (and their answer keys), parsed roleplay scripts and
+# modules' steps are kept in the "content" cache, keyed by their modules' content versions: a
+# load that changes a module gives it a new version, so no server reads a stale entry, whichever
+# process did the load; the loader also empties the cache after a load that changed anything. It
+# is local memory in each process: entries are cheap to rebuild, and reading them must not cost a
 # network round trip. "default" is local memory too, unless CACHE_BACKEND (a Django cache
 # backend's dotted path) and CACHE_LOCATION name a shared one.
 CACHES = {

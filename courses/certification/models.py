@@ -194,7 +194,8 @@ EXPIRY_WARNING_DAYS = 30
 
 class CertificateQuerySet(AppendOnlyQuerySet):
     def expiring(self, *, now: datetime.datetime):
-        """Certificates valid at `now` that expire within the warning window, soonest first."""
+        """Certificates valid at `now` that expire within the warning window, soonest first
+        (`certificate_expiring` is the same rule for one certificate already read)."""
         return (
             self.filter(
                 issued_at__lte=now,
@@ -233,16 +234,54 @@ class Certificate(AppendOnlyModel):
     def status_at(self, moment) -> CertificationStatus:
         """Valid, expired, superseded or revoked at `moment` (related rows prefetched)."""
         revocation = getattr(self, "revocation", None)
-        if revocation is not None and revocation.at <= moment:
-            return CertificationStatus.REVOKED
-        if self.expires_at is not None and self.expires_at <= moment:
-            return CertificationStatus.EXPIRED
         supersession = getattr(self, "supersession", None)
-        if supersession is not None and supersession.ends_at <= moment:
-            return CertificationStatus.SUPERSEDED
-        if self.issued_at <= moment:
-            return CertificationStatus.VALID
-        return CertificationStatus.NOT_YET_ISSUED
+        return certificate_status(
+            moment,
+            issued_at=self.issued_at,
+            expires_at=self.expires_at,
+            revoked_at=revocation.at if revocation is not None else None,
+            superseded_at=supersession.ends_at if supersession is not None else None,
+        )
+
+
+def certificate_status(
+    moment: datetime.datetime,
+    *,
+    issued_at: datetime.datetime,
+    expires_at: datetime.datetime | None,
+    revoked_at: datetime.datetime | None,
+    superseded_at: datetime.datetime | None,
+) -> CertificationStatus:
+    """A certificate's status at `moment`, from its dates: when it was issued, expires, was
+    revoked and stops being valid through a supersession (None where there is none)."""
+    if revoked_at is not None and revoked_at <= moment:
+        return CertificationStatus.REVOKED
+    if expires_at is not None and expires_at <= moment:
+        return CertificationStatus.EXPIRED
+    if superseded_at is not None and superseded_at <= moment:
+        return CertificationStatus.SUPERSEDED
+    if issued_at <= moment:
+        return CertificationStatus.VALID
+    return CertificationStatus.NOT_YET_ISSUED
+
+
+def certificate_expiring(
+    now: datetime.datetime,
+    *,
+    issued_at: datetime.datetime,
+    expires_at: datetime.datetime | None,
+    revoked_at: datetime.datetime | None,
+    superseded_at: datetime.datetime | None,
+) -> bool:
+    """Whether `Certificate.objects.expiring(now=now)` holds the certificate with these dates:
+    valid at `now`, never revoked, and expiring within the warning window."""
+    return (
+        issued_at <= now
+        and revoked_at is None
+        and expires_at is not None
+        and now < expires_at <= now + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        and (superseded_at is None or superseded_at > now)
+    )
 
 
 class Revocation(AppendOnlyModel):

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 
 from courses.certification.models import CertificationStatus as Status
 from courses.models import Certificate, CompletionRecord, Membership, Module
+from courses.platform.days import day
 from courses.platform.people import display_name
 
 # The statuses a person's standing on a module can take in the report, in the order offered.
@@ -58,15 +57,6 @@ class ReportRow:
     @property
     def expires_day(self) -> str:
         return day(self.expires_at)
-
-
-def day(moment: datetime.datetime | None) -> str:
-    """The local day of `moment` as the date filter writes it with "j M Y" (2 Mar 2026), or
-    an empty string for no moment."""
-    if moment is None:
-        return ""
-    local = timezone.localdate(moment)
-    return f"{local.day} {MONTHS_3[local.month].title()} {local.year:04d}"
 
 
 def standing(

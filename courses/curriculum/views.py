@@ -33,6 +33,8 @@ from courses.roleplays.views import roleplay_overview
 @require_GET
 def catalogue(request):
     modules = list(Module.objects.published().with_progress(request.user).select_related("course"))
+    for module in modules:
+        module.url = module_url(module)  # as My training's modules carry theirs
     courses = []
     for course in Course.objects.published():
         course.module_list = [m for m in modules if m.course_id == course.pk]

@@ -126,6 +126,11 @@ class ProgressStatus(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     DONE = "done", "Done"
 
+    @property
+    def badge(self) -> str:
+        """The status as a class name: "in-progress"."""
+        return self.value.replace(" ", "-")
+
 
 def status_of(
     *, done: int, steps: int, started: bool, due: datetime.date | None, today: datetime.date | None

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
+from courses.curriculum.selectors import content_cache
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, StepCompletion
+from courses.platform.days import weekday_day
+from courses.platform.rows import TemplateRow
 from courses.progress.models import ProgressStatus as Status
 from courses.progress.models import status_of
 
@@ -31,10 +36,22 @@ def mark_done(user, steps: list[Step]) -> list[Step]:
     return steps
 
 
-def module_url(module: Module) -> str:
+def module_url(module: Module | TrainingModule) -> str:
     """The module's address; a step's page is at this address plus its slug (the templates
     build those links from it rather than looking each one up)."""
-    return reverse("learner:module", args=[module.slug])
+    return module_url_for(module.slug)
+
+
+def module_url_for(slug: str) -> str:
+    """The address of the module with this slug. It depends only on the slug, the URL
+    configuration and the prefix the site is served under, so it is worked out once per
+    process for each module."""
+    return _module_url(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, slug)
+
+
+@lru_cache(maxsize=1024)
+def _module_url(prefix: str, urlconf: str, slug: str) -> str:
+    return reverse("learner:module", args=[slug], urlconf=urlconf)
 
 
 def next_step(steps: list[Step]) -> Step | None:
@@ -65,13 +82,14 @@ def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
 
 
 @dataclass(slots=True)
-class TrainingModule:
+class TrainingModule(TemplateRow):
     """A module as My training shows it, with the person's progress: plain values, each module
     read once. Named as `Module.objects.with_progress` names them, so a module card renders
     either."""
 
     id: int
     slug: str
+    url: str
     title: str
     summary: str
     position: int
@@ -86,12 +104,13 @@ class TrainingModule:
 
 
 @dataclass(slots=True)
-class AssignedModule:
+class AssignedModule(TemplateRow):
     """A module assigned to the person: the earliest due date among the assignments that reach
     them, and the note of the assignment that sets it."""
 
     module: TrainingModule
     due: datetime.date
+    due_day: str  # as the page writes it
     note: str
     status: Status  # with the due date
     label: str  # the status in words
@@ -129,22 +148,21 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
 
     Progress comes from the read model, so the numbers and statuses are the ones the person's
     manager sees in the team grid (`teams.selectors.build_grid`), read for one person: each
-    live module once, its active steps once, the assignments that reach the person, and their
-    live completions (the module they last worked in, and the steps they have done in it).
+    module once, the assignments that reach the person, and their live completions (the
+    module they last worked in, and the steps they have done in it). Each module's active
+    steps are content, kept by its content version.
     """
-    steps = _active_steps()
-    modules = _training_modules(user, steps)
+    modules, steps = _training_modules(user)
     assigned = _assigned(user, modules, today)
     published = {module.id: module for module in modules.values() if module.published}
 
+    module_of = {
+        step_id: module_id for module_id, listed in steps.items() for step_id, *_ in listed
+    }
     done = [  # latest first
-        step_id
-        for step_id in StepCompletion.objects.live()
-        .filter(user=user)
-        .values_list("step_id", flat=True)
-        if step_id in steps
+        step_id for step_id in _COMPLETED_STEPS.filter(user=user) if step_id in module_of
     ]
-    resume = published.get(steps[done[0]].module_id) if done else None
+    resume = published.get(module_of[done[0]]) if done else None
     if resume is None or resume.status is Status.DONE:
         pending = [
             row.module
@@ -158,12 +176,7 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     if resume is not None:
         done_here = set(done)
         resume_step = next(
-            (
-                step
-                for step in steps.values()
-                if step.module_id == resume.id and step.id not in done_here
-            ),
-            None,
+            (ActiveStep._make(row) for row in steps[resume.id] if row[0] not in done_here), None
         )
 
     assigned_ids = {row.module.id for row in assigned}
@@ -178,46 +191,48 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     )
 
 
-def _active_steps() -> dict[int, ActiveStep]:
-    """Every active step, by module and position (a retired module's too: the latest step the
-    person completed may be in one)."""
-    return {
-        step.id: step
-        for step in map(
-            ActiveStep._make,
-            Step.objects.active()
-            .order_by("module_id", "position")
-            .values_list(*ActiveStep._fields),
-        )
-    }
+# My training's reads, built once: only the person changes from one visit to the next. Each
+# is a query only when filtered or copied (`all()`), never evaluated itself.
+_MODULES = Module.objects.values_list(
+    "pk",
+    "content_version",
+    "retired_at",
+    "slug",
+    "title",
+    "summary",
+    "position",
+    "course__title",
+    "required_for_certification",
+    "course__retired_at",
+)
+_PROGRESS = ModuleProgress.objects.values_list("module_id", "steps_done", "best_quiz", "call")
+_COMPLETED_STEPS = StepCompletion.objects.live().values_list("step_id", flat=True)  # latest first
+_MEMBERSHIPS = Membership.objects.order_by().values_list("team_id", "joined_at")
 
 
-def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingModule]:
-    """Every live module in catalogue order, with the person's progress in it."""
-    step_counts = Counter(step.module_id for step in steps.values())
+def _training_modules(
+    user,
+) -> tuple[dict[int, TrainingModule], dict[int, list[tuple]]]:
+    """Every live module in catalogue order, with the person's progress in it; and the active
+    steps of every module, by module (a retired module's too: the latest step the person
+    completed may be in one)."""
     progress = {
         module_id: (done, best_quiz is not None or bool(call))
-        for module_id, done, best_quiz, call in ModuleProgress.objects.filter(
-            user=user
-        ).values_list("module_id", "steps_done", "best_quiz", "call")
+        for module_id, done, best_quiz, call in _PROGRESS.filter(user=user)
     }
-    rows = Module.objects.filter(retired_at__isnull=True).values_list(
-        "pk",
-        "slug",
-        "title",
-        "summary",
-        "position",
-        "course__title",
-        "required_for_certification",
-        "course__retired_at",
-    )
+    rows = list(_MODULES.all())
+    steps = active_steps({row[0]: row[1] for row in rows})
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     modules = {}
-    for pk, slug, title, summary, position, course, required, course_retired in rows:
+    for pk, _, retired, slug, title, summary, position, course, required, course_retired in rows:
+        if retired is not None:
+            continue
         done, scored = progress.get(pk, (0, False))
-        count = step_counts[pk]
+        count = len(steps[pk])
         modules[pk] = TrainingModule(
             id=pk,
             slug=slug,
+            url=_module_url(prefix, urlconf, slug),
             title=title,
             summary=summary,
             position=position,
@@ -230,7 +245,31 @@ def _training_modules(user, steps: dict[int, ActiveStep]) -> dict[int, TrainingM
             status=status_of(done=done, steps=count, started=False, due=None, today=None),
             percent=round(100 * done / count) if count else 0,
         )
-    return modules
+    return modules, steps
+
+
+def active_steps(versions: dict[int, str]) -> dict[int, list[tuple]]:
+    """The active steps of each module in order, as `ActiveStep` rows; `versions` holds every
+    module's content version, by id.
+
+    Steps are content: they change only when a load gives their module a new content version
+    (as `curriculum.selectors.published_steps` relies on), so they are read once for each set
+    of versions and kept in the content cache, as plain rows.
+    """
+    versions_read = ",".join(f"{pk}:{version}" for pk, version in sorted(versions.items()))
+    key = f"active-steps:{hashlib.sha256(versions_read.encode()).hexdigest()}"
+    rows = content_cache().get(key)
+    if rows is None:
+        rows = {pk: [] for pk in versions}
+        for row in (
+            Step.objects.active()
+            .filter(module_id__in=list(versions))
+            .order_by("module_id", "position")
+            .values_list(*ActiveStep._fields)
+        ):
+            rows[row[1]].append(row)
+        content_cache().set(key, rows)
+    return rows
 
 
 class _Reach(NamedTuple):
@@ -248,17 +287,13 @@ class _Reach(NamedTuple):
     due_for = Assignment.due_for
 
 
+_REACHES = Assignment.objects.active().order_by().values_list(*_Reach._fields)
+
+
 def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedModule]:
     """The live modules assigned to the person, overdue and due first, done last."""
-    joined = dict(
-        Membership.objects.filter(user=user).order_by().values_list("team_id", "joined_at")
-    )
-    reaching = (
-        Assignment.objects.active()
-        .filter(Q(user=user) | Q(team_id__in=list(joined)))
-        .order_by()
-        .values_list(*_Reach._fields)
-    )
+    joined = dict(_MEMBERSHIPS.filter(user=user))
+    reaching = _REACHES.filter(Q(user=user) | Q(team_id__in=list(joined)))
     earliest: dict[int, tuple[datetime.date, int, str]] = {}
     for reach in map(_Reach._make, reaching):
         if reach.module_id not in modules:
@@ -282,10 +317,11 @@ def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedM
             AssignedModule(
                 module=module,
                 due=due,
+                due_day=weekday_day(due),
                 note=note,
                 status=status,
                 label=status.label,
-                badge=status.value.replace(" ", "-"),
+                badge=status.badge,
                 is_overdue=status is Status.OVERDUE,
             )
         )

@@ -1,12 +1,11 @@
 """A rep's own training: My training and their reminders."""
 
-from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from courses.certification.selectors import certification_statuses
-from courses.models import Certificate, Reminder
+from courses.certification.selectors import certification
+from courses.models import Reminder
 from courses.progress.selectors import my_training
 
 
@@ -15,6 +14,7 @@ def home(request):
     user = request.user
     now = timezone.now()
     training = my_training(user, today=timezone.localdate(now))
+    certified = certification(user, now=now)
     return render(
         request,
         "learner/home.html",
@@ -25,10 +25,8 @@ def home(request):
             "in_progress": training.in_progress,
             "completed": training.completed,
             "not_started": training.not_started,
-            "certification": certification_statuses(user, now=now),
-            "expiring": Certificate.objects.filter(record__user=user)
-            .expiring(now=now)
-            .values("expires_at", module_title=F("record__module__title")),
+            "certification": certified.statuses,
+            "expiring": certified.expiring,
             "nav": "home",
         },
     )

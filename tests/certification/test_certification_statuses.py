@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.certification.models import CertificationStatus
+from courses.certification.selectors import certificate_url, certification
 from courses.certification.services import (
     certificate_revoke,
     completion_certify,
@@ -55,7 +56,24 @@ def require_recertification(builder, required, compliance, *, now, due_date):
 
 
 def expiring_at(now):
-    return list(Certificate.objects.expiring(now=now))
+    """The certificates expiring soon at `now`; each holder's own notice, read with their
+    certification statuses rather than with this query, lists the same ones."""
+    expiring = list(Certificate.objects.expiring(now=now).select_related("record__module"))
+    for certificate in Certificate.objects.select_related("record__user"):
+        holder = certificate.record.user
+        assert [
+            (c.module_title, c.expires_at) for c in certification(holder, now=now).expiring
+        ] == [
+            (c.record.module.title, c.expires_at) for c in expiring if c.record.user_id == holder.pk
+        ]
+    return expiring
+
+
+@pytest.mark.django_db
+def test_a_certificate_links_to_its_page(certificate):
+    assert certificate_url(certificate.code) == reverse(
+        "certificates:detail", args=[certificate.code]
+    )
 
 
 @pytest.mark.django_db

@@ -7,11 +7,9 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils import timezone
 
-from courses.certification.reports import STATUSES, certification_rows, day
+from courses.certification.reports import STATUSES, certification_rows
 from courses.certification.services import (
     certificate_revoke,
     completion_certify,
@@ -162,18 +160,3 @@ def test_a_page_reads_only_the_people_it_shows(
     # 25 people fill the page and one more shows that a next page exists; the officer is the
     # one other person read (logged in).
     assert len([name for name in people_read if name.startswith("rep")]) == 26
-
-
-@pytest.mark.parametrize(
-    "moment",
-    [
-        datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC),
-        datetime.datetime(2026, 3, 3, 2, 30, tzinfo=datetime.UTC),  # still 2 March in New York
-        datetime.datetime(2026, 5, 1, 4, 0, tzinfo=datetime.UTC),
-        datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC),
-        datetime.datetime(987, 9, 9, 12, 0, tzinfo=datetime.UTC),
-    ],
-)
-def test_a_row_writes_its_days_as_the_date_filter_does(moment):
-    assert day(moment) == date_filter(timezone.localtime(moment), "j M Y")
-    assert day(None) == ""

@@ -86,6 +86,28 @@ def test_a_load_that_renames_a_lesson_shows_on_its_page_at_once(rep_client, smal
 
 
 @pytest.mark.django_db
+def test_a_load_that_adds_or_retires_steps_shows_on_my_training_at_once(
+    rep_client, small_curriculum
+):
+    # The load's transaction is not committed here, so the content cache is not emptied: as
+    # in another process, only the new content versions tell My training what changed.
+    home = reverse("learner:home")
+    page = rep_client.get(home).content.decode()
+    assert page.count("0% · 0 of 3 steps") == 2
+    assert 'href="/modules/module-1/lesson-1/">Begin: Lesson 1<' in page
+    lessons = ["lesson-1", "lesson-2", "lesson-3", "lesson-4"]
+    small_curriculum.module(slug="module-1", lessons=lessons)
+    call_command("load_content", root=small_curriculum.root, stdout=None)
+    page = rep_client.get(home).content.decode()
+    assert "0% · 0 of 4 steps" in page and "0% · 0 of 3 steps" in page
+    small_curriculum.module(slug="module-1", lessons=["lesson-3"])
+    call_command("load_content", root=small_curriculum.root, stdout=None)
+    page = rep_client.get(home).content.decode()
+    assert "0% · 0 of 1 steps" in page
+    assert 'href="/modules/module-1/lesson-3/">Begin: Lesson 3<' in page
+
+
+@pytest.mark.django_db
 def test_a_completed_lesson_shows_on_the_next_module_and_step_page(
     rep, rep_client, small_curriculum
 ):
