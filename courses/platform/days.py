@@ -21,6 +21,11 @@ def day(moment: datetime.date | None) -> str:
     return "" if moment is None else _written(_local(moment), "j M Y", get_language())
 
 
+def day_month(moment: datetime.date) -> str:
+    """ "j M": 2 Mar (a due date in the team grid, where the year goes without saying)."""
+    return _written(_local(moment), "j M", get_language())
+
+
 def weekday_day(moment: datetime.date) -> str:
     """ "D j M Y": Mon 2 Mar 2026."""
     return _written(_local(moment), "D j M Y", get_language())

@@ -17,9 +17,10 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
-from django.utils import formats
 
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, TeamTally
+from courses.platform.days import day_month
+from courses.platform.rows import TemplateRow
 from courses.progress.models import ProgressStatus as Status
 from courses.progress.models import status_of
 
@@ -41,7 +42,7 @@ class AssignedModule(NamedTuple):
 
 
 @dataclass(slots=True)
-class Cell:
+class Cell(TemplateRow):
     person_id: int
     module: Module
     due: datetime.date | None
@@ -67,7 +68,7 @@ class Cell:
 
 
 @dataclass
-class Row:
+class Row(TemplateRow):
     person: object
     teams: list[str]
     cells: dict[int, Cell] = field(default_factory=dict)  # by module id
@@ -209,18 +210,15 @@ def describe(rows: list[Row]) -> None:
     """Write each cell's one-line summary, as the grid shows it: the status in words first
     (the cell's colour repeats it), then the due date, steps done, quiz and call.
 
-    A page shows hundreds of cells with few distinct dates and scores, so each date and score
-    is formatted once, not once per cell.
+    A page shows hundreds of cells with few distinct scores, so each score is formatted once,
+    not once per cell.
     """
-    dates: dict[datetime.date, str] = {}
     scores: dict[Decimal, str] = {}
     for row in rows:
         for cell in row.cells.values():
             parts = [cell.status.label]
             if cell.due is not None:
-                if cell.due not in dates:
-                    dates[cell.due] = formats.date_format(cell.due, "j M")
-                parts.append(f"due {dates[cell.due]}")
+                parts.append(f"due {day_month(cell.due)}")
             parts.append(f"{cell.done}/{cell.steps}")
             if cell.best_quiz is not None:
                 if cell.best_quiz not in scores:

@@ -6,7 +6,7 @@ import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 
-from courses.platform.days import day, long_day, weekday_day
+from courses.platform.days import day, day_month, long_day, weekday_day
 
 MOMENTS = [
     datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC),
@@ -22,7 +22,7 @@ DATES = (
     + [datetime.date(2026, 11, 23), datetime.date(5, 1, 31)]
 )
 
-FORMATS = [(day, "j M Y"), (weekday_day, "D j M Y"), (long_day, "j F Y")]
+FORMATS = [(day, "j M Y"), (day_month, "j M"), (weekday_day, "D j M Y"), (long_day, "j F Y")]
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
