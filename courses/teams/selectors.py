@@ -56,7 +56,7 @@ class Cell(TemplateRow):
 
     @property
     def css(self) -> str:
-        return self.status.value.replace(" ", "-")
+        return self.status.badge
 
     @property
     def percent(self) -> int:
