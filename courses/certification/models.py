@@ -276,11 +276,17 @@ def certificate_expiring(
     """Whether `Certificate.objects.expiring(now=now)` holds the certificate with these dates:
     valid at `now`, never revoked, and expiring within the warning window."""
     return (
-        issued_at <= now
-        and revoked_at is None
+        revoked_at is None
         and expires_at is not None
-        and now < expires_at <= now + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
-        and (superseded_at is None or superseded_at > now)
+        and expires_at <= now + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        and certificate_status(
+            now,
+            issued_at=issued_at,
+            expires_at=expires_at,
+            revoked_at=None,
+            superseded_at=superseded_at,
+        )
+        is CertificationStatus.VALID
     )
 
 
