@@ -152,9 +152,9 @@ if trusted_proxies := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = trusted_proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-# Django's own database sessions: one query per request, and a logout or an expiry holds in
-# every server process at once.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions (Django's, with their read written out: courses/platform/sessions.py): one
+# query per request, and a logout or an expiry holds in every server process at once.
+SESSION_ENGINE = "courses.platform.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learner:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -7,39 +7,22 @@ the members of the teams they manage; compliance sees everyone; administrators u
 from functools import wraps
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
 
 REP = "Rep"
 MANAGER = "Manager"
 COMPLIANCE = "Compliance"
 ROLES = (REP, MANAGER, COMPLIANCE)
 
-# The annotation `with_roles` adds: the user's role names, comma-separated ("" for none).
+# The attribute the request's user carries: their role names, comma-separated ("" for none).
 ROLE_LIST = "role_list"
-
-
-def with_roles(users: QuerySet) -> QuerySet:
-    """`users`, each with their role names read in the same query, for `roles_of`."""
-    names = (
-        Group.objects.filter(user=OuterRef("pk"), name__in=ROLES)
-        .order_by()
-        .values("user")
-        .annotate(names=StringAgg("name", delimiter=Value(",")))
-        .values("names")
-    )
-    return users.annotate(
-        **{ROLE_LIST: Coalesce(Subquery(names), Value(""), output_field=TextField())}
-    )
 
 
 def roles_of(user) -> frozenset[str]:
     """The user's role names, as the database holds them now.
 
-    A request's user is loaded `with_roles` (backends.RoleAwareBackend), so every check on a
-    page reads the roles it came with, at no further query; any other user is looked up.
+    A request's user is loaded with their roles (backends.RoleAwareBackend), so every check on
+    a page reads the roles it came with, at no further query; any other user is looked up.
     """
     if not user.is_authenticated:
         return frozenset()
