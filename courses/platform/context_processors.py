@@ -35,7 +35,12 @@ def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
 
 
 # The files every page's head links to.
-ASSETS = {"favicon": "favicon.svg", "site_css": "css/site.css", "print_css": "css/print.css"}
+ASSETS = {
+    "favicon": "favicon.svg",
+    "site_css": "css/site.css",
+    "print_css": "css/print.css",
+    "htmx": "django_htmx/htmx-2.min.js",
+}
 
 
 @cache
