@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from courses.curriculum.selectors import content_cache
 from courses.models import Answer, Choice, Question, QuizAttempt
+from courses.platform.rows import TemplateRow
 
 
 # Banks are unpickled from the content cache on every page that shows questions: plain (not
@@ -103,7 +104,7 @@ def quiz_answer_key(
 
 
 @dataclass
-class ShownChoice:
+class ShownChoice(TemplateRow):
     index: int
     text: str
     selected: bool
@@ -112,7 +113,7 @@ class ShownChoice:
 
 
 @dataclass
-class ShownQuestion:
+class ShownQuestion(TemplateRow):
     item_id: int
     position: int
     kind: str
