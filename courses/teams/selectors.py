@@ -210,15 +210,18 @@ def describe(rows: list[Row]) -> None:
     """Write each cell's one-line summary, as the grid shows it: the status in words first
     (the cell's colour repeats it), then the due date, steps done, quiz and call.
 
-    A page shows hundreds of cells with few distinct scores, so each score is formatted once,
-    not once per cell.
+    A page shows hundreds of cells with few distinct due dates and scores, so each is written
+    once, not once per cell.
     """
+    dues: dict[datetime.date, str] = {}
     scores: dict[Decimal, str] = {}
     for row in rows:
         for cell in row.cells.values():
             parts = [cell.status.label]
             if cell.due is not None:
-                parts.append(f"due {day_month(cell.due)}")
+                if cell.due not in dues:
+                    dues[cell.due] = f"due {day_month(cell.due)}"
+                parts.append(dues[cell.due])
             parts.append(f"{cell.done}/{cell.steps}")
             if cell.best_quiz is not None:
                 if cell.best_quiz not in scores:
