@@ -138,6 +138,10 @@ def _finish(run: RoleplayRun, result: engine.CallResult, now: datetime.datetime)
     run.violation = bool(result.violations)
     run.passed = result.passed
     run.save()
+    completed = False
     if result.passed:
-        step_complete(user=run.user, step=run.script.step, started_at=run.started_at, now=now)
-    refresh(user_id=run.user_id, module_id=run.script.step.module_id)
+        _, completed = step_complete(
+            user=run.user, step=run.script.step, started_at=run.started_at, now=now
+        )
+    if not completed:  # a completion made now has refreshed the row, this call in it
+        refresh(user_id=run.user_id, module_id=run.script.step.module_id)
