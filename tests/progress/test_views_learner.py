@@ -320,3 +320,32 @@ def test_my_training_lists_modules_in_catalogue_order(rep_client, builder):
     first, second, third = Module.objects.order_by("course__position", "position", "title")
     content = rep_client.get(reverse("learner:home")).content.decode()
     assert content.index(first.title) < content.index(second.title) < content.index(third.title)
+
+
+@pytest.mark.django_db
+def test_my_trainings_shared_queries_keep_no_rows_between_visits(
+    client, rep, other_rep, small_curriculum
+):
+    """My training's queries are built once per process and only filtered or copied for each
+    person. Were one evaluated as it is, it would keep its rows and show them to every later
+    visitor: each visit must leave them all unevaluated."""
+    from django.db.models import QuerySet
+
+    from courses.certification import selectors as certification
+    from courses.progress import selectors as progress
+
+    shared = {
+        f"{module.__name__}.{name}": query
+        for module in (progress, certification)
+        for name, query in vars(module).items()
+        if isinstance(query, QuerySet)
+    }
+    assert len(shared) >= 6
+    opened_long_ago(rep)
+    client.force_login(rep)
+    assert client.post(step_url("learner:lesson-complete")).status_code in (200, 302)
+    for person in (rep, other_rep):
+        client.force_login(person)
+        assert client.get(reverse("learner:home")).status_code == 200
+    # A QuerySet holds its rows in _result_cache once evaluated.
+    assert [name for name, query in shared.items() if query._result_cache is not None] == []
