@@ -4,9 +4,10 @@
 `generate_org`, which makes it through the services, see courses/demo), serves the site
 with gunicorn on loopback with production settings, and loads each page with wrk. It prints
 requests per second and p50/p99 latency per page and each page's throughput as a ratio to the
-baseline (/health/, measured again just before each page), and writes the results to
-bench-results/. Ratios, not seconds, are the
-result: they compare like with like on whatever machine runs them.
+baseline (/health/), and writes the results to bench-results/. Each page is measured in rounds
+that alternate with the baseline, so a machine whose speed drifts during the run moves both
+alike; the report gives the ratio over all rounds and the range of the rounds' ratios. Ratios,
+not seconds, are the result: they compare like with like on whatever machine runs them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -103,6 +105,21 @@ ONE_OFF_PAGES = {"quiz submission", "roleplay step"}
 
 
 @dataclass
+class Run:
+    """One wrk run: what it sent, how long it took, and its latencies."""
+
+    requests: int
+    non_2xx_3xx: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+@dataclass
 class Result:
     page: str
     requests: int
@@ -110,10 +127,32 @@ class Result:
     rps: float
     p50_ms: float
     p99_ms: float
-    ratio: float = 1.0
+    baseline_rps: float  # the baseline over the rounds that alternated with this page
+    ratio: float
+    round_ratios: list[float]
     target: float | None = None
-    prepared: int = 0
-    baseline_rps: float = 0.0  # the baseline, measured just before this page
+    repeated: int = 0  # one-off requests sent again, which took the cheaper "already done" path
+
+    @classmethod
+    def of(cls, page: str, runs: list[Run], baselines: list[Run], repeated: int = 0) -> Result:
+        """The page's rounds taken together: throughput over their whole time, the median of
+        their median latencies and the worst of their p99s, each compared with the baseline
+        runs that came just before them."""
+        rps = sum(r.requests for r in runs) / sum(r.seconds for r in runs)
+        baseline_rps = sum(b.requests for b in baselines) / sum(b.seconds for b in baselines)
+        return cls(
+            page=page,
+            requests=sum(r.requests for r in runs),
+            non_2xx_3xx=sum(r.non_2xx_3xx for r in runs),
+            rps=round(rps, 1),
+            p50_ms=statistics.median(r.p50_ms for r in runs),
+            p99_ms=max(r.p99_ms for r in runs),
+            baseline_rps=round(baseline_rps, 1),
+            ratio=round(rps / baseline_rps, 3),
+            round_ratios=[round(r.rps / b.rps, 3) for r, b in zip(runs, baselines, strict=True)],
+            target=TARGETS.get(page),
+            repeated=repeated,
+        )
 
 
 class Command(BaseCommand):
@@ -143,6 +182,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="Rounds each page's seconds are split into, each after a run of the baseline "
+            "half as long (default 3).",
+        )
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
         parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "bench-results")
@@ -156,6 +202,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["reps"] < 1 or options["reps_per_team"] < 1:
             raise CommandError("--reps and --reps-per-team must be at least 1.")
+        if options["rounds"] < 1 or options["duration"] < options["rounds"]:
+            raise CommandError("--rounds must be at least 1, with at least a second each.")
         if options["prepare"]:
             return prepare(options["prepare"], options["modules"], options["manager_teams"])
         if shutil.which("wrk") is None:
@@ -230,28 +278,36 @@ class Command(BaseCommand):
             wait_until_up(base + "/health/", server)
             results = []
             baseline_path = None
+            rounds = options["rounds"]
+            seconds = max(1, round(options["duration"] / rounds))
+            baseline_seconds = max(1, round(seconds / 2))
             for page, requests in plan["pages"].items():
                 path = work / f"{slug(page)}.tsv"
-                path.write_text("\n".join("\t".join(r) for r in requests) + "\n")
+                write_requests(path, requests)
                 baseline_path = baseline_path or path  # the first page is the baseline
                 if page in ONE_OFF_PAGES:
-                    # Warm up on the last third, measure on the rest: nothing is sent twice.
+                    # Warm up on the last third, and give each round its own share of the
+                    # rest: nothing is sent twice.
                     split = len(requests) * 2 // 3
-                    warm, path = work / "warm.tsv", work / f"{slug(page)}-measured.tsv"
-                    warm.write_text("\n".join("\t".join(r) for r in requests[split:]) + "\n")
-                    path.write_text("\n".join("\t".join(r) for r in requests[:split]) + "\n")
-                    wrk(base, work, warm, 1, options)
-                    prepared = split
+                    write_requests(work / "warm.tsv", requests[split:])
+                    wrk(base, work, work / "warm.tsv", 1, options)
+                    share = split // rounds
+                    files = []
+                    for n in range(rounds):
+                        files.append(work / f"{slug(page)}-{n}.tsv")
+                        write_requests(files[-1], requests[n * share : (n + 1) * share])
                 else:
                     wrk(base, work, path, 2, options)  # warm-up
-                    prepared = 0
-                # The machine's speed drifts over a run (other work, heat), so each page is
-                # compared with the baseline measured just before it, not once at the start.
-                near = wrk(base, work, baseline_path, max(3, options["duration"] // 2), options)
-                result = Result(page, *wrk(base, work, path, options["duration"], options))
-                result.prepared = prepared
-                result.baseline_rps = near[2]
-                results.append(result)
+                    share, files = 0, [path] * rounds
+                # The machine's speed drifts over a run (other work, heat), so the page's
+                # rounds alternate with the baseline's and each is compared with the one
+                # just before it.
+                runs, baselines = [], []
+                for requests_file in files:
+                    baselines.append(wrk(base, work, baseline_path, baseline_seconds, options))
+                    runs.append(wrk(base, work, requests_file, seconds, options))
+                repeated = sum(max(0, run.requests - share) for run in runs) if share else 0
+                results.append(Result.of(page, runs, baselines, repeated))
             # The largest exports the organisation has: every certification record, and every
             # person's every assigned module for the manager who oversees the most.
             dashboards = [page for page in plan["pages"] if page.startswith("team dashboard")]
@@ -279,37 +335,36 @@ class Command(BaseCommand):
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
 
-        for result in results:
-            baseline = result.baseline_rps
-            result.ratio = round(result.rps / baseline, 3) if baseline else 0.0
-            result.target = TARGETS.get(result.page)
         self.report(results, options, plan, exports)
 
     def report(self, results: list[Result], options, plan, exports: list[CsvExport]):
         header = (
             f"{'page':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'baseline':>9} "
-            f"{'ratio':>7} {'target':>7} {'errors':>7}"
+            f"{'ratio':>7} {'rounds':>13} {'target':>7} {'errors':>7}"
         )
         lines = [header, "-" * len(header)]
         notes = []
         for r in results:
             target = f"{r.target:.2f}" if r.target else ""
             verdict = "" if r.target is None else ("  ok" if r.ratio >= r.target else "  BELOW")
-            if r.prepared and r.requests > r.prepared:
+            if r.repeated:
                 notes.append(
-                    f"{r.page}: {r.requests} requests but {r.prepared} prepared; "
-                    f"{r.requests - r.prepared} repeated ones took the cheaper 'already done' "
-                    "path, so this rate is optimistic (use more reps or a shorter duration)."
+                    f"{r.page}: {r.repeated} of {r.requests} requests were sent again and took "
+                    "the cheaper 'already done' path, so this rate is optimistic (use more reps "
+                    "or a shorter duration)."
                 )
+            spread = f"{min(r.round_ratios):.3f}-{max(r.round_ratios):.3f}"
             lines.append(
                 f"{r.page:<32} {r.rps:>9.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
-                f"{r.baseline_rps:>9.1f} {r.ratio:>7.3f} {target:>7} {r.non_2xx_3xx:>7}{verdict}"
+                f"{r.baseline_rps:>9.1f} {r.ratio:>7.3f} {spread:>13} {target:>7} "
+                f"{r.non_2xx_3xx:>7}{verdict}"
             )
         database = "PostgreSQL" if options["database_url"] else "SQLite"
         summary = (
             f"{plan['people']} reps, {plan['modules']} modules, {database}, gunicorn "
             f"{options['workers']} sync workers, wrk {options['connections']} connections, "
-            f"{options['duration']} s per page"
+            f"{options['duration']} s per page in {options['rounds']} rounds, each after the "
+            "baseline"
         )
         lines += [f"note: {note}" for note in notes]
         lines += [
@@ -334,6 +389,10 @@ class Command(BaseCommand):
         )
         (out / f"bench-{stamp}.txt").write_text(summary + "\n" + "\n".join(lines) + "\n")
         self.stdout.write(f"\nResults written to {out / f'bench-{stamp}.json'}")
+
+
+def write_requests(path: Path, requests: list[list[str]]) -> None:
+    path.write_text("\n".join("\t".join(request) for request in requests) + "\n")
 
 
 def slug(text: str) -> str:
@@ -410,7 +469,7 @@ def wrk(base: str, work: Path, requests_file: Path, duration: int, options):
     if match is None:
         raise CommandError(f"Could not read wrk's output:\n{completed.stdout}{completed.stderr}")
     total, errors, p50_us, p99_us, duration_us = map(int, match.groups())
-    return total, errors, round(total / (duration_us / 1e6), 1), p50_us / 1000, p99_us / 1000
+    return Run(total, errors, duration_us / 1e6, p50_us / 1000, p99_us / 1000)
 
 
 def build_content(root: Path, modules: int) -> Path:
