@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.db.models import Count, Max, Q
 
+from courses.platform import sql
+
 
 def _model(apps, name: str):
     return apps.get_model("courses", name)
@@ -76,6 +78,21 @@ def measured(*, user_id: int, module_id: int, apps=global_apps) -> dict | None:
     }
 
 
+# The row a quiz result rewrites, on every submission: written out, see courses.platform.sql.
+_ROW = (
+    "SELECT {row.id}, {row.completed_at}, {row.best_quiz}, {row.last_activity_at} FROM {row} "
+    "WHERE {row.user} = %s AND {row.module} = %s"
+)
+_FIRST_RESULT = (
+    "INSERT INTO {row} ({row.user}, {row.module}, {row.steps_done}, {row.completed_at}, "
+    "{row.best_quiz}, {row.call}, {row.last_activity_at}) VALUES (%s, %s, 0, NULL, %s, '', %s) "
+    "ON CONFLICT DO NOTHING"
+)
+_NEW_RESULT = (
+    "UPDATE {row} SET {row.best_quiz} = %s, {row.last_activity_at} = %s WHERE {row.id} = %s"
+)
+
+
 def refresh(
     *, user_id: int, module_id: int, attempt_percent=None, moment=None, tallies: bool = True
 ) -> None:
@@ -94,17 +111,21 @@ def refresh(
     from courses.progress.models import ModuleProgress
     from courses.teams import tally
 
-    rows = ModuleProgress.objects.select_for_update().filter(user_id=user_id, module_id=module_id)
-    stored = list(rows.values_list("completed_at", "best_quiz", "last_activity_at"))
-    if not stored and moment is not None:
+    def locked_row():
+        found = sql.rows(
+            ModuleProgress,
+            _ROW + sql.for_update(ModuleProgress),
+            [user_id, module_id],
+            row=ModuleProgress,
+        )
+        return found[0] if found else None
+
+    row = locked_row()
+    if row is None and moment is not None:
         # No row: nothing was done in the module before, so the row is this result alone,
         # unless a concurrent request made one first (then the facts are read as usual).
-        first = {"best_quiz": attempt_percent, "last_activity_at": moment}
-        ModuleProgress.objects.bulk_create(
-            [ModuleProgress(user_id=user_id, module_id=module_id, **first)], ignore_conflicts=True
-        )
-        stored = list(rows.values_list("completed_at", "best_quiz", "last_activity_at"))
-        if stored == [(None, attempt_percent, moment)]:
+        first = [user_id, module_id, attempt_percent, moment]
+        if sql.execute(_FIRST_RESULT, first, row=ModuleProgress):
             if tallies:
                 tally.person_moved(
                     user_id=user_id,
@@ -113,22 +134,20 @@ def refresh(
                     after=(False, attempt_percent),
                 )
             return
-        moment = None
-    if stored:
-        completed_at, best, last = stored[0]
-        before = (completed_at is not None, best)
-    else:
-        before = (False, None)
-    if stored and moment is not None:
-        best = attempt_percent if best is None else max(best, attempt_percent)
-        rows.update(best_quiz=best, last_activity_at=moment if last is None else max(last, moment))
+        row, moment = locked_row(), None
+    before = (row.completed_at is not None, row.best_quiz) if row else (False, None)
+    if row and moment is not None:
+        best = attempt_percent if row.best_quiz is None else max(row.best_quiz, attempt_percent)
+        last = moment if row.last_activity_at is None else max(row.last_activity_at, moment)
+        sql.execute(_NEW_RESULT, [best, last, row.pk], row=ModuleProgress)
         after = (before[0], best)
     else:
-        if not stored:
+        rows = ModuleProgress.objects.filter(user_id=user_id, module_id=module_id)
+        if not row:
             ModuleProgress.objects.bulk_create(
                 [ModuleProgress(user_id=user_id, module_id=module_id)], ignore_conflicts=True
             )
-            list(rows.values_list("pk"))
+            list(rows.select_for_update().values_list("pk"))
         values = measured(user_id=user_id, module_id=module_id)
         if values is None:
             rows.delete()

@@ -15,6 +15,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
+from courses.platform import sql
 from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
@@ -252,26 +253,41 @@ def _open_attempt_for_update(*, user, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+# A submission's writes hold the database's write lock: written out, see courses.platform.sql.
+_CLAIM = (
+    "UPDATE {attempt} SET {attempt.submitted_at} = %s, {attempt.timed_out} = %s, "
+    "{attempt.points} = %s, {attempt.max_points} = %s, {attempt.percent} = %s, "
+    "{attempt.passed} = %s WHERE {attempt.id} = %s AND {attempt.submitted_at} IS NULL"
+)
+_SCORE_ITEM = "UPDATE {item} SET {item.points} = %s, {item.is_correct} = %s WHERE {item.id} = %s"
+_CLEAR_ANSWERS = "DELETE FROM {answer} WHERE {answer.item} = %s"
+_ADD_ANSWER = "INSERT INTO {answer} ({answer.item}, {answer.choice}) VALUES (%s, %s)"
+
+
+def _claim(attempt_id: int, graded: Mapping) -> bool:
+    """Grade the attempt if it is still open; only one claim can succeed."""
+    values = [graded[name] for name in GRADED]
+    return bool(sql.execute(_CLAIM, [*values, attempt_id], attempt=QuizAttempt))
+
+
 def _record_item_scores(scores: Mapping[int, tuple[float, bool]]) -> None:
-    """One UPDATE per distinct result (right, wrong, partly right): a handful of short
-    statements, where one CASE per item made a statement as long as the quiz."""
-    by_result: dict[tuple, list[int]] = {}
-    for item_id, result in scores.items():
-        by_result.setdefault(result, []).append(item_id)
-    for (points, is_correct), ids in by_result.items():
-        AttemptQuestion.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
+    sql.execute_many(
+        _SCORE_ITEM,
+        [
+            (Decimal(str(points)), is_correct, item_id)
+            for item_id, (points, is_correct) in scores.items()
+        ],
+        item=AttemptQuestion,
+    )
 
 
 def _store_answers(answers: Mapping[int, list[int]]) -> None:
-    """Replace the answers of the items in `answers` (item id: choice ids): one statement to
-    clear, one to write."""
-    if not answers:
-        return
-    Answer.objects.filter(item_id__in=list(answers)).delete()
-    Answer.objects.bulk_create(
-        Answer(item_id=item_id, choice_id=choice_id)
-        for item_id, picked in answers.items()
-        for choice_id in picked
+    """Replace the answers of the items in `answers` (item id: choice ids)."""
+    sql.execute_many(_CLEAR_ANSWERS, [(item_id,) for item_id in answers], answer=Answer)
+    sql.execute_many(
+        _ADD_ANSWER,
+        [(item_id, choice_id) for item_id, picked in answers.items() for choice_id in picked],
+        answer=Answer,
     )
 
 
@@ -350,10 +366,7 @@ def quiz_attempt_submit(
         "passed": result.passed,
     }
     with transaction.atomic():
-        claimed = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-            **graded
-        )
-        if not claimed:
+        if not _claim(attempt.pk, graded):
             attempt.refresh_from_db()
             return attempt, False
         if raw_answers is not None and not timed_out:

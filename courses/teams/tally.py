@@ -22,11 +22,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from courses.platform import sql
 from courses.progress.models import ProgressStatus
 from courses.teams.models import Assignment, Membership, Team, TeamTally
 
@@ -127,64 +128,79 @@ def refresh_person(*, user_id: int, module_id: int | None = None) -> None:
 Standing = tuple[bool, Decimal | None]  # done, best quiz result
 
 
+# A progress change moves one person between rows on every submission and finished call:
+# written out, see courses.platform.sql.
+_TEAMS_OF = (
+    "SELECT {m}.{m.id}, {m}.{m.team}, {m}.{m.joined_at} FROM {m} "
+    "INNER JOIN {team} ON {team}.{team.id} = {m}.{m.team} WHERE {m}.{m.user} = %s "
+    "ORDER BY {m}.{m.team}"
+)
+# Active assignments (not withdrawn, as `Assignment.objects.active()`) of the module that
+# reach the person, through the team or directly.
+_REACHING = (
+    "SELECT {a.id}, {a.team}, {a.due_date}, {a.late_joiner_days}, {a.assigned_at} FROM {a} "
+    "WHERE {a.withdrawn_at} IS NULL AND {a.module} = %s AND ({a.team} = %s OR {a.user} = %s)"
+)
+_ROW_KEY = "WHERE {t.team} = %s AND {t.module} = %s AND {t.due_date} = %s AND {t.done} = %s"
+_QUIZ_CHANGE = (
+    "UPDATE {t} SET {t.quiz_total} = {t.quiz_total} + %s, {t.quiz_count} = {t.quiz_count} + %s "
+    + _ROW_KEY
+)
+_LEAVE = (
+    "UPDATE {t} SET {t.people} = {t.people} - 1, {t.quiz_total} = {t.quiz_total} + %s, "
+    "{t.quiz_count} = {t.quiz_count} + %s " + _ROW_KEY
+)
+_JOIN = (
+    "INSERT INTO {t} ({t.team}, {t.module}, {t.due_date}, {t.done}, {t.people}, "
+    "{t.quiz_total}, {t.quiz_count}) VALUES (%s, %s, %s, %s, 1, %s, %s) "
+    "ON CONFLICT ({t.team}, {t.module}, {t.due_date}, {t.done}) DO UPDATE SET "
+    "{t.people} = {t}.{t.people} + 1, {t.quiz_total} = {t}.{t.quiz_total} + %s, "
+    "{t.quiz_count} = {t}.{t.quiz_count} + %s"
+)
+
+
 def person_moved(*, user_id: int, module_id: int, before: Standing, after: Standing) -> None:
     """Move one person from one row to another after their progress changed.
 
     Progress changes only whether the module is done and the best quiz result, never who is
     assigned it or by when, so the person's count moves between two rows of their team and
     nothing else is recounted. Called with the person's progress row locked; their team is
-    locked too, before its members and assignments are read, as a recount takes it, so a
-    recount and a move never interleave. A row left at zero stays: it adds nothing.
+    locked too, before its assignments are read, as a recount takes it, so a recount and a
+    move never interleave. A row left at zero stays: it adds nothing.
     """
     if before == after:
         return
-    memberships = list(
-        Team.objects.select_for_update(of=("self",))
-        .filter(memberships__user_id=user_id)
-        .order_by("pk")
-        .values_list("pk", "memberships__joined_at")
-    )
+    teams = _TEAMS_OF + sql.for_update(Membership, of=Team)
+    memberships = sql.rows(Membership, teams, [user_id], m=Membership, team=Team)
     if len(memberships) != 1:
         return  # in no team, or in several: not counted in any row
-    ((team_id, joined_at),) = memberships
-    reaching = (
-        Assignment.objects.active()
-        .filter(Q(team_id=team_id) | Q(user_id=user_id), module_id=module_id)
-        .only("team_id", "due_date", "late_joiner_days", "assigned_at")
-        .order_by()
-    )
-    due = min((assignment.due_for(joined_at) for assignment in reaching), default=None)
+    (membership,) = memberships
+    team_id = membership.team_id
+    reaching = sql.rows(Assignment, _REACHING, [module_id, team_id, user_id], a=Assignment)
+    due = min((a.due_for(membership.joined_at) for a in reaching), default=None)
     if due is None:
         return  # not assigned the module: no cell, no row
-    key = {"team_id": team_id, "module_id": module_id, "due_date": due}
+    key = [team_id, module_id, due]
     (done_before, quiz_before), (done_after, quiz_after) = before, after
     if done_before == done_after:
         # The same row: only the quiz result in it moves.
-        TeamTally.objects.filter(**key, done=done_after).update(
-            **_quiz_change(quiz_before, quiz_after)
-        )
+        if quiz_before != quiz_after:
+            sql.execute(
+                _QUIZ_CHANGE,
+                [*_quiz_change(quiz_before, quiz_after), *key, done_after],
+                t=TeamTally,
+            )
         return
     # The person is counted in the row they leave; the row they join may be new.
-    TeamTally.objects.filter(**key, done=done_before).update(
-        people=F("people") - 1, **_quiz_change(quiz_before, None)
-    )
-    TeamTally.objects.bulk_create(
-        [TeamTally(**key, done=done_after, people=0)], ignore_conflicts=True
-    )
-    TeamTally.objects.filter(**key, done=done_after).update(
-        people=F("people") + 1, **_quiz_change(None, quiz_after)
-    )
+    sql.execute(_LEAVE, [*_quiz_change(quiz_before, None), *key, done_before], t=TeamTally)
+    joined = _quiz_change(None, quiz_after)
+    sql.execute(_JOIN, [*key, done_after, *joined, *joined], t=TeamTally)
 
 
-def _quiz_change(old: Decimal | None, new: Decimal | None) -> dict:
+def _quiz_change(old: Decimal | None, new: Decimal | None) -> tuple[Decimal, int]:
     """The change to a row's quiz sum and count when one person's best result goes from
     `old` to `new` (None: no result)."""
-    if old == new:
-        return {}
-    return {
-        "quiz_total": F("quiz_total") + ((new or Decimal(0)) - (old or Decimal(0))),
-        "quiz_count": F("quiz_count") + ((new is not None) - (old is not None)),
-    }
+    return (new or Decimal(0)) - (old or Decimal(0)), (new is not None) - (old is not None)
 
 
 def stored(team_ids: Iterable[int] | None = None) -> dict[Key, dict]:

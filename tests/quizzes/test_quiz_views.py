@@ -430,11 +430,12 @@ def test_attempt_page_query_budget(rep_client, manager, builder, django_assert_m
         rep_client.get(url)
     answers = answer_form(attempt, right=False)
     # Session, user, attempt (with its module's content version), its questions (the quiz's
-    # answer key comes from the content cache), the writes (the graded result, the answers, one
-    # per distinct result), the person's progress row (locked, made, read back), the person's
-    # team (locked) and the assignments that set their due date, and the one tally row the
-    # result moves; however many questions were drawn (and the savepoint a test's transaction
-    # adds). A later attempt only raises the row's best result.
+    # answer key comes from the content cache), the writes (the graded result; the answers
+    # cleared and written and each question's score, three statements each run for every
+    # question in one call), the person's progress row (locked, made), the person's team
+    # (locked where rows lock) and the assignments that set their due date, and the one tally
+    # row the result moves; however many questions were drawn (and the savepoint a test's
+    # transaction adds). A later attempt only raises the row's best result.
     with django_assert_max_num_queries(16):
         assert submit(rep_client, attempt, answers).status_code == 302
     attempt.refresh_from_db()
