@@ -184,12 +184,8 @@ def person_moved(*, user_id: int, module_id: int, before: Standing, after: Stand
     (done_before, quiz_before), (done_after, quiz_after) = before, after
     if done_before == done_after:
         # The same row: only the quiz result in it moves.
-        if quiz_before != quiz_after:
-            sql.execute(
-                _QUIZ_CHANGE,
-                [*_quiz_change(quiz_before, quiz_after), *key, done_after],
-                t=TeamTally,
-            )
+        change = _quiz_change(quiz_before, quiz_after)
+        sql.execute(_QUIZ_CHANGE, [*change, *key, done_after], t=TeamTally)
         return
     # The person is counted in the row they leave; the row they join may be new.
     sql.execute(_LEAVE, [*_quiz_change(quiz_before, None), *key, done_before], t=TeamTally)
