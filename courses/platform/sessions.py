@@ -7,11 +7,16 @@ writes the one SELECT itself. Everything else (creating, saving, deleting, clear
 sessions) is Django's own.
 """
 
-from functools import cache
-
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+from courses.platform import sql
+
+_SELECT_LIVE = (
+    "SELECT {session.session_data} FROM {session} "
+    "WHERE {session.session_key} = %s AND {session.expire_date} > %s"
+)
 
 
 class SessionStore(db.SessionStore):
@@ -19,8 +24,9 @@ class SessionStore(db.SessionStore):
         model = self.model
         connection = connections[router.db_for_read(model)]
         now = model._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
+        select = sql.written(connection.alias, _SELECT_LIVE, session=model)
         with connection.cursor() as cursor:
-            cursor.execute(_select_live_session(connection.alias), [self.session_key, now])
+            cursor.execute(select, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             # As Django's engine does: an unknown or expired key is forgotten, so the next
@@ -28,18 +34,3 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return {}
         return self.decode(row[0])
-
-
-@cache
-def _select_live_session(alias: str) -> str:
-    model = SessionStore.get_model_class()
-    quote = connections[alias].ops.quote_name
-    meta = model._meta
-    column = {
-        name: quote(meta.get_field(name).column)
-        for name in ("session_key", "session_data", "expire_date")
-    }
-    return (
-        f"SELECT {column['session_data']} FROM {quote(meta.db_table)} "
-        f"WHERE {column['session_key']} = %s AND {column['expire_date']} > %s"
-    )

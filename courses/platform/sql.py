@@ -1,12 +1,13 @@
-"""Statements written out in SQL, for the few writes that hold the database's write lock on
-every quiz submission and call.
+"""Statements written out in SQL, where building them with the ORM costs many times running
+them on a path every user takes: the session every signed-in request reads, and the writes that
+hold the database's write lock on every quiz submission and call.
 
-Why: SQLite lets one transaction write at a time, and a request that finds the lock taken
-polls for it, sleeping 1, 2, 5, 10 ms... The ORM spends most of such a transaction building
-its statements: a quiz submission held the lock 5.8 ms, of which 5.0 ms were spent in Python
-and 1.0 ms in the database (`make bench`'s organisation). With two workers a submission then
-waited 10 ms for the lock, and two workers served fewer submissions than one. Written out, the
-same statements hold it for about a fifth of that.
+Why, for the writes: SQLite lets one transaction write at a time, and a request that finds the lock
+taken polls for it, sleeping 1, 2, 5, 10 ms... The ORM spends most of such a transaction building
+its statements: a quiz submission held the lock 5.8 ms, of which 5.0 ms were spent in Python and 1.0
+ms in the database (`make bench`'s organisation). With two workers a submission then waited 10 ms
+for the lock, and two workers served fewer submissions than one. Written out, the same statements
+hold it for about a fifth of that.
 
 A statement is a template: `{progress}` is a model's table and `{progress.best_quiz}` its
 column, both quoted for the database in use, so the names come from the models. Values are
@@ -38,10 +39,15 @@ def _written(alias: str, template: str, models: tuple) -> str:
     return template.format(**{name: _Names(model, quote) for name, model in models})
 
 
+def written(alias: str, template: str, **models) -> str:
+    """The template written out for the database `alias`."""
+    return _written(alias, template, tuple(models.items()))
+
+
 def statement(template: str, **models) -> tuple[str, str]:
     """The database alias the first model is written to, and the template written out for it."""
     alias = router.db_for_write(next(iter(models.values())))
-    return alias, _written(alias, template, tuple(models.items()))
+    return alias, written(alias, template, **models)
 
 
 def _adapted(ops, value):
