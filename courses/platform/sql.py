@@ -2,12 +2,12 @@
 them on a path every user takes: the session every signed-in request reads, and the writes that
 hold the database's write lock on every quiz submission and call.
 
-Why, for the writes: SQLite lets one transaction write at a time, and a request that finds the lock
-taken polls for it, sleeping 1, 2, 5, 10 ms... The ORM spends most of such a transaction building
-its statements: a quiz submission held the lock 5.8 ms, of which 5.0 ms were spent in Python and 1.0
-ms in the database (`make bench`'s organisation). With two workers a submission then waited 10 ms
-for the lock, and two workers served fewer submissions than one. Written out, the same statements
-hold it for about a fifth of that.
+Why, for the writes: SQLite lets one transaction write at a time, and a request that finds the
+lock taken polls for it, sleeping 1, 2, 5, 10 ms... The ORM spends most of such a transaction
+building its statements: a quiz submission held the lock 5.8 ms, of which 5.0 ms were spent in
+Python and 1.0 ms in the database (`make bench`'s organisation). With two workers a submission
+then waited 10 ms for the lock, and two workers served fewer submissions than one. Written out,
+the same statements hold it for about a fifth of that.
 
 A statement is a template: `{progress}` is a model's table and `{progress.best_quiz}` its
 column, both quoted for the database in use, so the names come from the models. Values are
