@@ -21,18 +21,31 @@ a dialer, answered by a live agent) or `prerecorded` (an artificial or prerecord
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from types import MappingProxyType
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
+
+from courses.practice.states import (
+    EARLIEST,
+    INDIANA_NO_EBR_EXEMPTION,
+    MISSISSIPPI_NO_CALL_LIST,
+    STATE_DNC_LISTS,
+    STATE_LIST_RULE_IDS,
+    STATE_LISTS,
+    STATE_RULES,
+    US_STATES,
+)
 
 Line = Literal["landline", "mobile", "business"]
 LINES: tuple[Line, ...] = ("landline", "mobile", "business")
 Method = Literal["live", "autodialed", "prerecorded"]
 METHODS: tuple[Method, ...] = ("live", "autodialed", "prerecorded")
+Verdict = Literal["call", "wait", "do-not-call"]
+VERDICTS: tuple[Verdict, ...] = ("call", "wait", "do-not-call")
 
-EARLIEST = time(8)
+# A lead's time is their wall clock, whatever their zone; arithmetic on it is wall-clock time.
+LOCAL_CLOCK = timezone(timedelta(0), "the called party's local time")
+
 FEDERAL_LATEST = time(21)
 EBR_PURCHASE_MONTHS = 18
 EBR_INQUIRY_MONTHS = 3
@@ -64,6 +77,8 @@ class Lead:
     state: str
     line: Line = "landline"
     on_national_registry: bool = False
+    # On the called party's state's own do-not-call list.
+    on_state_list: bool = False
     firm_dnc_request: bool = False
     # A purchase or transaction with the seller (64.1200(f)(5); for a broker-dealer, a
     # transaction with the firm).
@@ -106,78 +121,15 @@ class Decision:
     def blocking(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.blocks)
 
-
-@dataclass(frozen=True)
-class StateRule:
-    name: str
-    # The catalogue ids of a state's rules start with this: "florida" -> "florida-calling-hours".
-    slug: str
-    latest: time
-    earliest: time = EARLIEST
-    max_calls_per_24h: int | None = None
-    no_sunday_calls: bool = False
-    # The state requires prior express written consent for calls made with an automated system.
-    automated_consent: bool = False
-
     @property
-    def calling_hours(self) -> str:
-        return f"{self.slug}-calling-hours"
+    def verdict(self) -> Verdict:
+        """`call`; `wait` when only the clock says no (hours, Sunday, calls in 24 hours);
+        `do-not-call` when anything else does."""
+        blocking = {f.rule for f in self.blocking}
+        if not blocking:
+            return "call"
+        return "wait" if blocking <= TIME_RULE_IDS else "do-not-call"
 
-    @property
-    def call_limit(self) -> str:
-        return f"{self.slug}-call-limit"
-
-    @property
-    def sunday(self) -> str:
-        return f"{self.slug}-sunday"
-
-    @property
-    def automated(self) -> str:
-        return f"{self.slug}-automated-consent"
-
-    @property
-    def rule_ids(self) -> frozenset[str]:
-        ids = {self.calling_hours}
-        if self.max_calls_per_24h is not None:
-            ids.add(self.call_limit)
-        if self.no_sunday_calls:
-            ids.add(self.sunday)
-        if self.automated_consent:
-            ids.add(self.automated)
-        return frozenset(ids)
-
-
-STATE_RULES: Mapping[str, StateRule] = MappingProxyType(
-    {
-        "FL": StateRule(
-            name="Florida",
-            slug="florida",
-            latest=time(20),
-            max_calls_per_24h=3,
-            automated_consent=True,
-        ),
-        "MD": StateRule(
-            name="Maryland",
-            slug="maryland",
-            latest=time(20),
-            max_calls_per_24h=3,
-            automated_consent=True,
-        ),
-        "MS": StateRule(
-            name="Mississippi",
-            slug="mississippi",
-            latest=time(20),
-            no_sunday_calls=True,
-        ),
-        "OK": StateRule(
-            name="Oklahoma",
-            slug="oklahoma",
-            latest=time(20),
-            max_calls_per_24h=3,
-            automated_consent=True,
-        ),
-    }
-)
 
 RULE_IDS: frozenset[str] = frozenset(
     {
@@ -198,7 +150,12 @@ RULE_IDS: frozenset[str] = frozenset(
         FINRA_NATIONAL_REGISTRY,
         FINRA_DISCLOSURES,
     }
-).union(*(rule.rule_ids for rule in STATE_RULES.values()))
+).union(STATE_LIST_RULE_IDS, *(rule.rule_ids for rule in STATE_RULES.values()))
+
+# Rules that only say "not now": the verdict is to wait, not to leave the lead alone.
+TIME_RULE_IDS: frozenset[str] = frozenset(
+    {FCC_CALLING_HOURS, TSR_CALLING_HOURS, FINRA_CALLING_HOURS}
+).union(*({rule.calling_hours, rule.sunday, rule.call_limit} for rule in STATE_RULES.values()))
 
 
 def has_ebr(lead: Lead, today: date, *, broker_dealer: bool = False) -> bool:
@@ -232,9 +189,40 @@ def may_call(lead: Lead, call: Call) -> Decision:
         *_calling_hours(lead, call, ebr=ebr, finra_ebr=finra_ebr),
         *_robocalls(lead, call, ebr=ebr),
         *_state_rules(lead, call),
+        *_state_list(lead, ebr=ebr),
         *_reminders(call),
     ]
     return Decision(allowed=not any(f.blocks for f in findings), findings=tuple(findings))
+
+
+def local_clock(moment: datetime) -> datetime:
+    """A naive date and time read off the called party's own clock, as the engine takes it."""
+    return moment.replace(tzinfo=LOCAL_CLOCK)
+
+
+# The time rules clear within a week at most: a Sunday ban and a night, or 24 hours of calls.
+_SEARCH_DAYS = 8
+
+
+def next_call_time(lead: Lead, call: Call) -> datetime | None:
+    """The first moment from the lead's own time at which this call would be allowed, on their
+    clock, or None if none comes within a week (something other than the clock says no).
+
+    The clock only clears a call limit 24 hours after the earliest of the calls counted, and
+    their times are not known: the answer waits the whole 24 hours, so it is never too early.
+    """
+    start, calls = lead.local_time, lead.calls_last_24h
+    limits = {rule.call_limit for rule in STATE_RULES.values()}
+    if any(f.rule in limits for f in may_call(lead, call).blocking):
+        start, calls = start + timedelta(hours=24), 0
+    mornings = (
+        datetime.combine(start.date() + timedelta(days=n), EARLIEST, start.tzinfo)
+        for n in range(1, _SEARCH_DAYS + 1)
+    )
+    for moment in (start, *mornings):
+        if may_call(replace(lead, local_time=moment, calls_last_24h=calls), call).allowed:
+            return moment
+    return None
 
 
 def _validate(lead: Lead, call: Call) -> None:
@@ -498,6 +486,41 @@ def _state_rules(lead: Lead, call: Call) -> list[Finding]:
             )
         )
     return findings
+
+
+def _state_list(lead: Lead, *, ebr: bool) -> list[Finding]:
+    """A number on the state's own do-not-call list. The sheet states no exception to any
+    state's list, and says outright that Indiana's has no relationship exemption; so no
+    exception is applied, and the findings say which is known and which is not."""
+    if not lead.on_state_list:
+        return []
+    code = lead.state.upper()
+    name = US_STATES.get(code, code)
+    if code == "IN":
+        relationship = " An established business relationship does not change that." if ebr else ""
+        return [
+            _block(
+                INDIANA_NO_EBR_EXEMPTION,
+                "The number is on Indiana's own do-not-call list, and Indiana's list has no "
+                "exemption for an established business relationship." + relationship,
+            )
+        ]
+    if code == "MS":
+        return [
+            _block(
+                MISSISSIPPI_NO_CALL_LIST,
+                "The number is on Mississippi's No Call list, which covers home and mobile "
+                "numbers.",
+            )
+        ]
+    known = "one of the state lists this course names" if code in STATE_LISTS else "a state list"
+    return [
+        _block(
+            STATE_DNC_LISTS,
+            f"The number is on {name}'s own do-not-call list ({known}). This course knows no "
+            "exception to it: do not call unless your firm's compliance table says one applies.",
+        )
+    ]
 
 
 def _hour(moment: time) -> str:

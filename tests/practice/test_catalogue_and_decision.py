@@ -48,10 +48,10 @@ def test_every_rule_id_the_engine_can_emit_is_in_the_catalogue():
 def all_branches():
     """Leads and calls that between them reach every branch of the engine."""
     times = [at(12), at(20, 30), at(22), at(7), at(12, day=SUNDAY)]
-    states = ("FL", "OK", "MD", "MS", "NY")
+    states = ("FL", "OK", "MD", "MS", "NY", "IN", "TX")
     flags = (False, True)
-    grid = itertools.product(LINES, METHODS, flags, states, times, flags, flags, (0, 3))
-    for line, method, is_broker, state, moment, registry, dnc, count in grid:
+    grid = itertools.product(LINES, METHODS, flags, states, times, flags, flags, (0, 3), flags)
+    for line, method, is_broker, state, moment, registry, dnc, count, state_list in grid:
         the_lead = Lead(
             local_time=moment,
             state=state,
@@ -59,6 +59,7 @@ def all_branches():
             on_national_registry=registry,
             firm_dnc_request=dnc,
             calls_last_24h=count,
+            on_state_list=state_list,
         )
         yield the_lead, Call(caller_is_broker_dealer=is_broker, method=method)
 
