@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from courses.certification import views as certification
 from courses.certification.models import CODE_ALPHABET
 from courses.curriculum import views as curriculum
+from courses.practice import views as practice
 from courses.progress import views as progress
 from courses.quizzes import views as quizzes
 from courses.roleplays import views as roleplays
@@ -51,6 +52,7 @@ learner_urls = [
     path("calls/<int:run_id>/reply/", roleplays.roleplay_choose, name="roleplay-choose"),
     path("calls/<int:run_id>/record/", roleplays.roleplay_record, name="roleplay-record"),
     path("reminders/", progress.reminders, name="reminders"),
+    path("call-check/", practice.call_check, name="call-check"),
 ]
 
 insight_urls = [

@@ -217,9 +217,9 @@ def next_call_time(lead: Lead, call: Call) -> datetime | None:
         start, calls = start + timedelta(hours=24), 0
     mornings = (
         datetime.combine(start.date() + timedelta(days=n), EARLIEST, start.tzinfo)
-        for n in range(1, _SEARCH_DAYS + 1)
+        for n in range(_SEARCH_DAYS + 1)
     )
-    for moment in (start, *mornings):
+    for moment in (start, *(morning for morning in mornings if morning > start)):
         if may_call(replace(lead, local_time=moment, calls_last_24h=calls), call).allowed:
             return moment
     return None
@@ -465,7 +465,7 @@ def _state_rules(lead: Lead, call: Call) -> list[Finding]:
             _block(
                 rule.calling_hours,
                 f"It is {_clock(lead)} where the called party is: {rule.name} allows "
-                f"solicitation calls only from {_hour(rule.earliest)} to {_hour(rule.latest)}.",
+                f"solicitation calls only from {_hour(rule.earliest)} to {_hour(rule.latest)}",
             )
         )
     if rule.no_sunday_calls and lead.local_time.weekday() == 6:
