@@ -43,7 +43,12 @@ class CallCheck:
 
 def call_check(*, lead: Lead, call: Call) -> CallCheck:
     decision = may_call(lead, call)
-    rules = Rule.objects.published().in_bulk({f.rule for f in decision.findings}, field_name="slug")
+    slugs = {f.rule for f in decision.findings}
+    rules = (
+        Rule.objects.published()
+        .only("slug", "title", "citation", "checked")
+        .in_bulk(slugs, field_name="slug")
+    )
     cited = [Cited(finding, rules.get(finding.rule)) for finding in decision.findings]
     verdict = decision.verdict
     next_call = next_call_time(lead, call) if verdict == "wait" else None
