@@ -4,7 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from courses.models import (
     CompletionRecord,
@@ -261,6 +261,22 @@ class TestAnsweringACard:
             log.save()
         with pytest.raises(AppendOnlyError):
             ReviewLog.objects.all().delete()
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+    def test_the_database_refuses_raw_changes_to_the_log(self, quiz, rep):
+        due = self.due_card(rep, quiz)
+        card_review(user=rep, card_id=due.pk, seen=1, raw_answers=picks(due), number=1, now=due.due)
+        for sql in (
+            "UPDATE courses_reviewlog SET correct = false",
+            "DELETE FROM courses_reviewlog",
+        ):
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+        assert ReviewLog.objects.get().correct is True
 
 
 @pytest.mark.django_db
