@@ -16,14 +16,30 @@ from courses.review.scheduling import Rating, State
 
 
 class ReviewCard(models.Model):
+    # No index of their own: the unique indexes below lead with the person, and cards are
+    # never looked up from a question or a rule. Every quiz submission writes cards, and each
+    # index costs it time holding the write lock.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_cards",
+        db_index=False,
     )
     question = models.ForeignKey(
-        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="review_cards"
+        Question,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_cards",
+        db_index=False,
     )
     rule = models.ForeignKey(
-        Rule, on_delete=models.PROTECT, null=True, blank=True, related_name="review_cards"
+        Rule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_cards",
+        db_index=False,
     )
     state = models.PositiveSmallIntegerField(choices=[(s.value, s.name) for s in State])
     step = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -47,12 +63,15 @@ class ReviewCard(models.Model):
                 ),
                 name="review_card_question_or_rule",
             ),
-            # Whole (not partial) unique indexes: a submission's write names them in its
-            # ON CONFLICT clause, and the empty column of the other kind never collides.
+            # A whole (not partial) unique index: a submission's write names it in its ON
+            # CONFLICT clause; a rule card's empty question never collides.
             models.UniqueConstraint(fields=["user", "question"], name="review_card_question_once"),
-            models.UniqueConstraint(fields=["user", "rule"], name="review_card_rule_once"),
+            models.UniqueConstraint(
+                fields=["user", "rule"],
+                condition=models.Q(rule__isnull=False),
+                name="review_card_rule_once",
+            ),
         ]
-        indexes = [models.Index(fields=["user", "due"], name="review_card_due")]
 
     def __str__(self):
         return f"{self.user}: {self.question or self.rule}"
@@ -61,7 +80,9 @@ class ReviewCard(models.Model):
 class ReviewLog(AppendOnlyModel):
     """One answer in a review session or in practice, as it was graded."""
 
-    card = models.ForeignKey(ReviewCard, on_delete=models.PROTECT, related_name="log")
+    card = models.ForeignKey(
+        ReviewCard, on_delete=models.PROTECT, related_name="log", db_index=False
+    )  # the indexes below lead with it
     number = models.PositiveIntegerField(help_text="The card's review count after this review.")
     rating = models.PositiveSmallIntegerField(choices=[(r.value, r.name) for r in Rating])
     correct = models.BooleanField()
