@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
@@ -43,6 +44,7 @@ DECAY = -DEFAULT_PARAMETERS[20]
 FACTOR = 0.9 ** (1 / DECAY) - 1
 
 SECONDS_PER_DAY = 86_400
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,8 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)
 
 
-def _card(memory: Memory | None, at: datetime.datetime) -> Card:
+def _card(memory: Memory) -> Card:
     # A card id of our own: without one, fsrs makes one from the clock, and waits a millisecond.
-    if memory is None:
-        return Card(card_id=0, due=at)
     return Card(
         card_id=0,
         state=State(memory.state),
@@ -76,10 +76,23 @@ def _card(memory: Memory | None, at: datetime.datetime) -> Card:
     )
 
 
+@cache
+def _first(rating: Rating) -> tuple[Card, datetime.timedelta]:
+    # A first review depends on its rating alone: the card it makes at one moment is the card
+    # it makes at any other, moved by as much. Quiz submissions review many cards at once.
+    card, _ = SCHEDULER.review_card(Card(card_id=0, due=EPOCH), rating, review_datetime=EPOCH)
+    return card, card.due - EPOCH
+
+
 def review(memory: Memory | None, rating: Rating, *, at: datetime.datetime) -> Memory:
     """The card's memory after a review at `at` with `rating` (None: its first review)."""
     at = _utc(at)
-    card, _ = SCHEDULER.review_card(_card(memory, at), rating, review_datetime=at)
+    if memory is None:
+        card, interval = _first(rating)
+        return Memory(
+            State(card.state), card.step, card.stability, card.difficulty, at + interval, at
+        )
+    card, _ = SCHEDULER.review_card(_card(memory), rating, review_datetime=at)
     return Memory(
         state=State(card.state),
         step=card.step,
@@ -92,7 +105,7 @@ def review(memory: Memory | None, rating: Rating, *, at: datetime.datetime) -> M
 
 def retrievability(memory: Memory, *, at: datetime.datetime) -> float:
     """The chance, between 0 and 1, that the card is recalled at `at`."""
-    return SCHEDULER.get_card_retrievability(_card(memory, _utc(at)), current_datetime=_utc(at))
+    return SCHEDULER.get_card_retrievability(_card(memory), current_datetime=_utc(at))
 
 
 def rating_for(points: Fraction | float) -> Rating:
@@ -107,6 +120,12 @@ def rating_for(points: Fraction | float) -> Rating:
 def days_since_epoch(moment: datetime.datetime) -> float:
     """A moment as days since 1970 (UTC), the scale the database measures forgetting on."""
     return _utc(moment).timestamp() / SECONDS_PER_DAY
+
+
+def moment_of(days: float) -> datetime.datetime:
+    """The moment `days_since_epoch` gave `days` for, to the microsecond (a double holds days
+    to well under half a microsecond for centuries to come)."""
+    return EPOCH + datetime.timedelta(days=days)
 
 
 # Below the recall the scheduler aims for, a card is overdue; well below it, mostly forgotten.

@@ -39,8 +39,16 @@ def _remember(card: ReviewCard, memory: Memory) -> None:
     card.reviews += 1
 
 
-# A submission's writes hold the database's write lock: written out, see courses.platform.sql.
-# One statement makes the cards met for the first time and moves the others.
+# A submission's reads and writes hold the database's write lock: written out, see
+# courses.platform.sql. One statement reads what the scheduler needs of the person's cards for
+# the questions met (numbers only, which every database returns as they are: the last review
+# as the days the database measures forgetting in; the old due date plays no part)...
+_MET_BEFORE = (
+    "SELECT {card.question}, {card.state}, {card.step}, {card.stability}, {card.difficulty}, "
+    "{card.last_review_days} FROM {card} "
+    "WHERE {card.user} = %s AND {card.question} IN ({questions})"
+)
+# ...and one makes the cards met for the first time and moves the others.
 _MEET = (
     "INSERT INTO {card} ({card.user}, {card.question}, {card.state}, {card.step}, "
     "{card.stability}, {card.difficulty}, {card.due}, {card.last_review}, "
@@ -67,12 +75,14 @@ def questions_met(
     submission that does not count changes no card.
     """
     question_ids = [question_id for question_id, _ in outcomes]
-    known = {
-        question_id: Memory(*memory)
-        for question_id, *memory in ReviewCard.objects.filter(
-            user_id=user_id, question_id__in=question_ids
-        ).values_list("question_id", *MEMORY)
-    }
+    read = _MET_BEFORE.replace("{questions}", ", ".join(["%s"] * len(question_ids)))
+    known = {}
+    for question_id, state, step, stability, difficulty, days in sql.values(
+        read, [user_id, *question_ids], card=ReviewCard
+    ):
+        last_review = scheduling.moment_of(days)
+        known[question_id] = Memory(state, step, stability, difficulty, last_review, last_review)
+    reviewed_days = scheduling.days_since_epoch(at)
     rows = []
     for question_id, points in outcomes:
         memory = scheduling.review(known.get(question_id), scheduling.rating_for(points), at=at)
@@ -86,7 +96,7 @@ def questions_met(
                 memory.difficulty,
                 memory.due,
                 memory.last_review,
-                scheduling.days_since_epoch(memory.last_review),
+                reviewed_days,
             )
         )
     sql.execute_many(_MEET, rows, card=ReviewCard)

@@ -139,3 +139,28 @@ def test_mastery_bands(value, word):
 def test_days_since_epoch():
     assert scheduling.days_since_epoch(datetime.datetime(1970, 1, 2, tzinfo=datetime.UTC)) == 1
     assert scheduling.days_since_epoch(NOW + DAY) - scheduling.days_since_epoch(NOW) == 1
+
+
+@pytest.mark.parametrize("rating", list(Rating))
+def test_a_first_review_is_the_schedulers_at_any_moment(rating):
+    for at in (NOW, NOW + datetime.timedelta(days=400, microseconds=123457)):
+        card, _ = scheduling.SCHEDULER.review_card(
+            scheduling.Card(card_id=0, due=at), rating, review_datetime=at
+        )
+        memory = review(None, rating, at=at)
+        assert (memory.state, memory.step, memory.stability, memory.difficulty) == (
+            card.state,
+            card.step,
+            card.stability,
+            card.difficulty,
+        )
+        assert (memory.due, memory.last_review) == (card.due, card.last_review)
+
+
+def test_a_moment_comes_back_from_its_days_to_the_microsecond():
+    moment = NOW
+    for _ in range(2000):
+        moment += datetime.timedelta(days=3, hours=7, microseconds=987_653)
+        assert scheduling.moment_of(scheduling.days_since_epoch(moment)) == moment
+    far = datetime.datetime(2199, 12, 31, 23, 59, 59, 999_999, tzinfo=datetime.UTC)
+    assert scheduling.moment_of(scheduling.days_since_epoch(far)) == far

@@ -16,8 +16,9 @@ from courses.models import (
 )
 from courses.quizzes.services import quiz_attempt_start, quiz_attempt_submit
 from courses.review import scheduling
+from courses.review.asking import ASKABLE
 from courses.review.scheduling import Rating, State
-from courses.review.selectors import due_cards, review_outlook
+from courses.review.selectors import due_cards, review_outlook, review_today
 from courses.review.services import ReviewRefused, card_review, practised
 from tests.review.support import KEYS, MET, card, meet, picks
 from tests.support import QUIZ, answer_form
@@ -147,6 +148,30 @@ class TestAskable:
         meet(rep, quiz, wrong=KEYS)
         quiz.step.module.__class__.objects.update(retired_at=MET)
         assert not due_cards(user=rep, now=MET + DAY).exists()
+
+    def test_my_trainings_written_out_count_is_the_orms(self, quiz, rep, other_rep):
+        """review_today is written out in SQL: it counts what ASKABLE and due_cards count."""
+        from courses.models import Course, Module, Step
+
+        meet(rep, quiz, wrong=["local-time", "scrub-days"])
+        meet(other_rep, quiz, wrong=KEYS)
+        practised(user=rep, outcomes=[("finra-2150b", False)], at=MET)
+
+        def agree(now):
+            asked = ReviewCard.objects.filter(ASKABLE, user=rep)
+            today = review_today(user=rep, now=now)
+            assert (today.cards, today.due) == (asked.count(), due_cards(user=rep, now=now).count())
+            return today.cards, today.due
+
+        assert agree(MET - MINUTE) == (4, 0)
+        assert agree(MET + 11 * MINUTE) == (4, 2)
+        assert agree((MET + 30 * DAY).astimezone(ZoneInfo("America/New_York"))) == (4, 4)
+        quiz.questions.filter(key="local-time").update(retired_at=MET)
+        assert agree(MET + 11 * MINUTE) == (3, 1)
+        for model in (Step, Module, Course):
+            model.objects.update(retired_at=MET)
+            assert agree(MET + 11 * MINUTE) == (0, 0)
+            model.objects.update(retired_at=None)
 
     def test_a_card_is_for_a_question_or_a_rule_never_both_nor_neither(self, quiz, rep):
         meet(rep, quiz)
