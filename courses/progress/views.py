@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from courses.certification.selectors import certification
 from courses.models import Reminder
 from courses.progress.selectors import my_training
-from courses.review.selectors import review_outlook
+from courses.review.selectors import review_today
 
 
 @require_GET
@@ -28,7 +28,7 @@ def home(request):
             "not_started": training.not_started,
             "certification": certified.statuses,
             "expiring": certified.expiring,
-            "review": review_outlook(user=user, now=now),
+            "review": review_today(user=user, now=now),
             "nav": "home",
         },
     )

@@ -72,7 +72,7 @@ class TestMyTraining:
     def test_when_nothing_is_due_it_says_when_the_next_card_is(self, rep_client, quiz, rep, clock):
         meet(rep, quiz, at=NOW - MINUTE)
         content = rep_client.get(reverse("learner:home")).content.decode()
-        assert "Nothing is due now. The next card is due" in content
+        assert "Nothing is due now: your 4 cards come back just before" in content
         assert "Start today&#x27;s review" not in content
 
     def test_nothing_shows_before_a_quiz_is_taken(self, rep_client, quiz):
