@@ -8,7 +8,8 @@ the explanation and the rule, and the right answer where the quiz's review polic
 A rule card is made by practice in the dialing drill (`services.practised`). A session can ask
 one only with a lead card dealt for its rule, which the drill provides; until a session can,
 rule cards are neither asked nor counted as due (they do count towards mastery). Asking them
-means: widening ASKABLE, and a branch in `asked`, `graded` and `feedback`.
+means: widening ASKABLE (and My training's written-out count, `selectors.review_today`, which a
+test holds to it), and a branch in `asked`, `graded` and `feedback`.
 """
 
 from __future__ import annotations

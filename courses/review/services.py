@@ -75,6 +75,8 @@ def questions_met(
     submission that does not count changes no card.
     """
     question_ids = [question_id for question_id, _ in outcomes]
+    if not question_ids:
+        return
     read = _MET_BEFORE.replace("{questions}", ", ".join(["%s"] * len(question_ids)))
     known = {}
     for question_id, state, step, stability, difficulty, days in sql.values(

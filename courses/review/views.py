@@ -22,6 +22,7 @@ from courses.review.forms import AnswerForm, SessionForm
 SESSION = "review/session.html"
 PEOPLE_PER_PAGE = 25  # as the team dashboard
 PEOPLE_ORDER = ("last_name", "first_name", "username")
+_BAD_ADDRESS = "This address does not name a point in a review session."
 
 
 def _answers(request) -> dict[str, list[str]]:
@@ -72,9 +73,6 @@ def session(request):
     return render(
         request, template, session_context(request, now=now, answered=answered, last=last)
     )
-
-
-_BAD_ADDRESS = "This address does not name a point in a review session."
 
 
 @require_POST

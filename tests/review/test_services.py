@@ -359,3 +359,11 @@ class TestPractisingRules:
                 user=rep, card_id=rule_card.pk, seen=1, raw_answers={"q1": ["0"]}, number=1,
                 now=MET + DAY,
             )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_meeting_no_question_writes_nothing(rep):
+    from courses.review.services import questions_met
+
+    questions_met(user_id=rep.pk, outcomes=[], at=MET)
+    assert not ReviewCard.objects.exists()
