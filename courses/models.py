@@ -20,6 +20,7 @@ from courses.quizzes.models import (
     QuizAttempt,
     Scenario,
 )
+from courses.review.models import ReviewCard, ReviewLog
 from courses.roleplays.models import RoleplayRun, RoleplayScript, RunTurn
 from courses.teams.models import Assignment, ManagerDigest, Membership, Reminder, Team, TeamTally
 
@@ -45,6 +46,8 @@ __all__ = [
     "RecertificationRequest",
     "Reminder",
     "Review",
+    "ReviewCard",
+    "ReviewLog",
     "Revocation",
     "RoleplayRun",
     "RoleplayScript",

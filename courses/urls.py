@@ -6,6 +6,7 @@ from courses.curriculum import views as curriculum
 from courses.practice import views as practice
 from courses.progress import views as progress
 from courses.quizzes import views as quizzes
+from courses.review import views as review
 from courses.roleplays import views as roleplays
 from courses.teams import views as teams
 
@@ -55,6 +56,12 @@ learner_urls = [
     path("call-check/", practice.call_check, name="call-check"),
 ]
 
+review_urls = [
+    path("", review.session, name="session"),
+    path("cards/<int:card_id>/answer/", review.answer, name="answer"),
+    path("mastery/", review.mastery, name="mastery"),
+]
+
 insight_urls = [
     path("quizzes/", quizzes.quiz_list, name="quizzes"),
     path("quizzes/<int:quiz_id>/", quizzes.quiz_detail, name="quiz"),
@@ -72,6 +79,7 @@ team_urls = [
     path("assignments/new/", teams.assignment_new, name="assignment-new"),
     path("assignments/<int:pk>/due/", teams.assignment_due, name="assignment-due"),
     path("assignments/<int:pk>/withdraw/", teams.assignment_withdraw, name="assignment-withdraw"),
+    path("mastery/", review.team_mastery, name="mastery"),
     path("teams/<int:team_id>/", teams.team_detail, name="team"),
     path(
         "teams/<int:team_id>/members/<int:user_id>/remove/",

@@ -37,6 +37,7 @@ from courses.models import AuditEntry, Certificate, CompletionRecord, Membership
 from courses.platform.access import REP, compliance_required, is_compliance, visible_people
 from courses.platform.csvexport import csv_response
 from courses.platform.people import display_name
+from courses.review.selectors import practice_since_certification
 
 PAGE_SIZE = 100
 REPORT_PAGE_ROWS = 50
@@ -108,6 +109,7 @@ def record_context(request, record: CompletionRecord, reject_form) -> dict:
         "certificate": getattr(record, "certificate", None),
         "reject_form": reject_form,
         "own": record.user_id == request.user.pk,
+        "practice": practice_since_certification(user_id=record.user_id, module=record.module),
         "nav": "compliance",
     }
 

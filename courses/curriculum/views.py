@@ -27,6 +27,7 @@ from courses.progress.selectors import (
     step_context,
 )
 from courses.quizzes.views import quiz_overview
+from courses.review.selectors import rule_mastery
 from courses.roleplays.views import roleplay_overview
 
 
@@ -114,9 +115,12 @@ def step_detail(request, module_slug, step_slug):
 @require_GET
 @overseer_required
 def rule_list(request):
-    rules = rule_overview(people=visible_people(request.user), now=timezone.now())
+    now = timezone.now()
+    people = visible_people(request.user)
+    rules = rule_overview(people=people, now=now)
     context = {
         "rules": rules,
+        "mastery": rule_mastery(people=people, now=now),
         "untested": [entry for entry in rules if not entry.tested],
         "days": PERFORMANCE_DAYS,
         "whose": "the organisation" if is_compliance(request.user) else "your teams",

@@ -79,6 +79,16 @@ def execute_many(template: str, rows, **models) -> None:
         )
 
 
+def values(template: str, params=(), **models) -> list[tuple]:
+    """The rows of a written-out SELECT as tuples, for columns every database returns as
+    Python reads them (numbers); moments need `rows`, which converts them."""
+    alias, sql = statement(template, **models)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_adapted(connection.ops, value) for value in params])
+        return cursor.fetchall()
+
+
 def rows(model, template: str, params=(), **models) -> list:
     """Instances of `model` read by a written-out SELECT (which must include its id)."""
     alias, sql = statement(template, **models)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from courses.certification.selectors import certification
 from courses.models import Reminder
 from courses.progress.selectors import my_training
+from courses.review.selectors import review_today
 
 
 @require_GET
@@ -27,6 +28,7 @@ def home(request):
             "not_started": training.not_started,
             "certification": certified.statuses,
             "expiring": certified.expiring,
+            "review": review_today(user=user, now=now),
             "nav": "home",
         },
     )

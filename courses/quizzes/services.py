@@ -20,6 +20,7 @@ from courses.progress.read_model import refresh
 from courses.progress.services import step_complete
 from courses.quizzes import scoring
 from courses.quizzes.selectors import AnswerKey, quiz_answer_key
+from courses.review import services as review_cards  # as a module: review asks as quizzes do
 
 # Answers that arrive a moment after the deadline (a slow network) still count.
 DEADLINE_GRACE = datetime.timedelta(seconds=15)
@@ -103,7 +104,8 @@ def _bank(quiz: Quiz) -> list[Question]:
     return list(questions)
 
 
-def _as_scoring_question(question: Question) -> scoring.Question:
+def as_scoring_question(question: Question) -> scoring.Question:
+    """A question of the bank (its live choices prefetched) as the scoring engine reads it."""
     choices = list(question.choices.all())
     return scoring.Question(
         key=question.key,
@@ -114,7 +116,8 @@ def _as_scoring_question(question: Question) -> scoring.Question:
     )
 
 
-def _choice_order(question: Question, rng: random.Random) -> list[int]:
+def choice_order(question: Question, rng: random.Random) -> list[int]:
+    """The ids of the question's live choices (prefetched) in the order they are shown."""
     choices = list(question.choices.all())
     if question.kind == Question.Kind.TRUE_FALSE:
         # "True" before "False", as people expect to read them.
@@ -146,7 +149,7 @@ def quiz_attempt_start(
     rng = rng or _rng()
     bank = {question.key: question for question in _bank(quiz)}
     drawn = scoring.draw_questions(
-        [_as_scoring_question(question) for question in bank.values()],
+        [as_scoring_question(question) for question in bank.values()],
         min(quiz.draw_count, len(bank)),
         min_per_tag=quiz.min_per_tag,
         rng=rng,
@@ -174,7 +177,7 @@ def quiz_attempt_start(
             attempt=attempt,
             position=position,
             question=bank[question.key],
-            choice_order=_choice_order(bank[question.key], rng),
+            choice_order=choice_order(bank[question.key], rng),
         )
         for position, question in enumerate(drawn, start=1)
     )
@@ -192,6 +195,7 @@ class Drawn(NamedTuple):
     position: int
     kind: str
     choice_order: list[int]
+    question_id: int
 
 
 def _drawn(attempt: QuizAttempt, content_version: str) -> tuple[AnswerKey, list[Drawn]]:
@@ -207,7 +211,7 @@ def _drawn(attempt: QuizAttempt, content_version: str) -> tuple[AnswerKey, list[
         attempt.quiz_id, content_version, (choice_id for row in rows for choice_id in row[3])
     )
     return answer_key, [
-        Drawn(pk, position, answer_key.kinds[question_id], choice_order)
+        Drawn(pk, position, answer_key.kinds[question_id], choice_order, question_id)
         for pk, position, question_id, choice_order in rows
     ]
 
@@ -372,6 +376,12 @@ def quiz_attempt_submit(
         if raw_answers is not None and not timed_out:
             _store_answers(answers)
         _record_item_scores(scores)
+        # Each question met becomes the person's review card, or moves it.
+        review_cards.questions_met(
+            user_id=user.pk,
+            outcomes=[(item.question_id, scores[item.pk][0]) for item in items],
+            at=now,
+        )
         completed = False
         if step is not None:
             _, completed = step_complete(

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from courses.models import ManagerDigest, Reminder
 from courses.platform.access import visible_people
+from courses.review.selectors import due_count
 from courses.teams.selectors import build_grid
 
 
@@ -82,6 +83,8 @@ def reminder_email(reminder_id: int) -> Email | None:
         "module": module,
         "link": site_link(reverse("learner:module", args=[module.slug])),
         "reminders_link": site_link(reverse("learner:reminders")),
+        "review_due": due_count(user=reminder.user, now=timezone.now()),
+        "review_link": site_link(reverse("review:session")),
     }
     subject = {
         Reminder.Kind.DUE_IN_3_DAYS: f"Due in 3 days: {module.title}",

@@ -19,6 +19,7 @@ from courses.models import (
     Membership,
     Module,
     QuizAttempt,
+    ReviewCard,
     RoleplayRun,
     Step,
     Team,
@@ -26,6 +27,7 @@ from courses.models import (
 from courses.platform.access import REP
 from courses.progress.services import step_complete
 from courses.quizzes.services import quiz_answer_save, quiz_attempt_start
+from courses.review.services import card_review
 from courses.roleplays.services import roleplay_choose, roleplay_run_start
 from courses.teams.services import assignment_create, reminders_queue
 
@@ -99,7 +101,21 @@ def build_state(django_user_model, riley, morgan, casey):
     assignment_create(by=morgan, modules=[overdue], user=riley, due_date=today - days(2))
     reminders_queue(today=today)
 
+    # Two of Riley's review cards fall due; the first is answered, so there is feedback to show.
+    due = list(ReviewCard.objects.filter(user=riley).order_by("pk")[:2])
+    ReviewCard.objects.filter(pk__in=[c.pk for c in due]).update(due=timezone.now() - days(1))
+    answered = ReviewCard.objects.get(pk=due[0].pk)
+    review_log = card_review(
+        user=riley,
+        card_id=answered.pk,
+        seen=answered.reviews,
+        raw_answers={"q1": ["0"]},
+        number=1,
+        now=timezone.now(),
+    )
+
     return {
+        "review_log": review_log,
         "required": required,
         "practice": practice,
         "lesson": lessons[1],  # not read yet: the page has its Mark complete form
@@ -200,11 +216,21 @@ def page_types(s, riley) -> list[PageType]:
             shows="Record the do-not-call request",
         ),
         PageType("reminders", "riley", "/reminders/", "Reminders", shows="Due in 3 days"),
+        PageType(
+            "review-session",
+            "riley",
+            f"/review/?answered=1&last={s['review_log'].pk}",
+            "Today's review",
+            shows="Card 2 of up to 10",
+            **shot,
+        ),
+        PageType("review-mastery", "riley", "/review/mastery/", "Your mastery", shows="%"),
         PageType("password-change", "riley", "/accounts/password_change/", "Change your password"),
         # The manager.
         PageType("team-dashboard", "morgan", "/team/", "Team dashboard", shows="Overdue", **shot),
         PageType("person", "morgan", f"/team/people/{riley.pk}/", "Riley Parker", shows="1/6"),
         PageType("assignments", "morgan", "/team/assignments/", "Assignments", shows="Withdraw"),
+        PageType("team-mastery", "morgan", "/team/mastery/", "Rule mastery", shows="Riley", **shot),
         PageType("assign-form", "morgan", "/team/assignments/new/", "Assign training"),
         PageType("team", "morgan", f"/team/teams/{s['team'].pk}/", "Team Alpha", shows="Sam"),
         PageType("quiz-insight-list", "morgan", "/insights/quizzes/", "Quiz insight"),

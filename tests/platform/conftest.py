@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courses.certification.services import completion_certify
 from courses.curriculum.loading import load_curriculum
-from courses.models import Module, QuizAttempt, RoleplayRun, Team
+from courses.models import Module, QuizAttempt, ReviewCard, RoleplayRun, Team
 from courses.quizzes.services import quiz_attempt_start
 from courses.roleplays.services import roleplay_run_start
 from courses.teams.services import assignment_create
@@ -48,7 +48,13 @@ def world(builder, rep, other_rep, manager, other_manager, compliance, django_us
     (other_assignment,) = assignment_create(
         by=other_manager, modules=[module], team=bravo, due_date=due
     )
+    # One of the rep's review cards, due now (the others wait: the quizzes were passed).
+    due_card = ReviewCard.objects.filter(user=rep).order_by("pk").first()
+    ReviewCard.objects.filter(pk=due_card.pk).update(
+        due=timezone.now() - datetime.timedelta(days=1)
+    )
     return World(
+        extra={"due_card": due_card},
         users={
             "rep": rep,
             "other_rep": other_rep,

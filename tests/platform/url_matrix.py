@@ -238,6 +238,19 @@ MATRIX: dict[str, list[Entry]] = {
             ALPHA_POST,
         )
     ],
+    # Spaced review: each person's own cards; the mastery heatmap is for managers.
+    "/review/": [Entry("GET", const("/review/"), SIGNED_IN)],
+    "/review/mastery/": [Entry("GET", const("/review/mastery/"), SIGNED_IN)],
+    "/review/cards/<int:card_id>/answer/": [
+        Entry(
+            "POST",
+            lambda w: reverse("review:answer", args=[w.extra["due_card"].pk]),
+            REP_ONLY_POST,
+            data=lambda w: {"seen": w.extra["due_card"].reviews, "answered": 0, "q1": "0"},
+            note="the rep's due card: anyone else's is not found",
+        )
+    ],
+    "/team/mastery/": [Entry("GET", const("/team/mastery/"), MANAGERS_GET)],
     # Learning: any signed-in person learns; their attempts and calls are their own.
     "/": [Entry("GET", const("/"), SIGNED_IN)],
     "/catalogue/": [Entry("GET", const("/catalogue/"), SIGNED_IN)],

@@ -236,7 +236,7 @@ class TestQueryBudgets:
                 user=rep, step=step, completed_at="2026-01-01T00:00Z", content_version="x"
             )
         pages = {
-            reverse("learner:home"): 9,
+            reverse("learner:home"): 10,
             reverse("learner:catalogue"): 7,
             reverse("learner:module", args=["module-2"]): 7,
             step_url("learner:step", "module-2", "lesson-2"): 7,
@@ -245,9 +245,9 @@ class TestQueryBudgets:
             with django_assert_max_num_queries(budget):
                 assert rep_client.get(url).status_code == 200
         # My training: the session, the user, the modules, the person's progress, their live
-        # completions, teams, assignments and certification; the modules' steps are kept
-        # once read (above) until a load changes them.
-        with django_assert_max_num_queries(8):
+        # completions, teams, assignments, certification and the review cards due; the
+        # modules' steps are kept once read (above) until a load changes them.
+        with django_assert_max_num_queries(9):
             assert rep_client.get(reverse("learner:home")).status_code == 200
 
 

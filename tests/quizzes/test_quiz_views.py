@@ -433,10 +433,11 @@ def test_attempt_page_query_budget(rep_client, manager, builder, django_assert_m
     # answer key comes from the content cache), the writes (the graded result; the answers
     # cleared and written and each question's score, three statements each run for every
     # question in one call), the person's progress row (locked, made), the person's team
-    # (locked where rows lock) and the assignments that set their due date, and the one tally
-    # row the result moves; however many questions were drawn (and the savepoint a test's
+    # (locked where rows lock) and the assignments that set their due date, the one tally
+    # row the result moves, and the person's review cards for the questions (read, then all
+    # written in one statement); however many questions were drawn (and the savepoint a test's
     # transaction adds). A later attempt only raises the row's best result.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert submit(rep_client, attempt, answers).status_code == 302
     attempt.refresh_from_db()
     assert attempt.passed is False and attempt.items.filter(is_correct=False).count() == 30
@@ -447,7 +448,7 @@ def test_attempt_page_query_budget(rep_client, manager, builder, django_assert_m
     # A pass also reads the step, completes it (the completion made in its own savepoint, the
     # step's opening forgotten) and recounts the progress row from four small aggregates.
     attempt = start(rep_client)
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(29):
         assert submit(rep_client, attempt, answer_form(attempt)).status_code == 302
     assert StepCompletion.objects.filter(step__slug="check").exists()
 

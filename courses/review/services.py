@@ -1,0 +1,191 @@
+"""Review cards made and moved by each review, as FSRS schedules them (courses.review.scheduling).
+
+Three kinds of review: meeting a question in a quiz (`questions_met`, inside the submission's
+transaction), answering a card in a review session (`card_review`) and practising a rule in
+the dialing drill (`practised`). Session and drill answers are logged; a quiz's answers are
+recorded by the quiz itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from django.db import transaction
+
+from courses.models import Rule
+from courses.platform import sql
+from courses.review import asking, scheduling
+from courses.review.models import ReviewCard, ReviewLog
+from courses.review.scheduling import Memory, Rating
+
+# The fields of a card that hold its memory, in Memory's order.
+MEMORY = ("state", "step", "stability", "difficulty", "due", "last_review")
+
+
+class ReviewRefused(Exception):
+    """The answer is not taken; the message says why, in words a rep understands."""
+
+
+def memory_of(card: ReviewCard) -> Memory:
+    return Memory(*(getattr(card, name) for name in MEMORY))
+
+
+def _remember(card: ReviewCard, memory: Memory) -> None:
+    for name in MEMORY:
+        setattr(card, name, getattr(memory, name))
+    card.last_review_days = scheduling.days_since_epoch(memory.last_review)
+    card.reviews += 1
+
+
+# A submission's reads and writes hold the database's write lock: written out, see
+# courses.platform.sql. One statement reads what the scheduler needs of the person's cards for
+# the questions met (numbers only, which every database returns as they are: the last review
+# as the days the database measures forgetting in; the old due date plays no part)...
+_MET_BEFORE = (
+    "SELECT {card.question}, {card.state}, {card.step}, {card.stability}, {card.difficulty}, "
+    "{card.last_review_days} FROM {card} "
+    "WHERE {card.user} = %s AND {card.question} IN ({questions})"
+)
+# ...and one makes the cards met for the first time and moves the others.
+_MEET = (
+    "INSERT INTO {card} ({card.user}, {card.question}, {card.state}, {card.step}, "
+    "{card.stability}, {card.difficulty}, {card.due}, {card.last_review}, "
+    "{card.last_review_days}, {card.reviews}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 1) "
+    "ON CONFLICT ({card.user}, {card.question}) DO UPDATE SET "
+    "{card.state} = excluded.{card.state}, {card.step} = excluded.{card.step}, "
+    "{card.stability} = excluded.{card.stability}, "
+    "{card.difficulty} = excluded.{card.difficulty}, {card.due} = excluded.{card.due}, "
+    "{card.last_review} = excluded.{card.last_review}, "
+    "{card.last_review_days} = excluded.{card.last_review_days}, "
+    "{card.reviews} = {card}.{card.reviews} + 1"
+)
+
+
+@transaction.atomic(savepoint=False)
+def questions_met(
+    *, user_id: int, outcomes: Sequence[tuple[int, Fraction | float]], at: datetime.datetime
+) -> None:
+    """Each question of a submitted attempt (question id, points from 0 to 1) becomes the
+    person's card, or moves it: reviewed at `at`, rated by its score.
+
+    Two statements, however many questions: the person's cards for them are read, then all are
+    written at once. Inside the submission's transaction (and no savepoint of its own), so a
+    submission that does not count changes no card.
+    """
+    question_ids = [question_id for question_id, _ in outcomes]
+    if not question_ids:
+        return
+    read = _MET_BEFORE.replace("{questions}", ", ".join(["%s"] * len(question_ids)))
+    known = {}
+    for question_id, state, step, stability, difficulty, days in sql.values(
+        read, [user_id, *question_ids], card=ReviewCard
+    ):
+        last_review = scheduling.moment_of(days)
+        known[question_id] = Memory(state, step, stability, difficulty, last_review, last_review)
+    reviewed_days = scheduling.days_since_epoch(at)
+    rows = []
+    for question_id, points in outcomes:
+        memory = scheduling.review(known.get(question_id), scheduling.rating_for(points), at=at)
+        rows.append(
+            (
+                user_id,
+                question_id,
+                int(memory.state),
+                memory.step,
+                memory.stability,
+                memory.difficulty,
+                memory.due,
+                memory.last_review,
+                reviewed_days,
+            )
+        )
+    sql.execute_many(_MEET, rows, card=ReviewCard)
+
+
+@transaction.atomic
+def card_review(
+    *,
+    user,
+    card_id: int,
+    seen: int,
+    raw_answers,
+    number: int,
+    now: datetime.datetime,
+) -> ReviewLog:
+    """Grade the answer to one of the person's due cards, as it was shown (after `seen`
+    reviews, as question `number` of the session), and schedule it again.
+
+    Raises ReviewCard.DoesNotExist for a card that is not theirs or not asked, and
+    ReviewRefused for one already answered (a double submit), not due, or an answer that
+    names anything not offered; nothing changes then. Each review is logged once.
+    """
+    card = (
+        ReviewCard.objects.select_for_update(of=("self",))
+        .filter(asking.ASKABLE)
+        .get(pk=card_id, user=user)
+    )
+    if card.reviews != seen:
+        raise ReviewRefused("You have already answered this card; each answer counts once.")
+    if card.due > now:
+        raise ReviewRefused("This card is not due for review yet.")
+    try:
+        graded = asking.graded(card, raw_answers, number=number)
+    except asking.NotAnswerable as refused:
+        raise ReviewRefused(str(refused)) from None
+    rating = scheduling.rating_for(graded.points)
+    _remember(card, scheduling.review(memory_of(card), rating, at=now))
+    card.save(update_fields=[*MEMORY, "last_review_days", "reviews"])
+    return ReviewLog.objects.create(
+        card=card,
+        number=card.reviews,
+        rating=rating,
+        correct=graded.correct,
+        answer=graded.picked,
+        reviewed_at=now,
+    )
+
+
+@transaction.atomic
+def practised(
+    *, user, outcomes: Iterable[tuple[str, bool]], at: datetime.datetime
+) -> list[ReviewLog]:
+    """Practice of rules (rule slug, answered right) reviews the person's cards for those
+    rules at `at`, making the cards they do not have yet; each answer is logged.
+
+    A slug the catalogue does not hold is refused, and nothing is recorded.
+    """
+    outcomes = list(outcomes)
+    slugs = {slug for slug, _ in outcomes}
+    rule_ids = dict(Rule.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    unknown = sorted(slugs - set(rule_ids))
+    if unknown:
+        raise ReviewRefused(f"No rule in the catalogue is called {', '.join(unknown)}.")
+    cards = {
+        card.rule_id: card
+        for card in ReviewCard.objects.select_for_update().filter(
+            user=user, rule_id__in=list(rule_ids.values())
+        )
+    }
+    made, reviewed = {}, []
+    for slug, correct in outcomes:
+        rule_id = rule_ids[slug]
+        card = cards.get(rule_id)
+        rating = Rating.Good if correct else Rating.Again
+        if card is None:
+            card = made[rule_id] = cards[rule_id] = ReviewCard(user=user, rule_id=rule_id)
+            memory, card.reviews = scheduling.review(None, rating, at=at), 0
+        else:
+            memory = scheduling.review(memory_of(card), rating, at=at)
+        _remember(card, memory)
+        reviewed.append((card, card.reviews, rating, correct))
+    ReviewCard.objects.bulk_create(made.values())
+    ReviewCard.objects.bulk_update(
+        [card for rule_id, card in cards.items() if rule_id not in made],
+        [*MEMORY, "last_review_days", "reviews"],
+    )
+    return ReviewLog.objects.bulk_create(
+        ReviewLog(card=card, number=number, rating=rating, correct=correct, reviewed_at=at)
+        for card, number, rating, correct in reviewed
+    )

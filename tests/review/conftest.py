@@ -1,0 +1,1 @@
+from tests.review.support import quiz  # noqa: F401
