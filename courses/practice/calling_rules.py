@@ -215,11 +215,12 @@ def next_call_time(lead: Lead, call: Call) -> datetime | None:
     limits = {rule.call_limit for rule in STATE_RULES.values()}
     if any(f.rule in limits for f in may_call(lead, call).blocking):
         start, calls = start + timedelta(hours=24), 0
+    # The same day's morning counts too: a lead met at 7:30 a.m. may be called at 8.
     mornings = (
         datetime.combine(start.date() + timedelta(days=n), EARLIEST, start.tzinfo)
-        for n in range(1, _SEARCH_DAYS + 1)
+        for n in range(_SEARCH_DAYS + 1)
     )
-    for moment in (start, *mornings):
+    for moment in (start, *(m for m in mornings if m > start)):
         if may_call(replace(lead, local_time=moment, calls_last_24h=calls), call).allowed:
             return moment
     return None
