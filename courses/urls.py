@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from courses.certification import views as certification
 from courses.certification.models import CODE_ALPHABET
 from courses.curriculum import views as curriculum
+from courses.practice import views as practice
 from courses.progress import views as progress
 from courses.quizzes import views as quizzes
 from courses.roleplays import views as roleplays
@@ -56,6 +57,14 @@ learner_urls = [
 insight_urls = [
     path("quizzes/", quizzes.quiz_list, name="quizzes"),
     path("quizzes/<int:quiz_id>/", quizzes.quiz_detail, name="quiz"),
+]
+
+practice_urls = [
+    path("", practice.drill_home, name="home"),
+    path("sessions/", practice.drill_start, name="start"),
+    path("sessions/<int:session_id>/", practice.drill_session, name="session"),
+    path("sessions/<int:session_id>/answer/", practice.drill_answer, name="answer"),
+    path("sessions/<int:session_id>/next/", practice.drill_next, name="next"),
 ]
 
 rule_urls = [
