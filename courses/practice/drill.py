@@ -16,7 +16,8 @@ numbers are not on the registry; a live agent with a dialer needs no consent to 
 landline; personal mobiles are protected like home lines; state lists and Indiana's missing
 relationship exemption; Maryland's consent rule; Mississippi's Sunday.
 
-The same seed deals the same cards: every choice is made by one `random.Random(seed)`.
+The same seed deals the same cards: every choice is made by `random.Random(seed)`, or by a
+`random.Random` it seeds for each card.
 """
 
 from __future__ import annotations
@@ -130,8 +131,17 @@ def _targets(rng, count: int) -> list[Verdict]:
 
 def deal(seed: int, *, count: int = CARDS) -> tuple[Card, ...]:
     """A drill session: `count` lead cards, balanced between the three answers."""
+    return tuple(deal_card(seed, position, count=count) for position in range(count))
+
+
+def deal_card(seed: int, position: int, *, count: int = CARDS) -> Card:
+    """Card `position` of the session `seed` deals, without dealing the others: the seed
+    draws the session's answers and a seed for each card, so an answer is graded by dealing
+    one card."""
     rng = random.Random(seed)
-    return tuple(_card_for(rng, target) for target in _targets(rng, count))
+    targets = _targets(rng, count)
+    card_seeds = [rng.getrandbits(64) for _ in range(count)]
+    return _card_for(random.Random(card_seeds[position]), targets[position])
 
 
 # --- One card for one rule -----------------------------------------------------------------------

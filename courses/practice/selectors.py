@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q
 from courses.models import DrillAnswer, DrillRuleResult, DrillSession, Rule
 from courses.practice.calling_rules import Finding
 from courses.practice.cards import Card, Fact, Place, describe, moment_text
-from courses.practice.drill import CARDS, Block, block_card, deal, deal_block
+from courses.practice.drill import CARDS, Block, block_card, deal_block, deal_card
 from courses.practice.grading import CHOICES, Grade, grade, later_bounds
 
 TIME_BOX = datetime.timedelta(seconds=45)
@@ -22,9 +22,11 @@ TIME_BOX = datetime.timedelta(seconds=45)
 # --- A session's cards ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _drill_cards(seed: int) -> tuple[Card, ...]:
-    return deal(seed)
+# A deal is a pure function of its seed: each card is worked out once per process, like any
+# other fixed input, and nobody's progress is kept with it.
+@lru_cache(maxsize=2048)
+def _drill_card(seed: int, position: int) -> Card:
+    return deal_card(seed, position)
 
 
 @lru_cache(maxsize=256)
@@ -32,8 +34,6 @@ def _block(seed: int, desk_zone: str) -> Block:
     return deal_block(seed, desk_zone=desk_zone)
 
 
-# A deal is a pure function of its seed: each is worked out once per process, like any other
-# fixed input, and nobody's progress is kept with it.
 def block_of(session: DrillSession) -> Block:
     return _block(session.seed, session.desk_zone)
 
@@ -45,7 +45,7 @@ def session_card(session: DrillSession, position: int, minutes: int | None = Non
         return block_card(
             block_of(session), position, session.clock_minutes if minutes is None else minutes
         )
-    return _drill_cards(session.seed)[position]
+    return _drill_card(session.seed, position)
 
 
 def answer_card(session: DrillSession, answer: DrillAnswer) -> Card:

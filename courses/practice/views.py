@@ -55,7 +55,10 @@ def drill_home(request):
 
 @require_POST
 def drill_start(request):
-    form = DrillStartForm(request.POST)
+    data = request.POST.copy()
+    if "seed" not in data and "seed" in request.GET:
+        data["seed"] = request.GET["seed"]  # /practice/sessions/?seed=N replays deal N
+    form = DrillStartForm(data)
     if not form.is_valid():
         return render_home(request, error=_first_error(form), status=400)
     session = services.drill_start(
@@ -72,7 +75,6 @@ def own_session(request, session_id: int) -> DrillSession:
 def render_session(
     request, session: DrillSession, *, status: int = 200, error: str = "", form=None, answer=None
 ):
-    session.user = request.user  # the session is the viewer's own: already loaded
     context = {
         "session": session,
         "view": session_view(session, now=timezone.now(), answer=answer),

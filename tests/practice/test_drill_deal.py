@@ -26,6 +26,7 @@ from courses.practice.drill import (
     block_card,
     deal,
     deal_block,
+    deal_card,
     deal_for_rule,
     verdict_of,
 )
@@ -49,6 +50,12 @@ def test_a_session_has_ten_cards():
 def test_the_same_seed_deals_the_same_cards():
     assert deal(1234) == deal(1234)
     assert deal_block(1234, desk_zone=NEW_YORK) == deal_block(1234, desk_zone=NEW_YORK)
+
+
+def test_one_card_is_dealt_as_the_session_deals_it():
+    for seed in (0, 7, 2**40):
+        cards = deal(seed)
+        assert [deal_card(seed, position) for position in range(CARDS)] == list(cards)
 
 
 def test_different_seeds_deal_different_sessions():

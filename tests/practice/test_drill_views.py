@@ -92,6 +92,14 @@ def test_start_deals_the_seed_asked_for_and_shows_its_first_card(rep_client, rep
     assert "Card 1 of 10" in body
 
 
+def test_a_known_deal_can_be_started_from_the_address(rep_client):
+    response = rep_client.post(f"{START}?seed=321", {"mode": "block"})
+    session = DrillSession.objects.get()
+    assert response.status_code == 302 and session.seed == 321 and session.is_block
+    assert rep_client.post(f"{START}?seed=x", {"mode": "drill"}).status_code == 400
+    assert DrillSession.objects.count() == 1
+
+
 def test_a_fresh_session_gets_a_new_random_deal(rep_client):
     rep_client.post(START, {"mode": "drill"})
     rep_client.post(START, {"mode": "drill"})
