@@ -68,41 +68,60 @@ def drill_answer(
 
     `position` is the card the page showed (from 0): an answer to a card already answered or
     not shown yet is refused, and so is a choice or a callback that is not one. An answer after
-    the time box counts as wrong. Of two answers to the same card (a double submit) the
-    database keeps one: the other is refused.
+    the time box counts as wrong.
+
+    The session is read and the answer graded without a lock; the writes then rely on the
+    database, so the write lock is held only for them: the session moves on only from the card
+    that was graded, and a card's answer is unique, so of two answers to the same card (a
+    double submit) one is recorded and the other refused.
     """
     now = now or timezone.now()
+    session = DrillSession.objects.get(pk=session_id, user=user)
+    session.user = user  # already loaded: no need to read it again
+    if session.is_finished:
+        raise DrillRefused("This session is over: every card has been answered.")
+    if position < session.answered:
+        raise DrillRefused(ANSWERED)
+    if position > session.answered or session.shown != session.answered + 1:
+        raise DrillRefused("That card has not been shown yet.")
+    minutes = session.clock_minutes
+    card = session_card(session, position, minutes)
+    late = now - session.shown_at > TIME_BOX + GRACE
+    try:
+        graded = grade(card, choice, callback, late=late)
+    except ValueError:
+        raise DrillRefused(_why_not(choice, callback)) from None
+    moves = {"answered": position + 1, "right": session.right + graded.correct}
+    if session.is_block:
+        moves["clock_minutes"] = minutes + BLOCK_MINUTES[choice]
+    if position + 1 == CARDS:
+        moves |= _finish(session, now)
+    answer = DrillAnswer(
+        session=session,
+        position=position,
+        choice=choice,
+        callback_date=callback.date() if callback else None,
+        callback_time=callback.time() if callback else None,
+        verdict=graded.verdict,
+        correct=graded.correct,
+        late=late,
+        block_minutes=minutes,
+        shown_at=session.shown_at,
+        answered_at=now,
+    )
+    # A refusal leaves the whole transaction, so no write needs a savepoint of its own.
     with transaction.atomic():
-        session = DrillSession.objects.select_for_update().get(pk=session_id, user=user)
-        session.user = user  # already loaded: no need to read it again
-        if session.is_finished:
-            raise DrillRefused("This session is over: every card has been answered.")
-        if position < session.answered:
+        moved = DrillSession.objects.filter(
+            pk=session.pk,
+            answered=position,
+            shown=position + 1,
+            clock_minutes=minutes,
+            finished_at__isnull=True,
+        ).update(**moves)
+        if not moved:
             raise DrillRefused(ANSWERED)
-        if position > session.answered or session.shown != session.answered + 1:
-            raise DrillRefused("That card has not been shown yet.")
-        minutes = session.clock_minutes
-        card = session_card(session, position, minutes)
-        late = now - session.shown_at > TIME_BOX + GRACE
         try:
-            graded = grade(card, choice, callback, late=late)
-        except ValueError:
-            raise DrillRefused(_why_not(choice, callback)) from None
-        # A refusal leaves the whole transaction, so the insert needs no savepoint of its own.
-        try:
-            answer = DrillAnswer.objects.create(
-                session=session,
-                position=position,
-                choice=choice,
-                callback_date=callback.date() if callback else None,
-                callback_time=callback.time() if callback else None,
-                verdict=graded.verdict,
-                correct=graded.correct,
-                late=late,
-                block_minutes=minutes,
-                shown_at=session.shown_at,
-                answered_at=now,
-            )
+            answer.save(force_insert=True)
         except IntegrityError:
             raise DrillRefused(ANSWERED) from None
         DrillRuleResult.objects.bulk_create(
@@ -111,16 +130,8 @@ def drill_answer(
             )
             for rule in graded.rules
         )
-        session.answered += 1
-        session.right += graded.correct
-        fields = ["answered", "right"]
-        if session.is_block:
-            session.clock_minutes += BLOCK_MINUTES[choice]
-            fields.append("clock_minutes")
-        if session.answered == CARDS:
-            _finish(session, now)
-            fields += ["finished_at", "finished_on", "streak"]
-        session.save(update_fields=fields)
+    for name, value in moves.items():
+        setattr(session, name, value)
     return session, answer, graded
 
 
@@ -132,7 +143,7 @@ def _why_not(choice: str, callback: datetime.datetime | None) -> str:
     return "Choose Call now, Call later or Don't call."
 
 
-def _finish(session: DrillSession, now: datetime.datetime) -> None:
+def _finish(session: DrillSession, now: datetime.datetime) -> dict:
     """The session's score is its right answers; its day and streak are counted in the site's
     time zone: a session finished the day after the last finished one adds a day."""
     day = timezone.localdate(now)
@@ -149,7 +160,7 @@ def _finish(session: DrillSession, now: datetime.datetime) -> None:
             streak = last_streak
         elif last_day == day - datetime.timedelta(days=1):
             streak = last_streak + 1
-    session.finished_at, session.finished_on, session.streak = now, day, streak
+    return {"finished_at": now, "finished_on": day, "streak": streak}
 
 
 def drill_next(

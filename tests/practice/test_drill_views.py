@@ -495,6 +495,35 @@ def test_the_database_keeps_one_answer_per_card_when_two_arrive_together(rep, mo
     assert snapshot() == before
 
 
+def test_of_two_answers_graded_at_once_the_second_is_refused(rep, monkeypatch):
+    """The second answer read the session before the first was written: the session has
+    moved on from the card it graded, so nothing of it is kept."""
+    from courses.practice import services
+
+    session = drill_start(user=rep, seed=SEED)
+    real_grade = services.grade
+    calls = []
+
+    def grade_while_another_answer_lands(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the other request, finishing while this one grades
+            drill_answer(user=rep, session_id=session.pk, position=0, choice="call")
+        return real_grade(*args, **kwargs)
+
+    monkeypatch.setattr(services, "grade", grade_while_another_answer_lands)
+    with pytest.raises(services.DrillRefused, match="already answered"):
+        drill_answer(user=rep, session_id=session.pk, position=0, choice="do-not-call")
+    answer = DrillAnswer.objects.get(session=session)
+    assert answer.choice == "call"
+    session.refresh_from_db()
+    assert session.answered == 1
+    assert DrillRuleResult.objects.filter(answer=answer).count() == len(answer_rules(answer))
+
+
+def answer_rules(answer):
+    return rules_of(session_card(answer.session, answer.position))
+
+
 def test_next_out_of_turn_changes_nothing(rep_client):
     session = start(rep_client)
     before = snapshot()
