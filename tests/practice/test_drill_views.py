@@ -1,13 +1,11 @@
 """The dialing drill's pages: starting a session, a card at a time with its time box, the
-engine's feedback, the next card, the score; plain and htmx; tampered and late answers; the
-progress page; query budgets."""
+engine's feedback, the next card, the score; plain and htmx; late answers; query budgets."""
 
 import datetime
 import re
 
 import pytest
 import time_machine
-from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import DrillAnswer, DrillRuleResult, DrillSession
@@ -15,56 +13,26 @@ from courses.practice.calling_rules import may_call
 from courses.practice.drill import deal, verdict_of
 from courses.practice.grading import tested_rules as rules_of
 from courses.practice.selectors import session_card
-from courses.practice.services import drill_answer, drill_next, drill_start
 from tests.platform.support import snapshot
-from tests.practice.drill_play import right_answer, shown_card, wrong_answer
+from tests.practice.drill_play import (
+    HOME,
+    HTMX,
+    SEED,
+    START,
+    answer_url,
+    next_url,
+    page,
+    play,
+    play_one,
+    right_answer,
+    shown_card,
+    start,
+    text,
+    wrong_answer,
+)
 from tests.practice.support import CATALOGUE
 
 pytestmark = pytest.mark.django_db
-
-SEED = 2024
-HTMX = {"HTTP_HX_REQUEST": "true"}
-HOME = reverse("practice:home")
-START = reverse("practice:start")
-
-
-def page(session):
-    return reverse("practice:session", args=[session.pk])
-
-
-def answer_url(session):
-    return reverse("practice:answer", args=[session.pk])
-
-
-def next_url(session):
-    return reverse("practice:next", args=[session.pk])
-
-
-def start(client, mode="drill", seed=SEED):
-    response = client.post(START, {"mode": mode, "seed": seed})
-    assert response.status_code == 302
-    session = DrillSession.objects.latest("pk")
-    assert response["Location"] == page(session)
-    return session
-
-
-def play(client, session, answers=None, htmx=False):
-    """Answers every card left (right ones unless `answers` says), going on after each."""
-    extra = HTMX if htmx else {}
-    while True:
-        session.refresh_from_db()
-        if session.is_finished:
-            return session
-        if session.shown == session.answered:
-            client.post(next_url(session), {"position": session.answered}, **extra)
-            continue
-        data = (answers or right_answer)(session)
-        response = client.post(answer_url(session), data, **extra)
-        assert response.status_code == (200 if htmx else 302), response.content.decode()[:500]
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 # Starting
@@ -162,13 +130,6 @@ def test_the_card_page_never_gives_the_answer_away(rep_client, rep, catalogue):
         assert "first lawful" not in body
         play_one(rep_client, session)
         assert position == session.answered - 1
-
-
-def play_one(client, session):
-    client.post(answer_url(session), right_answer(session))
-    session.refresh_from_db()
-    if not session.is_finished:
-        client.post(next_url(session), {"position": session.answered})
 
 
 def outside_the_lead(body: str, session) -> str:
@@ -370,290 +331,3 @@ def test_an_answer_within_the_time_box_is_not_late(rep_client):
         clock.shift(datetime.timedelta(seconds=44))
         rep_client.post(answer_url(session), right_answer(session))
     assert DrillAnswer.objects.get(session=session).correct
-
-
-# Tampered input
-
-
-def test_another_persons_session_is_not_found_and_untouched(client, rep, other_rep):
-    session = drill_start(user=rep, seed=SEED)
-    client.force_login(other_rep)
-    before = snapshot()
-    assert client.get(page(session)).status_code == 404
-    assert client.post(answer_url(session), right_answer(session)).status_code == 404
-    assert client.post(answer_url(session), {"position": "x"}).status_code == 404
-    assert client.post(next_url(session), {"position": 1}).status_code == 404
-    assert client.get(reverse("practice:session", args=[10**9])).status_code == 404
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        {"position": "0", "choice": "maybe"},
-        {"position": "0"},
-        {"position": "0", "choice": ""},
-        {"position": "0", "choice": "wait"},
-        {"position": "0", "choice": "wait", "callback_date": "2026-02-30", "callback_time": "9:00"},
-        {
-            "position": "0",
-            "choice": "wait",
-            "callback_date": "2020-01-01",
-            "callback_time": "09:00",
-        },
-        {
-            "position": "0",
-            "choice": "wait",
-            "callback_date": "2099-01-01",
-            "callback_time": "09:00",
-        },
-        {
-            "position": "0",
-            "choice": "wait",
-            "callback_date": "2026-01-01",
-            "callback_time": "25:00",
-        },
-        {"position": "-1", "choice": "call"},
-        {"position": "10", "choice": "call"},
-        {"position": "one", "choice": "call"},
-        {"choice": "call"},
-    ],
-)
-def test_a_bad_choice_or_time_changes_nothing(rep_client, data):
-    session = start(rep_client)
-    before = snapshot()
-    for extra in ({}, HTMX):
-        response = rep_client.post(answer_url(session), data, **extra)
-        assert response.status_code == 400
-        assert "Nothing was changed" in text(response)
-    assert snapshot() == before
-
-
-def test_a_callback_before_the_leads_time_is_refused(rep_client):
-    session = start(rep_client)
-    card = shown_card(session)
-    earlier = card.local - datetime.timedelta(minutes=5)
-    before = snapshot()
-    response = rep_client.post(
-        answer_url(session),
-        {
-            "position": "0",
-            "choice": "wait",
-            "callback_date": earlier.date().isoformat(),
-            "callback_time": earlier.strftime("%H:%M"),
-        },
-    )
-    assert response.status_code == 400
-    assert "after the lead" in text(response)
-    assert snapshot() == before
-
-
-def test_an_answer_to_a_card_not_reached_changes_nothing(rep_client):
-    session = start(rep_client)
-    before = snapshot()
-    response = rep_client.post(answer_url(session), {"position": "1", "choice": "call"})
-    assert response.status_code == 400 and "not been shown" in text(response)
-    assert snapshot() == before
-    # After an answer, the next card is not shown until the rep asks for it.
-    rep_client.post(answer_url(session), right_answer(session))
-    before = snapshot()
-    assert (
-        rep_client.post(answer_url(session), {"position": "1", "choice": "call"}).status_code == 400
-    )
-    assert snapshot() == before
-
-
-def test_a_double_submit_records_one_answer(rep_client):
-    session = start(rep_client)
-    first, second = right_answer(session), wrong_answer(session)
-    assert rep_client.post(answer_url(session), first).status_code == 302
-    before = snapshot()
-    response = rep_client.post(answer_url(session), second)
-    assert response.status_code == 400
-    assert "already answered: your first answer counts" in text(response)
-    assert snapshot() == before
-    assert DrillAnswer.objects.get(session=session).correct
-
-
-def test_the_database_keeps_one_answer_per_card_when_two_arrive_together(rep, monkeypatch):
-    """Two answers read the session before either is written: the second insert is refused by
-    the constraint, and nothing of it is kept."""
-    session = drill_start(user=rep, seed=SEED)
-    card = session_card(session, 0)
-    DrillAnswer.objects.create(
-        session=session,
-        position=0,
-        choice="call",
-        verdict=verdict_of(card),
-        correct=False,
-        shown_at=session.shown_at,
-        answered_at=session.shown_at,
-    )  # the other answer, written while this one was being graded
-    before = snapshot()
-    with pytest.raises(Exception, match="already answered"):
-        drill_answer(user=rep, session_id=session.pk, position=0, choice="do-not-call")
-    assert snapshot() == before
-
-
-def test_of_two_answers_graded_at_once_the_second_is_refused(rep, monkeypatch):
-    """The second answer read the session before the first was written: the session has
-    moved on from the card it graded, so nothing of it is kept."""
-    from courses.practice import services
-
-    session = drill_start(user=rep, seed=SEED)
-    real_grade = services.grade
-    calls = []
-
-    def grade_while_another_answer_lands(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:  # the other request, finishing while this one grades
-            drill_answer(user=rep, session_id=session.pk, position=0, choice="call")
-        return real_grade(*args, **kwargs)
-
-    monkeypatch.setattr(services, "grade", grade_while_another_answer_lands)
-    with pytest.raises(services.DrillRefused, match="already answered"):
-        drill_answer(user=rep, session_id=session.pk, position=0, choice="do-not-call")
-    answer = DrillAnswer.objects.get(session=session)
-    assert answer.choice == "call"
-    session.refresh_from_db()
-    assert session.answered == 1
-    assert DrillRuleResult.objects.filter(answer=answer).count() == len(answer_rules(answer))
-
-
-def answer_rules(answer):
-    return rules_of(session_card(answer.session, answer.position))
-
-
-def test_next_out_of_turn_changes_nothing(rep_client):
-    session = start(rep_client)
-    before = snapshot()
-    for position in (1, 2, 0, "x", ""):
-        response = rep_client.post(next_url(session), {"position": position})
-        assert response.status_code == 400
-    assert snapshot() == before
-    rep_client.post(answer_url(session), right_answer(session))
-    rep_client.post(next_url(session), {"position": 1})
-    session.refresh_from_db()
-    shown_at = session.shown_at
-    # Asking again for the card already shown (a double click) keeps its time box.
-    assert rep_client.post(next_url(session), {"position": 1}).status_code == 302
-    session.refresh_from_db()
-    assert session.shown == 2 and session.shown_at == shown_at
-
-
-def test_a_finished_session_takes_no_more_answers(rep_client):
-    session = play(rep_client, start(rep_client))
-    before = snapshot()
-    for position in (9, 0):
-        data = {"position": str(position), "choice": "call"}
-        assert rep_client.post(answer_url(session), data).status_code == 400
-    assert rep_client.post(next_url(session), {"position": 9}).status_code == 400
-    assert snapshot() == before
-
-
-def test_changes_need_a_post(rep_client):
-    session = start(rep_client)
-    before = snapshot()
-    for url in (START, answer_url(session), next_url(session)):
-        assert rep_client.get(url).status_code == 405
-    assert snapshot() == before
-
-
-# The calling block
-
-
-def test_a_calling_block_runs_its_clock_in_the_sites_zone(rep_client):
-    session = start(rep_client, mode="block")
-    assert session.desk_zone == timezone.get_current_timezone_name()
-    body = text(rep_client.get(page(session)))
-    assert "Your clock in New York" in body and "0 minutes into the block" in body
-    assert "east to west" in body
-
-
-def test_the_block_clock_moves_with_each_answer(rep_client):
-    session = start(rep_client, mode="block")
-    moves = []
-    for _ in range(4):
-        data = right_answer(session)
-        before = session.clock_minutes
-        rep_client.post(answer_url(session), data)
-        session.refresh_from_db()
-        moves.append((data["choice"], session.clock_minutes - before))
-        rep_client.post(next_url(session), {"position": session.answered})
-    assert all(minutes == {"call": 5, "wait": 2, "do-not-call": 1}[c] for c, minutes in moves)
-    answer = DrillAnswer.objects.get(session=session, position=3)
-    assert answer.block_minutes == sum(m for _, m in moves[:3])
-
-
-def test_each_block_lead_is_met_at_the_block_clock(rep_client):
-    session = start(rep_client, mode="block")
-    for _ in range(3):
-        rep_client.post(answer_url(session), {"position": session.answered, "choice": "call"})
-        session.refresh_from_db()
-        rep_client.post(next_url(session), {"position": session.answered})
-    session.refresh_from_db()
-    card = shown_card(session)
-    assert session.clock_minutes == 15
-    hour = card.local.hour % 12 or 12
-    assert f"{hour}:{card.local.minute:02d}" in text(rep_client.get(page(session)))
-
-
-def test_a_whole_block_played_right_scores_ten(rep_client):
-    session = play(rep_client, start(rep_client, mode="block"))
-    assert session.right == 10
-
-
-# Progress
-
-
-def test_progress_per_rule_best_and_streak(rep_client, rep, catalogue):
-    session = play(rep_client, start(rep_client, seed=1), answers=wrong_answer)
-    play(rep_client, start(rep_client, seed=2))
-    body = text(rep_client.get(HOME))
-    assert "10 of 10" in body  # the best
-    assert "1 day" in body  # the streak
-    rows = DrillRuleResult.objects.filter(user=rep)
-    some = rows.values_list("rule", flat=True).first()
-    answered = rows.filter(rule=some).count()
-    right = rows.filter(rule=some, correct=True).count()
-    title = CATALOGUE[some].title.replace("'", "&#x27;")
-    row = re.search(rf"<tr><th scope=\"row\">{re.escape(title)}</th>.*?</tr>", body)
-    assert row and f"{right} of {answered}" in row.group(0)
-    assert session.right == 0
-
-
-def test_the_progress_page_asks_a_few_queries(rep_client, django_assert_max_num_queries):
-    for seed in (1, 2):
-        play(rep_client, start(rep_client, seed=seed))
-    start(rep_client, seed=3)
-    with django_assert_max_num_queries(7):
-        response = rep_client.get(HOME)
-    assert "Pick up where you left off" in text(response)
-
-
-def finish_at(user, moment):
-    with time_machine.travel(moment, tick=False):
-        session = drill_start(user=user)
-        for position in range(10):
-            if position:
-                drill_next(user=user, session_id=session.pk, position=position)
-            drill_answer(user=user, session_id=session.pk, position=position, choice="call")
-    session.refresh_from_db()
-    return session
-
-
-def test_a_streak_counts_days_in_a_row_in_the_sites_time_zone(rep):
-    zone = timezone.get_current_timezone()
-    evening = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=zone)
-    assert finish_at(rep, evening).streak == 1
-    # Past midnight where the site is (still the 2nd in UTC minus nothing: a new local day).
-    assert finish_at(rep, evening + datetime.timedelta(hours=1)).streak == 2
-    assert finish_at(rep, evening + datetime.timedelta(hours=2)).streak == 2  # same day
-    assert finish_at(rep, evening + datetime.timedelta(days=3)).streak == 1  # a day missed
-
-
-def test_the_streak_shown_is_broken_by_a_day_without_a_session(rep_client, rep):
-    finish_at(rep, timezone.now() - datetime.timedelta(days=3))
-    assert "0 days" in text(rep_client.get(HOME))
-    finish_at(rep, timezone.now() - datetime.timedelta(days=1))
-    assert "1 day" in text(rep_client.get(HOME))
