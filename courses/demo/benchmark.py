@@ -4,8 +4,10 @@ from `generate_org`, through the services."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
+from urllib.parse import urlencode
 
 import yaml
 from django.conf import settings
@@ -147,9 +149,39 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
                 ["GET", "/compliance/reports/certification/", officer_cookie, officer_token, ""]
             ],
             "my training": [["GET", "/", first_cookie, first_token, ""]],
+            "call check": [
+                ["GET", f"/call-check/?{urlencode(query)}", *rep_sessions[rep.pk], ""]
+                for rep, query in zip(itertools.cycle(reps), call_check_questions())
+            ],
         },
     }
     return plan
+
+
+def call_check_questions() -> list[dict[str, str]]:
+    """Questions of every kind the call check answers: calls, waits and do-not-calls, in
+    states with and without rules of their own."""
+    questions = []
+    grid = itertools.product(
+        ("NY", "FL", "MD", "MS", "IN", "TX"),
+        ("2025-06-04T12:00", "2025-06-04T20:30", "2025-06-08T07:30"),
+        ("landline", "mobile", "business"),
+        ("live", "autodialed"),
+        (
+            ("registry", "1"),
+            ("state_list", "1"),
+            ("firm_dnc", "1"),
+            ("last_purchase", "2025-01-02"),
+        ),
+    )
+    for state, when, line, method, (flag, value) in grid:
+        questions.append(
+            {
+                "state": state, "when": when, "line": line, "caller": "other", "method": method,
+                "consent": "none", flag: value, "calls_24h": "3" if state == "FL" else "0",
+            }
+        )  # fmt: skip
+    return questions
 
 
 def call_replies(open_runs, chunk: int = 500) -> list[list[str]]:

@@ -9,6 +9,7 @@ from courses.platform.access import is_compliance, is_manager
 NAVIGATION = {
     "home": "learner:home",
     "catalogue": "learner:catalogue",
+    "call_check": "learner:call-check",
     "practice": "practice:home",
     "team": "team:dashboard",
     "assignments": "team:assignments",

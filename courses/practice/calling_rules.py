@@ -215,12 +215,11 @@ def next_call_time(lead: Lead, call: Call) -> datetime | None:
     limits = {rule.call_limit for rule in STATE_RULES.values()}
     if any(f.rule in limits for f in may_call(lead, call).blocking):
         start, calls = start + timedelta(hours=24), 0
-    # The same day's morning counts too: a lead met at 7:30 a.m. may be called at 8.
     mornings = (
         datetime.combine(start.date() + timedelta(days=n), EARLIEST, start.tzinfo)
         for n in range(_SEARCH_DAYS + 1)
     )
-    for moment in (start, *(m for m in mornings if m > start)):
+    for moment in (start, *(morning for morning in mornings if morning > start)):
         if may_call(replace(lead, local_time=moment, calls_last_24h=calls), call).allowed:
             return moment
     return None
@@ -466,7 +465,7 @@ def _state_rules(lead: Lead, call: Call) -> list[Finding]:
             _block(
                 rule.calling_hours,
                 f"It is {_clock(lead)} where the called party is: {rule.name} allows "
-                f"solicitation calls only from {_hour(rule.earliest)} to {_hour(rule.latest)}.",
+                f"solicitation calls only from {_hour(rule.earliest)} to {_hour(rule.latest)}",
             )
         )
     if rule.no_sunday_calls and lead.local_time.weekday() == 6:

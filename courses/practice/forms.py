@@ -1,16 +1,135 @@
-"""The dialing drill's forms: starting a session, and an answer. A tampered value is a form
-error, never a change."""
+"""Practice forms: the call check's question, as a GET form (a lead and a call, in the words of
+the page's URL), and the dialing drill's start and answer. A tampered value is a form error,
+never a change."""
 
-from __future__ import annotations
-
-import datetime
+from datetime import datetime
 
 from django import forms
 
 from courses.models import DrillSession
+from courses.practice.calling_rules import Call, Lead, local_clock
 from courses.practice.drill import CARDS
 from courses.practice.grading import CHOICES
 from courses.practice.services import MAX_SEED
+from courses.practice.states import US_STATES
+
+CALLERS = (("other", "Another seller"), ("broker-dealer", "A broker-dealer"))
+CONSENTS = (
+    ("none", "None"),
+    ("express", "Prior express consent"),
+    ("written", "Prior express written consent"),
+)
+LINE_LABELS = {"landline": "Home landline", "mobile": "Personal mobile", "business": "Business"}
+METHOD_LABELS = {
+    "live": "Dialed by hand, live agent",
+    "autodialed": "Placed by a dialer, live agent",
+    "prerecorded": "Prerecorded or artificial voice",
+}
+
+
+class LocalDateTimeField(forms.Field):
+    """A date and time on the called party's own clock, `YYYY-MM-DDTHH:MM`.
+
+    Django's DateTimeField would read it in the site's time zone; the lead's clock is theirs.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_error_messages = {"invalid": "Enter a date and time as YYYY-MM-DDTHH:MM."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return local_clock(datetime.strptime(value, "%Y-%m-%dT%H:%M"))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else value
+
+
+def flag(label: str) -> forms.TypedChoiceField:
+    """`1` when it holds; absent (or `0`) when it does not; anything else is refused.
+
+    The page draws it as a checkbox sending `1`; Django's CheckboxInput would read `0` as true.
+    """
+    return forms.TypedChoiceField(
+        label=label,
+        choices=(("1", "Yes"), ("0", "No")),
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=False,
+    )
+
+
+def day(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+
+class CallCheckForm(forms.Form):
+    state = forms.ChoiceField(label="State of the called party", choices=US_STATES.items())
+    when = LocalDateTimeField(label="Their local date and time")
+    line = forms.ChoiceField(label="Number", choices=LINE_LABELS.items())
+    registry = flag("On the National Do-Not-Call Registry")
+    state_list = flag("On the state's own do-not-call list")
+    firm_dnc = flag("Asked the firm not to call")
+    last_purchase = day("Last purchase or transaction with the seller")
+    last_inquiry = day("Last inquiry or application")
+    written_permission = flag("Signed written permission naming this number")
+    personal_relationship = flag("You know them personally")
+    caller = forms.ChoiceField(label="Who is calling", choices=CALLERS)
+    method = forms.ChoiceField(label="How the call is made", choices=METHOD_LABELS.items())
+    consent = forms.ChoiceField(label="Consent to calls like this", choices=CONSENTS)
+    calls_24h = forms.IntegerField(
+        label="Calls to them in the last 24 hours",
+        required=False,
+        min_value=0,
+        max_value=999,
+    )
+
+    def clean_calls_24h(self):
+        return self.cleaned_data["calls_24h"] or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        when = cleaned.get("when")
+        for name in ("last_purchase", "last_inquiry"):
+            day = cleaned.get(name)
+            if when and day and day > when.date():
+                self.add_error(name, "This date is after the call: enter one on or before it.")
+        return cleaned
+
+    def lead_and_call(self) -> tuple[Lead, Call]:
+        data = self.cleaned_data
+        lead = Lead(
+            local_time=data["when"],
+            state=data["state"],
+            line=data["line"],
+            on_national_registry=data["registry"],
+            on_state_list=data["state_list"],
+            firm_dnc_request=data["firm_dnc"],
+            last_purchase=data["last_purchase"],
+            last_inquiry=data["last_inquiry"],
+            written_permission=data["written_permission"],
+            personal_relationship=data["personal_relationship"],
+            calls_last_24h=data["calls_24h"],
+        )
+        call = Call(
+            caller_is_broker_dealer=data["caller"] == "broker-dealer",
+            method=data["method"],
+            prior_express_consent=data["consent"] in ("express", "written"),
+            prior_express_written_consent=data["consent"] == "written",
+        )
+        return lead, call
+
+
+# --- The dialing drill ---------------------------------------------------------------------------
 
 
 def seed_field() -> forms.IntegerField:
@@ -53,7 +172,7 @@ class DrillAnswerForm(forms.Form):
                 raise forms.ValidationError(
                     "Say when to call back: a date and a time on the lead's clock."
                 )
-            data["callback"] = datetime.datetime.combine(day, moment)
+            data["callback"] = datetime.combine(day, moment)
         return data
 
 

@@ -1,7 +1,9 @@
-"""The dialing drill: its page (start a session, progress per rule, best, streak), a session
-one card at a time, an answer with the engine's feedback, and the next card.
+"""Practice pages: the call check; the dialing drill's page (start a session, progress per
+rule, best, streak), a session one card at a time, an answer with the engine's feedback, and
+the next card.
 
-Every signed-in person may drill; a session is its owner's alone (anyone else gets a 404).
+Every signed-in person may use them; a drill session is its owner's alone (anyone else gets a
+404).
 """
 
 from django.http import Http404
@@ -12,9 +14,36 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.models import DrillSession
 from courses.practice import services
 from courses.practice.drill import BLOCK_MINUTES
-from courses.practice.forms import DealForm, DrillAnswerForm, DrillStartForm, NextCardForm
+from courses.practice.forms import (
+    CallCheckForm,
+    DealForm,
+    DrillAnswerForm,
+    DrillStartForm,
+    NextCardForm,
+)
 from courses.practice.grading import CHOICES
 from courses.practice.selectors import TIME_BOX, drill_progress, session_view
+from courses.practice.selectors import call_check as check
+
+
+@require_GET
+def call_check(request):
+    """May I call this lead now? A GET form, so an answer can be bookmarked and shared.
+
+    Any field given makes it a question: every field is then checked, and a question with an
+    error is answered 400 with the error beside its field.
+    """
+    form = CallCheckForm(request.GET or None)
+    answer = None
+    if form.is_bound and form.is_valid():
+        lead, call = form.lead_and_call()
+        answer = check(lead=lead, call=call)
+    context = {"form": form, "answer": answer, "nav": "call-check"}
+    template = "practice/call_check.html#answer" if request.htmx else "practice/call_check.html"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+# --- The dialing drill ---------------------------------------------------------------------------
 
 PAGE = "practice/session.html"
 

@@ -119,7 +119,7 @@ def test_a_rep_plays_a_dialing_drill(live_server, curriculum, riley, open_page, 
             expect(page.locator("#drill")).to_contain_text(f"The answer: {LABELS[verdict]}.")
             if verdict != "call":
                 # The engine's findings, each with its rule's citation from the catalogue.
-                expect(page.locator("#drill .findings .citation").first).not_to_be_empty()
+                expect(page.locator("#drill .drill-findings .citation").first).not_to_be_empty()
             if verdict == "wait":
                 expect(page.locator("#drill")).to_contain_text("The first lawful moment to call:")
             if position < 9:

@@ -270,6 +270,17 @@ MATRIX: dict[str, list[Entry]] = {
     "/": [Entry("GET", const("/"), SIGNED_IN)],
     "/catalogue/": [Entry("GET", const("/catalogue/"), SIGNED_IN)],
     "/reminders/": [Entry("GET", const("/reminders/"), SIGNED_IN)],
+    "/call-check/": [
+        Entry("GET", const("/call-check/"), SIGNED_IN),
+        Entry(
+            "GET",
+            const(
+                "/call-check/?state=FL&when=2025-06-04T20:30&line=mobile&registry=1"
+                "&caller=broker-dealer&method=live&consent=none"
+            ),
+            SIGNED_IN,
+        ),
+    ],
     "/modules/<slug:module_slug>/": [
         Entry("GET", lambda w: reverse("learner:module", args=[w.module.slug]), SIGNED_IN)
     ],

@@ -47,6 +47,7 @@ TARGETS = {
     "team dashboard": 0.05,
     "certification report": 0.03,
     "my training": 0.10,
+    "call check": 0.15,
 }
 
 LUA = r"""
