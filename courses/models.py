@@ -10,6 +10,7 @@ from courses.certification.models import (
     Supersession,
 )
 from courses.curriculum.models import Course, Module, Rule, Step
+from courses.practice.models import DrillAnswer, DrillRuleResult, DrillSession
 from courses.progress.models import CallResult, ModuleProgress, StepCompletion, StepStart
 from courses.quizzes.models import (
     Answer,
@@ -35,6 +36,9 @@ __all__ = [
     "Choice",
     "CompletionRecord",
     "Course",
+    "DrillAnswer",
+    "DrillRuleResult",
+    "DrillSession",
     "Expiry",
     "ManagerDigest",
     "Membership",

@@ -67,6 +67,14 @@ insight_urls = [
     path("quizzes/<int:quiz_id>/", quizzes.quiz_detail, name="quiz"),
 ]
 
+practice_urls = [
+    path("", practice.drill_home, name="home"),
+    path("sessions/", practice.drill_start, name="start"),
+    path("sessions/<int:session_id>/", practice.drill_session, name="session"),
+    path("sessions/<int:session_id>/answer/", practice.drill_answer, name="answer"),
+    path("sessions/<int:session_id>/next/", practice.drill_next, name="next"),
+]
+
 rule_urls = [
     path("", curriculum.rule_list, name="list"),
 ]

@@ -58,6 +58,7 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
     from django.utils.crypto import get_random_string
 
     from courses.models import Module, Quiz, RoleplayScript, Step, Team
+    from courses.practice.services import drill_start
     from courses.quizzes.services import QuizRefused, quiz_attempt_start
     from courses.roleplays.services import roleplay_run_start
 
@@ -103,6 +104,19 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
 
     runs = call_replies(open_runs)
 
+    # Drill sessions with their first card shown: the card page reads one per rep, and each
+    # answer goes to a session of its own (an answered card takes no second answer).
+    drill_cards, drill_answers = [], []
+    for rep in reps:
+        cookie, token = rep_sessions[rep.pk]
+        for n in range(per_rep):
+            drill = drill_start(user=rep)
+            path = f"/practice/sessions/{drill.pk}/"
+            if n == 0:
+                drill_cards.append(["GET", path, cookie, token, ""])
+            answer = "position=0&choice=call"
+            drill_answers.append(["POST", path + "answer/", cookie, token, answer])
+
     def manager_of(teams, username):
         manager = User.objects.create_user(username, password=None, first_name="Bench")
         manager.groups.add(*User.objects.get(username="bench-manager-01").groups.all())
@@ -128,6 +142,8 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
             "quiz page": attempts,
             "quiz submission": submissions,
             "roleplay step": runs,
+            "drill card": drill_cards,
+            "drill answer": drill_answers,
             **dashboards,
             "certification report": [
                 ["GET", "/compliance/reports/certification/", officer_cookie, officer_token, ""]

@@ -10,6 +10,7 @@ NAVIGATION = {
     "home": "learner:home",
     "catalogue": "learner:catalogue",
     "call_check": "learner:call-check",
+    "practice": "practice:home",
     "team": "team:dashboard",
     "assignments": "team:assignments",
     "insights": "insights:quizzes",
@@ -35,12 +36,13 @@ def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
     return {key: reverse(name, urlconf=urlconf) for key, name in NAVIGATION.items()}
 
 
-# The files every page's head links to.
+# The files pages link to: every page's head, and the drill's countdown.
 ASSETS = {
     "favicon": "favicon.svg",
     "site_css": "css/site.css",
     "print_css": "css/print.css",
     "htmx": "django_htmx/htmx-2.min.js",
+    "drill_js": "js/drill.js",
 }
 
 

@@ -1,11 +1,17 @@
-"""Reads for practice pages: a call check's answer with its rules from the catalogue."""
+"""Reads for practice pages: a call check's answer with its rules from the catalogue; the
+dialing drill's cards, where a session stands, an answer's feedback with the catalogue's titles
+and citations, and a rep's progress (per rule, best, streak)."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from courses.curriculum.models import Rule
+from django.db.models import Count, Max, Q
+
+from courses.models import DrillAnswer, DrillRuleResult, DrillSession, Rule
 from courses.practice.calling_rules import (
     STATE_RULES,
     Call,
@@ -15,6 +21,9 @@ from courses.practice.calling_rules import (
     may_call,
     next_call_time,
 )
+from courses.practice.cards import Card, Fact, Place, describe, moment_text
+from courses.practice.drill import CARDS, Block, block_card, deal_block, deal_card
+from courses.practice.grading import CHOICES, Grade, grade, later_bounds
 
 CALL_LIMITS = frozenset(rule.call_limit for rule in STATE_RULES.values())
 
@@ -60,3 +69,294 @@ def call_check(*, lead: Lead, call: Call) -> CallCheck:
         waits_out_call_limit=any(f.rule in CALL_LIMITS for f in decision.blocking),
         checked=min((rule.checked for rule in rules.values()), default=None),
     )
+
+
+# --- The dialing drill ---------------------------------------------------------------------------
+
+TIME_BOX = datetime.timedelta(seconds=45)
+
+
+# --- A session's cards ---------------------------------------------------------------------------
+
+
+# A deal is a pure function of its seed: each card is worked out once per process, like any
+# other fixed input, and nobody's progress is kept with it.
+@lru_cache(maxsize=2048)
+def _drill_card(seed: int, position: int) -> Card:
+    return deal_card(seed, position)
+
+
+@lru_cache(maxsize=256)
+def _block(seed: int, desk_zone: str) -> Block:
+    return deal_block(seed, desk_zone=desk_zone)
+
+
+def block_of(session: DrillSession) -> Block:
+    return _block(session.seed, session.desk_zone)
+
+
+def session_card(session: DrillSession, position: int, minutes: int | None = None) -> Card:
+    """The card at `position`, as the rep meets it: in a calling block, `minutes` into the
+    block (by default, where the block's clock stands now)."""
+    if session.is_block:
+        return block_card(
+            block_of(session), position, session.clock_minutes if minutes is None else minutes
+        )
+    return _drill_card(session.seed, position)
+
+
+def answer_card(session: DrillSession, answer: DrillAnswer) -> Card:
+    return session_card(session, answer.position, answer.block_minutes)
+
+
+def callback_of(answer: DrillAnswer) -> datetime.datetime | None:
+    if answer.callback_date is None or answer.callback_time is None:
+        return None
+    return datetime.datetime.combine(answer.callback_date, answer.callback_time)
+
+
+def regrade(card: Card, answer: DrillAnswer) -> Grade:
+    """The grade of a recorded answer to `card`, with the engine's findings, for its feedback."""
+    return grade(card, answer.choice, callback_of(answer), late=answer.late)
+
+
+# --- Feedback ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    slug: str
+    title: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: RuleRef
+    message: str
+
+
+@dataclass
+class Feedback:
+    """What the rep is told after an answer: right or not, and why, from the engine's findings
+    with each rule's title and citation from the catalogue."""
+
+    answer: DrillAnswer
+    card: Card
+    grade: Grade
+    blocking: list[FindingView]  # why the lead may not be called now
+    at_callback: list[FindingView]  # why the callback set was still not lawful
+    tested: list[RuleRef]  # what made a lawful call lawful
+    reminders: list[FindingView]  # what to do on the call
+
+    @property
+    def right(self) -> bool:
+        return self.answer.correct
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        return describe(self.card)
+
+    @property
+    def answer_label(self) -> str:
+        return CHOICES[self.answer.verdict]
+
+    @property
+    def choice_label(self) -> str:
+        return CHOICES[self.answer.choice]
+
+    @property
+    def callback_text(self) -> str:
+        return moment_text(self.grade.later) if self.grade.later else ""
+
+    @property
+    def earliest_text(self) -> str:
+        return moment_text(self.grade.earliest) if self.grade.earliest else ""
+
+
+def rule_refs(slugs: Iterable[str]) -> dict[str, RuleRef]:
+    """The catalogue's title and citation of each rule, by id; a rule the catalogue does not
+    hold is shown by its id alone."""
+    slugs = set(slugs)
+    found = {
+        slug: RuleRef(slug, title, citation)
+        for slug, title, citation in Rule.objects.filter(slug__in=slugs).values_list(
+            "slug", "title", "citation"
+        )
+    }
+    return {slug: found.get(slug, RuleRef(slug, slug, "")) for slug in slugs}
+
+
+def feedbacks(session: DrillSession, answers: list[DrillAnswer]) -> list[Feedback]:
+    """The feedback of each answer, reading the catalogue once for all of them."""
+    cards = [(answer, answer_card(session, answer)) for answer in answers]
+    graded = [(answer, card, regrade(card, answer)) for answer, card in cards]
+    slugs = set()
+    for _, _, g in graded:
+        slugs |= {f.rule for f in g.decision.findings} | set(g.rules)
+        if g.at_later is not None:
+            slugs |= {f.rule for f in g.at_later.blocking}
+    refs = rule_refs(slugs)
+
+    def views(findings: Iterable[Finding]) -> list[FindingView]:
+        return [FindingView(refs[f.rule], f.message) for f in findings]
+
+    return [
+        Feedback(
+            answer=answer,
+            card=card,
+            grade=g,
+            blocking=views(g.decision.blocking),
+            at_callback=views(g.at_later.blocking) if g.at_later and g.verdict == "wait" else [],
+            tested=[refs[slug] for slug in g.rules] if g.verdict == "call" else [],
+            reminders=views(f for f in g.decision.findings if not f.blocks),
+        )
+        for answer, card, g in graded
+    ]
+
+
+# --- Where a session stands ----------------------------------------------------------------------
+
+
+@dataclass
+class CardView:
+    """The card the rep is to answer: what it says, and nothing of its answer."""
+
+    position: int
+    card: Card
+    facts: tuple[Fact, ...]
+    seconds_left: int
+    callback_first: datetime.datetime
+    callback_last: datetime.datetime
+
+
+@dataclass
+class SessionView:
+    session: DrillSession
+    phase: str  # "card", "feedback" or "finished"
+    card: CardView | None = None
+    feedback: Feedback | None = None
+    summary: list[Feedback] = field(default_factory=list)
+    desk_clock: datetime.datetime | None = None  # a calling block's clock, on the rep's desk
+
+    @property
+    def number(self) -> int:
+        """The card's number, counted from 1, that the page is about."""
+        return self.session.answered + (1 if self.phase == "card" else 0)
+
+    @property
+    def total(self) -> int:
+        return CARDS
+
+    @property
+    def desk_clock_text(self) -> str:
+        return moment_text(self.desk_clock) if self.desk_clock else ""
+
+    @property
+    def desk(self) -> Place | None:
+        return block_of(self.session).desk if self.session.is_block else None
+
+
+def session_view(
+    session: DrillSession, *, now: datetime.datetime, answer: DrillAnswer | None = None
+) -> SessionView:
+    """Where the session stands: a card to answer, the feedback of the last answer before the
+    next card, or the score at the end. `answer` is the last answer if the caller has it."""
+    view = SessionView(session=session, phase="card")
+    if session.is_block:
+        view.desk_clock = block_of(session).clock(session.clock_minutes)
+    if session.is_finished:
+        answers = list(session.answers.all())
+        view.phase, view.summary = "finished", feedbacks(session, answers)
+        view.feedback = view.summary[-1]
+    elif session.shown == session.answered:
+        last = answer or session.answers.get(position=session.answered - 1)
+        view.phase, view.feedback = "feedback", feedbacks(session, [last])[0]
+    else:
+        position = session.answered
+        card = session_card(session, position)
+        first, last = later_bounds(card)
+        left = TIME_BOX - (now - session.shown_at)
+        view.card = CardView(
+            position=position,
+            card=card,
+            facts=describe(card),
+            seconds_left=max(0, int(left.total_seconds())),
+            callback_first=first,
+            callback_last=last,
+        )
+    return view
+
+
+# --- Progress ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    rule: RuleRef
+    right: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.right / self.answered)
+
+
+@dataclass
+class Progress:
+    rules: list[RuleScore]
+    best: int | None  # the best finished session's score, of CARDS
+    finished: int  # finished sessions
+    streak: int  # days in a row, up to today or yesterday, with a finished session
+    recent: list[DrillSession]
+    open_session: DrillSession | None
+
+    @property
+    def total(self) -> int:
+        return CARDS
+
+
+RECENT = 5
+
+
+def drill_progress(*, user, today: datetime.date) -> Progress:
+    """A rep's drill progress: right out of answered for every rule their answers tested
+    (weakest first), their best finished session, their streak of days, and where to resume."""
+    rows = list(
+        DrillRuleResult.objects.filter(user=user)
+        .values("rule")
+        .annotate(answered=Count("pk"), right=Count("pk", filter=Q(correct=True)))
+        .values_list("rule", "right", "answered")
+        .order_by()
+    )
+    refs = rule_refs(rule for rule, _, _ in rows) if rows else {}
+    scores = sorted(
+        (RuleScore(refs[rule], right, answered) for rule, right, answered in rows),
+        key=lambda s: (s.right / s.answered, -s.answered, s.rule.title),
+    )
+    finished = DrillSession.objects.filter(user=user, finished_at__isnull=False)
+    totals = finished.aggregate(best=Max("right"), count=Count("pk"))
+    recent = list(finished.order_by("-finished_at")[:RECENT])
+    open_session = (
+        DrillSession.objects.filter(user=user, finished_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    return Progress(
+        rules=scores,
+        best=totals["best"],
+        finished=totals["count"],
+        streak=current_streak(recent[0] if recent else None, today),
+        recent=recent,
+        open_session=open_session,
+    )
+
+
+def current_streak(latest: DrillSession | None, today: datetime.date) -> int:
+    """The streak of the latest finished session, if it reaches today or yesterday; a day with
+    no finished session since breaks it."""
+    if latest is None or latest.finished_on is None:
+        return 0
+    if latest.finished_on >= today - datetime.timedelta(days=1):
+        return latest.streak or 0
+    return 0

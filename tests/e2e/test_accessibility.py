@@ -25,6 +25,7 @@ from courses.models import (
     Team,
 )
 from courses.platform.access import REP
+from courses.practice.services import drill_answer, drill_next, drill_start
 from courses.progress.services import step_complete
 from courses.quizzes.services import quiz_answer_save, quiz_attempt_start
 from courses.review.services import card_review
@@ -113,6 +114,15 @@ def build_state(django_user_model, riley, morgan, casey):
         number=1,
         now=timezone.now(),
     )
+    # Riley's drill: a session finished, one waiting on its next card, a calling block begun.
+    finished = drill_start(user=riley, seed=5)
+    for position in range(10):
+        if position:
+            drill_next(user=riley, session_id=finished.pk, position=position)
+        drill_answer(user=riley, session_id=finished.pk, position=position, choice="call")
+    answered = drill_start(user=riley, seed=6)
+    drill_answer(user=riley, session_id=answered.pk, position=0, choice="do-not-call")
+    block = drill_start(user=riley, mode="block", seed=7)
 
     return {
         "review_log": review_log,
@@ -131,6 +141,9 @@ def build_state(django_user_model, riley, morgan, casey):
         "certificate": certificate,
         "pending": pending,
         "team": team,
+        "drill_finished": finished,
+        "drill_answered": answered,
+        "drill_block": block,
     }
 
 
@@ -225,6 +238,30 @@ def page_types(s, riley) -> list[PageType]:
             **shot,
         ),
         PageType("review-mastery", "riley", "/review/mastery/", "Your mastery", shows="%"),
+        PageType("drill", "riley", "/practice/", "Dialing drill", shows="By rule", **shot),
+        PageType(
+            "drill-card",
+            "riley",
+            f"/practice/sessions/{s['drill_block'].pk}/",
+            "Calling block",
+            shows="Call later: when, on their clock?",
+            **shot,
+        ),
+        PageType(
+            "drill-feedback",
+            "riley",
+            f"/practice/sessions/{s['drill_answered'].pk}/",
+            "Dialing drill",
+            shows="Next card",
+            **shot,
+        ),
+        PageType(
+            "drill-score",
+            "riley",
+            f"/practice/sessions/{s['drill_finished'].pk}/",
+            "Dialing drill",
+            shows="Your score:",
+        ),
         PageType("password-change", "riley", "/accounts/password_change/", "Change your password"),
         # The manager.
         PageType("team-dashboard", "morgan", "/team/", "Team dashboard", shows="Overdue", **shot),

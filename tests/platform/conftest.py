@@ -10,6 +10,7 @@ from django.utils import timezone
 from courses.certification.services import completion_certify
 from courses.curriculum.loading import load_curriculum
 from courses.models import Module, QuizAttempt, ReviewCard, RoleplayRun, Team
+from courses.practice.services import drill_answer, drill_start
 from courses.quizzes.services import quiz_attempt_start
 from courses.roleplays.services import roleplay_run_start
 from courses.teams.services import assignment_create
@@ -40,6 +41,10 @@ def world(builder, rep, other_rep, manager, other_manager, compliance, django_us
     dnc_run = roleplay_run_start(user=rep, script=script)
     for reply_id in ("opening.1", "objection.3", "stop.1"):  # "do not call me again", honoured
         choose_reply(rep, dnc_run, reply_id)
+
+    drill = drill_start(user=rep, seed=1)
+    drill_answered = drill_start(user=rep, seed=2)
+    drill_answer(user=rep, session_id=drill_answered.pk, position=0, choice="call")
 
     alpha = Team.objects.get(name="Alpha")
     bravo = Team.objects.get(name="Bravo")
@@ -84,4 +89,6 @@ def world(builder, rep, other_rep, manager, other_manager, compliance, django_us
         bravo=bravo,
         assignment=assignment,
         other_assignment=other_assignment,
+        drill=drill,
+        drill_answered=drill_answered,
     )

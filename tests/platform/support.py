@@ -18,6 +18,7 @@ from courses.models import (
     Assignment,
     Certificate,
     CompletionRecord,
+    DrillSession,
     Module,
     QuizAttempt,
     RoleplayRun,
@@ -31,8 +32,9 @@ NEW_PASSWORD = "a-Long-unusual-passphrase-42"
 @dataclass
 class World:
     """Two required modules (lesson, quiz, call); the rep has finished both (module 1 certified,
-    module 2 waiting for review) and has an open attempt and two open calls; the other rep (in
-    the other manager's team) has a certified module 1 with its own attempts and calls."""
+    module 2 waiting for review) and has an open attempt, two open calls and two drill sessions;
+    the other rep (in the other manager's team) has a certified module 1 with its own attempts
+    and calls."""
 
     users: dict
     module: Module
@@ -52,6 +54,8 @@ class World:
     bravo: Team
     assignment: Assignment
     other_assignment: Assignment
+    drill: DrillSession  # the rep's, with its first card shown
+    drill_answered: DrillSession  # the rep's, its first card answered
     extra: dict = field(default_factory=dict)
 
     def step(self, kind: str, module=None):

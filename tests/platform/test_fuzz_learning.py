@@ -1,5 +1,5 @@
 """Fuzzing what a rep posts: lesson completion, quiz answers and submissions, call replies
-and do-not-call records. The values and checks are in fuzzing.py.
+and do-not-call records, drill answers and next cards. The values and checks are in fuzzing.py.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courses.models import QuizAttempt, RoleplayRun
-from tests.platform.fuzzing import FUZZ, as_client, hostile, send, value
+from courses.models import DrillSession, QuizAttempt, RoleplayRun
+from tests.platform.fuzzing import FUZZ, as_client, dates, hostile, send, value
 from tests.platform.support import Rollback, World
 
 # A 100 KB value makes a long failure report; Hypothesis warns about it, and that is fine.
@@ -142,3 +142,55 @@ def test_roleplay_record(world, data):
         )
         if run_id in {world.other_run.pk, 0, 2**63, 2**70}:
             assert response.status_code == 404
+
+
+def drill_ids(w: World):
+    return st.sampled_from([w.drill.pk] * 3 + [w.drill_answered.pk, 0, 2**63, 2**70])
+
+
+def answered(w: World) -> dict[int, int]:
+    return dict(
+        DrillSession.objects.filter(pk__in=[w.drill.pk, w.drill_answered.pk]).values_list(
+            "pk", "answered"
+        )
+    )
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_drill_answer(world, data):
+    session_id = data.draw(drill_ids(world))
+    payload = {
+        "position": data.draw(st.one_of(st.sampled_from(["0", "1", "9"]), value)),
+        "choice": data.draw(st.one_of(st.sampled_from(["call", "wait", "do-not-call"]), value)),
+        "callback_date": data.draw(dates),
+        "callback_time": data.draw(st.one_of(st.sampled_from(["09:00", "8:00", "23:59"]), value)),
+    }
+    with Rollback():
+        client = as_client(world, "rep")
+        before = answered(world)
+        url = reverse("practice:answer", args=[session_id])
+        response = send(client, "POST", url, payload, htmx=data.draw(st.booleans()))
+        if session_id not in before:
+            assert response.status_code == 404
+        after = answered(world)
+        # At most the card shown is answered, once.
+        assert all(after[pk] - before[pk] in {0, 1} for pk in before)
+        assert after[world.drill_answered.pk] == before[world.drill_answered.pk]
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_drill_next(world, data):
+    session_id = data.draw(drill_ids(world))
+    payload = {"position": data.draw(st.one_of(st.sampled_from(["0", "1", "2"]), value))}
+    with Rollback():
+        client = as_client(world, "rep")
+        url = reverse("practice:next", args=[session_id])
+        response = send(client, "POST", url, payload, htmx=data.draw(st.booleans()))
+        if session_id not in {world.drill.pk, world.drill_answered.pk}:
+            assert response.status_code == 404
+        shown = DrillSession.objects.get(pk=world.drill.pk).shown
+        assert shown == 1  # its first card is not answered: no next card yet

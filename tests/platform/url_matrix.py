@@ -43,6 +43,8 @@ SIGNED_IN = (302, 200, 200, 200, 200, 200)
 SIGNED_IN_POST = (302, 302, 302, 302, 302, 302)
 # The rep's own work: the rep, the rep's manager and compliance may look; nobody else.
 REPS_WORK = (302, 200, 200, 404, 200, 404)
+# The rep's own practice: nobody else opens it.
+OWN_GET = (302, 200, 404, 404, 404, 404)
 # Acting on the rep's own work: the rep only.
 REP_ONLY_POST = (302, 302, 404, 404, 404, 404)
 COMPLIANCE_GET = (302, 403, 403, 403, 200, 403)
@@ -251,6 +253,32 @@ MATRIX: dict[str, list[Entry]] = {
         )
     ],
     "/team/mastery/": [Entry("GET", const("/team/mastery/"), MANAGERS_GET)],
+    # The dialing drill: anyone signed in drills; a session is its owner's alone.
+    "/practice/": [Entry("GET", const("/practice/"), SIGNED_IN)],
+    "/practice/sessions/": [
+        Entry(
+            "POST", const("/practice/sessions/"), SIGNED_IN_POST, data=lambda w: {"mode": "drill"}
+        )
+    ],
+    "/practice/sessions/<int:session_id>/": [
+        Entry("GET", lambda w: reverse("practice:session", args=[w.drill.pk]), OWN_GET)
+    ],
+    "/practice/sessions/<int:session_id>/answer/": [
+        Entry(
+            "POST",
+            lambda w: reverse("practice:answer", args=[w.drill.pk]),
+            REP_ONLY_POST,
+            data=lambda w: {"position": "0", "choice": "call"},
+        )
+    ],
+    "/practice/sessions/<int:session_id>/next/": [
+        Entry(
+            "POST",
+            lambda w: reverse("practice:next", args=[w.drill_answered.pk]),
+            REP_ONLY_POST,
+            data=lambda w: {"position": "1"},
+        )
+    ],
     # Learning: any signed-in person learns; their attempts and calls are their own.
     "/": [Entry("GET", const("/"), SIGNED_IN)],
     "/catalogue/": [Entry("GET", const("/catalogue/"), SIGNED_IN)],

@@ -42,6 +42,8 @@ TARGETS = {
     "quiz page": 0.10,
     "quiz submission": 0.08,
     "roleplay step": 0.10,
+    "drill card": 0.10,
+    "drill answer": 0.08,
     "team dashboard": 0.05,
     "certification report": 0.03,
     "my training": 0.10,
@@ -98,7 +100,7 @@ end
 
 # Pages whose requests each count once: if a run sends more than were prepared, some are sent
 # again and take the cheaper "already done" path, which the report must say.
-ONE_OFF_PAGES = {"quiz submission", "roleplay step"}
+ONE_OFF_PAGES = {"quiz submission", "roleplay step", "drill answer"}
 
 
 @dataclass
