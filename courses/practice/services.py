@@ -11,6 +11,7 @@ from courses.models import DrillAnswer, DrillRuleResult, DrillSession
 from courses.practice.drill import BLOCK_MINUTES, CARDS
 from courses.practice.grading import Grade, grade
 from courses.practice.selectors import TIME_BOX, session_card
+from courses.review.services import practised
 
 # The countdown shows TIME_BOX; an answer sent as it runs out still has to reach the server.
 GRACE = datetime.timedelta(seconds=3)
@@ -130,6 +131,9 @@ def drill_answer(
             )
             for rule in graded.rules
         )
+        # Each rule the card tested is one of the person's review cards, due again when the
+        # scheduler says they would forget it.
+        practised(user=user, outcomes=[(rule, graded.correct) for rule in graded.rules], at=now)
     for name, value in moves.items():
         setattr(session, name, value)
     return session, answer, graded

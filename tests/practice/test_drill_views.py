@@ -283,15 +283,16 @@ def test_a_whole_session_with_htmx(rep_client):
 def test_answering_asks_a_handful_of_queries(rep_client, django_assert_max_num_queries):
     """The session and the user (every page reads them), the session again for the answer, the
     answer, its rules, the session's count: and for htmx, the catalogue's titles. (The test's
-    transaction adds a savepoint and its release.)"""
+    transaction adds a savepoint and its release.) The rules tested then move the person's
+    review cards: the rules' ids, the cards, new cards, moved cards, the review log."""
     session = start(rep_client)
     data = right_answer(session)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(13):
         assert rep_client.post(answer_url(session), data).status_code == 302
     with django_assert_max_num_queries(4):
         rep_client.post(next_url(session), {"position": 1})
     data = right_answer(session)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(14):
         response = rep_client.post(answer_url(session), data, **HTMX)
         assert response.status_code == 200
 
@@ -303,7 +304,7 @@ def test_the_last_answer_and_the_score_page_ask_a_few_queries(
     for _ in range(9):
         play_one(rep_client, session)
     data = right_answer(session)
-    with django_assert_max_num_queries(9):  # and the streak so far
+    with django_assert_max_num_queries(14):  # and the streak so far, and the review cards
         assert rep_client.post(answer_url(session), data).status_code == 302
     with django_assert_max_num_queries(5):
         assert rep_client.get(page(session)).status_code == 200
@@ -331,3 +332,16 @@ def test_an_answer_within_the_time_box_is_not_late(rep_client):
         clock.shift(datetime.timedelta(seconds=44))
         rep_client.post(answer_url(session), right_answer(session))
     assert DrillAnswer.objects.get(session=session).correct
+
+
+def test_a_drill_answer_moves_the_review_cards_of_the_rules_it_tested(rep_client, catalogue):
+    from courses.models import DrillRuleResult, ReviewCard, ReviewLog, Rule
+
+    session = start(rep_client)
+    rep_client.post(answer_url(session), right_answer(session))
+    tested = set(DrillRuleResult.objects.values_list("rule", flat=True))
+    known = tested & set(Rule.objects.values_list("slug", flat=True))
+    assert known == tested and tested
+    cards = ReviewCard.objects.filter(rule__isnull=False)
+    assert set(cards.values_list("rule__slug", flat=True)) == known
+    assert ReviewLog.objects.filter(card__in=cards, correct=True).count() == len(known)

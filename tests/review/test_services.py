@@ -342,12 +342,13 @@ class TestPractisingRules:
             3,
         ]
 
-    def test_an_unknown_rule_is_refused_and_nothing_is_recorded(self, quiz, rep):
-        with pytest.raises(ReviewRefused, match="no-such-rule"):
-            practised(
-                user=rep, outcomes=[("fcc-calling-hours", True), ("no-such-rule", True)], at=MET
-            )
-        assert not ReviewCard.objects.exists() and not ReviewLog.objects.exists()
+    def test_a_rule_the_catalogue_does_not_hold_gets_no_card(self, quiz, rep):
+        practised(
+            user=rep, outcomes=[("fcc-calling-hours", True), ("no-such-rule", True)], at=MET
+        )
+        card = ReviewCard.objects.get()
+        assert card.rule.slug == "fcc-calling-hours"
+        assert ReviewLog.objects.get().card == card
 
     def test_rule_cards_are_not_asked_nor_due_until_a_session_can_ask_them(self, quiz, rep):
         practised(user=rep, outcomes=[("fcc-calling-hours", False)], at=MET)
