@@ -4,6 +4,7 @@ from `generate_org`, through the services."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 
 import yaml
 from django.conf import settings
+from django.utils import timezone
 
 from courses.curriculum.loading import CONTENT_ROOT
 
@@ -60,6 +62,8 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
     from courses.models import Module, Quiz, RoleplayScript, Step, Team
     from courses.practice.services import drill_start
     from courses.quizzes.services import QuizRefused, quiz_attempt_start
+    from courses.review.models import ReviewCard
+    from courses.review.selectors import due_cards
     from courses.roleplays.services import roleplay_run_start
 
     User = get_user_model()
@@ -117,6 +121,23 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
             answer = "position=0&choice=call"
             drill_answers.append(["POST", path + "answer/", cookie, token, answer])
 
+    # Review: every question card a rep has is made due, as after a few days away. The page
+    # asks one per rep; each answer goes to a card of its own (an answered card is not due).
+    ReviewCard.objects.filter(user__in=reps, question__isnull=False).update(
+        due=timezone.now() - datetime.timedelta(days=1)
+    )
+    review_pages, review_answers = [], []
+    for rep in reps:
+        cookie, token = rep_sessions[rep.pk]
+        cards = list(due_cards(user=rep, now=timezone.now()))
+        if cards:
+            review_pages.append(["GET", "/review/", cookie, token, ""])
+        for card in cards:
+            answer = f"seen={card.reviews}&answered=0&q1=0"
+            review_answers.append(
+                ["POST", f"/review/cards/{card.pk}/answer/", cookie, token, answer]
+            )
+
     def manager_of(teams, username):
         manager = User.objects.create_user(username, password=None, first_name="Bench")
         manager.groups.add(*User.objects.get(username="bench-manager-01").groups.all())
@@ -144,6 +165,8 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
             "roleplay step": runs,
             "drill card": drill_cards,
             "drill answer": drill_answers,
+            "review card page": review_pages,
+            "review answer": review_answers,
             **dashboards,
             "certification report": [
                 ["GET", "/compliance/reports/certification/", officer_cookie, officer_token, ""]

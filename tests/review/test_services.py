@@ -343,9 +343,7 @@ class TestPractisingRules:
         ]
 
     def test_a_rule_the_catalogue_does_not_hold_gets_no_card(self, quiz, rep):
-        practised(
-            user=rep, outcomes=[("fcc-calling-hours", True), ("no-such-rule", True)], at=MET
-        )
+        practised(user=rep, outcomes=[("fcc-calling-hours", True), ("no-such-rule", True)], at=MET)
         card = ReviewCard.objects.get()
         assert card.rule.slug == "fcc-calling-hours"
         assert ReviewLog.objects.get().card == card

@@ -44,6 +44,8 @@ TARGETS = {
     "roleplay step": 0.10,
     "drill card": 0.10,
     "drill answer": 0.08,
+    "review card page": 0.10,
+    "review answer": 0.08,
     "team dashboard": 0.05,
     "certification report": 0.03,
     "my training": 0.10,
@@ -100,7 +102,7 @@ end
 
 # Pages whose requests each count once: if a run sends more than were prepared, some are sent
 # again and take the cheaper "already done" path, which the report must say.
-ONE_OFF_PAGES = {"quiz submission", "roleplay step", "drill answer"}
+ONE_OFF_PAGES = {"quiz submission", "roleplay step", "drill answer", "review answer"}
 
 
 @dataclass
