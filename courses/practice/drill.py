@@ -40,6 +40,7 @@ from courses.practice.calling_rules import (
     may_call,
 )
 from courses.practice.cards import Card, Place, shift_zone
+from courses.practice.grading import tested_rules
 from courses.practice.roster import (
     CENTRAL,
     DESKS,
@@ -75,6 +76,8 @@ from courses.practice.scenarios import (
 from courses.practice.states import STATE_RULES
 
 CARDS = 10
+# Seeds a rep may replay: what the site deals, and any other that fits the column.
+MAX_SEED = 2**62
 
 # Findings that only remind (say who you are, mind the dialer): they never block a call.
 REMINDER_RULE_IDS = frozenset(
@@ -195,6 +198,41 @@ def deal_for_rule(rule_id: str, seed: int) -> Card:
         if rule_id in {f.rule for f in may_call(card.lead, card.call).blocking}:
             return card
     raise RuntimeError(f"no card blocked by {rule_id!r} in {ATTEMPTS} attempts")
+
+
+# --- One card that tests one rule, for spaced review ---------------------------------------------
+
+# The catalogue entries of the exceptions a dealt card can turn on (grading.EXCEPTIONS), with
+# the scenarios that deal them. No scenario gives written permission to call a number on the
+# registry, so the two entries for that are never tested, and never reviewed.
+EXCEPTION_SCENARIOS: dict[str, tuple[Scenario, ...]] = {
+    "fcc-ebr-definition": (personal_mobile, ebr_is_no_consent, state_lists),
+    "finra-ebr-exception": (broker_regimes,),
+    "fcc-solicitation-definition": (hours_exceptions,),
+    "fcc-registry-personal-relationship": (personal_relationship, broker_regimes),
+    "finra-personal-relationship": (personal_relationship, broker_regimes),
+    "tsr-broker-dealer-exclusion": (broker_regimes, hours_exceptions),
+}
+# The rules a drill card can test (grading.tested_rules), so the rules practice remembers.
+TESTABLE_RULE_IDS = BLOCKING_RULE_IDS | frozenset(EXCEPTION_SCENARIOS)
+
+
+def deal_testing(rule_id: str, seed: str) -> Card:
+    """One card that tests `rule_id`: blocked by it, or lawful because one of its circumstances
+    gets past it. Which of the two the rule allows, the scenarios decide, so the card's answer
+    is not told by the rule it reviews."""
+    if rule_id not in TESTABLE_RULE_IDS:
+        raise ValueError(f"{rule_id!r} is not a rule a drill card tests")
+    rng = random.Random(f"{rule_id}:{seed}")
+    state = RULE_STATES.get(rule_id)
+    pool = [p for p in PLACES if p.state == state] if state else PLACES
+    if rule_id in EXCEPTION_SCENARIOS:
+        scenarios = tuple((s, 1) for s in EXCEPTION_SCENARIOS[rule_id])
+    else:
+        scenarios = _rule_scenarios(rule_id)
+    return _card_for(
+        rng, None, pool, check=lambda card: rule_id in tested_rules(card), scenarios=scenarios
+    )
 
 
 # --- The calling block ---------------------------------------------------------------------------

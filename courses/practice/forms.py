@@ -8,9 +8,8 @@ from django import forms
 
 from courses.models import DrillSession
 from courses.practice.calling_rules import Call, Lead, local_clock
-from courses.practice.drill import CARDS
+from courses.practice.drill import CARDS, MAX_SEED
 from courses.practice.grading import CHOICES
-from courses.practice.services import MAX_SEED
 from courses.practice.states import US_STATES
 
 CALLERS = (("other", "Another seller"), ("broker-dealer", "A broker-dealer"))
@@ -157,8 +156,10 @@ class DealForm(forms.Form):
     seed = seed_field()
 
 
-class DrillAnswerForm(forms.Form):
-    position = forms.IntegerField(min_value=0, max_value=CARDS - 1)
+class LeadAnswerForm(forms.Form):
+    """An answer to a lead card: Call now, Don't call, or Call later with a moment on the
+    lead's clock (`callback` in cleaned_data, naive)."""
+
     choice = forms.ChoiceField(choices=list(CHOICES.items()))
     callback_date = forms.DateField(required=False, label="Date")
     callback_time = forms.TimeField(required=False, label="Time")
@@ -174,6 +175,12 @@ class DrillAnswerForm(forms.Form):
                 )
             data["callback"] = datetime.combine(day, moment)
         return data
+
+
+class DrillAnswerForm(LeadAnswerForm):
+    field_order = ["position"]
+
+    position = forms.IntegerField(min_value=0, max_value=CARDS - 1)
 
 
 class NextCardForm(forms.Form):

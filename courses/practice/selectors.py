@@ -141,17 +141,19 @@ class Feedback:
     """What the rep is told after an answer: right or not, and why, from the engine's findings
     with each rule's title and citation from the catalogue."""
 
-    answer: DrillAnswer
     card: Card
     grade: Grade
     blocking: list[FindingView]  # why the lead may not be called now
     at_callback: list[FindingView]  # why the callback set was still not lawful
     tested: list[RuleRef]  # what made a lawful call lawful
     reminders: list[FindingView]  # what to do on the call
+    # The drill's record of the answer, which holds what it was graded when given; an answer in
+    # a review session has only its grade.
+    answer: DrillAnswer | None = None
 
     @property
     def right(self) -> bool:
-        return self.answer.correct
+        return self.answer.correct if self.answer else self.grade.correct
 
     @property
     def facts(self) -> tuple[Fact, ...]:
@@ -159,11 +161,11 @@ class Feedback:
 
     @property
     def answer_label(self) -> str:
-        return CHOICES[self.answer.verdict]
+        return CHOICES[self.answer.verdict if self.answer else self.grade.verdict]
 
     @property
     def choice_label(self) -> str:
-        return CHOICES[self.answer.choice]
+        return CHOICES[self.grade.choice]
 
     @property
     def callback_text(self) -> str:
@@ -189,8 +191,19 @@ def rule_refs(slugs: Iterable[str]) -> dict[str, RuleRef]:
 
 def feedbacks(session: DrillSession, answers: list[DrillAnswer]) -> list[Feedback]:
     """The feedback of each answer, reading the catalogue once for all of them."""
-    cards = [(answer, answer_card(session, answer)) for answer in answers]
-    graded = [(answer, card, regrade(card, answer)) for answer, card in cards]
+    graded = []
+    for answer in answers:
+        card = answer_card(session, answer)
+        graded.append((answer, card, regrade(card, answer)))
+    return _explained(graded)
+
+
+def lead_feedback(card: Card, graded: Grade) -> Feedback:
+    """The feedback of an answer to a lead card given outside a drill session."""
+    return _explained([(None, card, graded)])[0]
+
+
+def _explained(graded: list[tuple[DrillAnswer | None, Card, Grade]]) -> list[Feedback]:
     slugs = set()
     for _, _, g in graded:
         slugs |= {f.rule for f in g.decision.findings} | set(g.rules)

@@ -8,15 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import DrillAnswer, DrillRuleResult, DrillSession
-from courses.practice.drill import BLOCK_MINUTES, CARDS
+from courses.practice.drill import BLOCK_MINUTES, CARDS, MAX_SEED
 from courses.practice.grading import Grade, grade
 from courses.practice.selectors import TIME_BOX, session_card
 from courses.review.services import practised
 
 # The countdown shows TIME_BOX; an answer sent as it runs out still has to reach the server.
 GRACE = datetime.timedelta(seconds=3)
-# Seeds a rep may replay: what the site deals, and any other that fits the column.
-MAX_SEED = 2**62
 
 
 ANSWERED = "That card was already answered: your first answer counts."

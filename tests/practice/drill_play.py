@@ -19,12 +19,13 @@ def shown_card(session: DrillSession):
     return session_card(session, session.answered)
 
 
-def right_answer(session: DrillSession) -> dict[str, str]:
-    """The form data of the right answer to the card shown (a callback at the first lawful
-    moment)."""
-    card = shown_card(session)
+def answer_to(card, *, right: bool = True) -> dict[str, str]:
+    """The form values answering a lead card: right (a callback at the first lawful moment),
+    or wrong."""
     verdict = verdict_of(card)
-    data = {"position": str(session.answered), "choice": verdict}
+    if not right:
+        return {"choice": "do-not-call" if verdict == "call" else "call"}
+    data = {"choice": verdict}
     if verdict == "wait":
         earliest = earliest_call(card)
         data |= {
@@ -34,10 +35,15 @@ def right_answer(session: DrillSession) -> dict[str, str]:
     return data
 
 
+def right_answer(session: DrillSession) -> dict[str, str]:
+    """The form data of the right answer to the card shown."""
+    card = shown_card(session)
+    return {"position": str(session.answered), **answer_to(card)}
+
+
 def wrong_answer(session: DrillSession) -> dict[str, str]:
     card = shown_card(session)
-    choice = "do-not-call" if verdict_of(card) == "call" else "call"
-    return {"position": str(session.answered), "choice": choice}
+    return {"position": str(session.answered), **answer_to(card, right=False)}
 
 
 SEED = 2024
