@@ -5,15 +5,16 @@ order, named by their place in it, the same form and partial) and scored by the 
 with the quiz's own partial-credit setting. Its feedback is the quiz review's: right or wrong,
 the explanation and the rule, and the right answer where the quiz's review policy shows it.
 
-A rule card is made by practice in the dialing drill (`services.practised`). A session can ask
-one only with a lead card dealt for its rule, which the drill provides; until a session can,
-rule cards are neither asked nor counted as due (they do count towards mastery). Asking them
-means: widening ASKABLE (and My training's written-out count, `selectors.review_today`, which a
-test holds to it), and a branch in `asked`, `graded` and `feedback`.
+A rule card (made by practice in the dialing drill, `services.practised`) is asked as the
+drill asks: a lead card that tests the rule, dealt anew at each review, to call now, call
+later (when, on the lead's clock) or not call. The page names no rule before the answer, and
+a rule's cards are not all answered the same way. It is graded by the calling-rules engine,
+and its feedback is the drill's: the findings, each with the catalogue's title and citation.
 """
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,16 +24,23 @@ from django.db.models import Prefetch, Q
 
 from courses.curriculum.models import published_step
 from courses.models import Choice, Question, QuizAttempt
+from courses.practice.cards import Card, Fact, describe
+from courses.practice.drill import TESTABLE_RULE_IDS, deal_testing
+from courses.practice.forms import LeadAnswerForm
+from courses.practice.grading import CHOICES, grade, later_bounds
+from courses.practice.selectors import Feedback, lead_feedback
 from courses.quizzes import scoring
 from courses.quizzes import services as quizzes  # as a module: submitting a quiz reviews cards
 from courses.quizzes.selectors import ShownChoice, ShownQuestion
 from courses.review.models import ReviewCard, ReviewLog
 from courses.review.scheduling import Rating
 
-# The cards a session asks: those of questions still in a published quiz.
-ASKABLE = Q(question__isnull=False, question__retired_at__isnull=True) & published_step(
-    "question__quiz__step__"
-)
+# The cards a session asks: those of questions still in a published quiz, and those of rules
+# still in the catalogue that a lead card can test.
+ASKABLE = (
+    Q(question__isnull=False, question__retired_at__isnull=True)
+    & published_step("question__quiz__step__")
+) | Q(rule__retired_at__isnull=True, rule__slug__in=sorted(TESTABLE_RULE_IDS))
 
 
 class NotAnswerable(Exception):
@@ -43,7 +51,51 @@ class NotAnswerable(Exception):
 class Graded:
     points: Fraction
     correct: bool
-    picked: list[int]  # choice ids
+    picked: list  # the choice ids picked; for a lead card, the answer and any callback moment
+
+
+@dataclass(frozen=True)
+class LeadShown:
+    """A lead card as the page asks it: what it says, and nothing of its answer."""
+
+    number: int
+    card: Card
+    facts: tuple[Fact, ...]
+    callback_first: datetime.datetime
+    callback_last: datetime.datetime
+
+    @property
+    def choices(self):
+        return CHOICES.items()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A card as the page asks it: one of the two is given."""
+
+    question: ShownQuestion | None = None
+    lead: LeadShown | None = None
+
+
+@dataclass(frozen=True)
+class Told:
+    """A review answer's feedback: one of the two is given."""
+
+    question: ShownQuestion | None = None
+    lead: Feedback | None = None
+
+    @property
+    def correct(self) -> bool:
+        return self.lead.right if self.lead else bool(self.question.is_correct)
+
+    @property
+    def partly(self) -> bool:
+        return self.question is not None and bool(self.question.points)
+
+
+def _lead(card: ReviewCard, reviews: int) -> Card:
+    # A new lead at each review, the same for as long as the card is at this review.
+    return deal_testing(card.rule.slug, f"{card.pk}:{reviews}")
 
 
 def _question(card: ReviewCard) -> Question:
@@ -79,16 +131,24 @@ def _shown(question: Question, order: Sequence[int], number: int) -> ShownQuesti
     )
 
 
-def asked(card: ReviewCard, *, number: int) -> ShownQuestion:
+def asked(card: ReviewCard, *, number: int) -> Asked:
     """The card as the page asks it, as question `number` of the session: nothing of its
     answer."""
+    if card.rule_id:
+        lead = _lead(card, card.reviews)
+        first, last = later_bounds(lead)
+        return Asked(lead=LeadShown(number, lead, describe(lead), first, last))
     question = _question(card)
-    return _shown(question, _order(question, card.pk, card.reviews), number)
+    return Asked(question=_shown(question, _order(question, card.pk, card.reviews), number))
 
 
 def graded(card: ReviewCard, raw: Mapping[str, Sequence[str]], *, number: int) -> Graded:
     """The answer posted for the card shown as question `number` (form values `q<number>`),
-    scored as its quiz scores it. Refuses an answer that names anything not offered."""
+    scored as its quiz scores it; or, for a lead card, the answer (`choice`, and a callback's
+    `callback_date` and `callback_time`) as the engine grades it. Refuses an answer that names
+    anything not offered."""
+    if card.rule_id:
+        return _graded_lead(card, raw)
     question = _question(card)
     order = _order(question, card.pk, card.reviews)
     drawn = quizzes.Drawn(card.pk, number, question.kind, order, question.pk)
@@ -107,10 +167,33 @@ def graded(card: ReviewCard, raw: Mapping[str, Sequence[str]], *, number: int) -
     return Graded(result.points, result.is_correct, picked)
 
 
-def feedback(log: ReviewLog, *, user, number: int) -> ShownQuestion:
+def _graded_lead(card: ReviewCard, raw: Mapping[str, Sequence[str]]) -> Graded:
+    form = LeadAnswerForm({name: values[-1] for name, values in raw.items() if values})
+    if not form.is_valid():
+        if "choice" in form.errors:
+            raise NotAnswerable("Choose Call now, Call later or Don't call.")
+        raise NotAnswerable(next(iter(form.errors.values()))[0])
+    choice, callback = form.cleaned_data["choice"], form.cleaned_data["callback"]
+    try:
+        graded = grade(_lead(card, card.reviews), choice, callback)
+    except ValueError:
+        raise NotAnswerable(
+            "Set the callback after the lead's time, within the week shown."
+        ) from None
+    picked = [choice] + ([callback.isoformat(timespec="minutes")] if callback else [])
+    return Graded(Fraction(int(graded.correct)), graded.correct, picked)
+
+
+def feedback(log: ReviewLog, *, user, number: int) -> Told:
     """A review answer as the quiz review shows one: what was picked, right or wrong, the
-    explanation and the rule, and the keyed choices where the quiz's review policy allows."""
+    explanation and the rule, and the keyed choices where the quiz's review policy allows; for
+    a lead card, as the drill shows one."""
     card = log.card
+    if card.rule_id:
+        lead = _lead(card, log.number - 1)
+        choice, *callback = log.answer
+        later = datetime.datetime.fromisoformat(callback[0]) if callback else None
+        return Told(lead=lead_feedback(lead, grade(lead, choice, later)))
     question = _question(card)
     order = _order(question, card.pk, log.number - 1)
     shown = _shown(question, order, number)
@@ -127,4 +210,4 @@ def feedback(log: ReviewLog, *, user, number: int) -> ShownQuestion:
     shown.citation = question.citation
     shown.is_correct = log.correct
     shown.points = log.rating == Rating.Hard  # partly right, shown as the quiz review shows it
-    return shown
+    return Told(question=shown)

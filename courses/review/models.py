@@ -86,7 +86,11 @@ class ReviewLog(AppendOnlyModel):
     number = models.PositiveIntegerField(help_text="The card's review count after this review.")
     rating = models.PositiveSmallIntegerField(choices=[(r.value, r.name) for r in Rating])
     correct = models.BooleanField()
-    answer = models.JSONField(default=list, blank=True, help_text="The choice ids picked.")
+    answer = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The choice ids picked; for a lead card, the answer and any callback moment.",
+    )
     reviewed_at = models.DateTimeField()
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Floor, Greatest, Power
 from courses.models import Certificate, Course, Module, Question, Quiz, Rule, Step
 from courses.platform import sql
 from courses.platform.rows import TemplateRow
+from courses.practice.drill import TESTABLE_RULE_IDS
 from courses.review import scheduling
 from courses.review.asking import ASKABLE
 from courses.review.models import ReviewCard, ReviewLog
@@ -28,7 +29,11 @@ SESSION_CARDS = 10
 
 def due_cards(*, user, now: datetime.datetime) -> QuerySet[ReviewCard]:
     """The person's cards a session asks that are due at `now`, the longest waiting first."""
-    return ReviewCard.objects.filter(ASKABLE, user=user, due__lte=now).order_by("due", "pk")
+    return (
+        ReviewCard.objects.filter(ASKABLE, user=user, due__lte=now)
+        .select_related("rule")
+        .order_by("due", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -67,31 +72,36 @@ class Today:
 
 # My training is the page every rep opens first, and built by the ORM this count cost thirty
 # times running it: written out (see courses.platform.sql). The joins are ASKABLE's rule (a
-# question still in a published quiz: `published_step`), which a test holds it to.
+# question still in a published quiz: `published_step`; a catalogue rule a lead card can
+# test), which a test holds it to.
 _TODAY = (
     "SELECT COUNT(*), SUM(CASE WHEN {card}.{card.due} <= %s THEN 1 ELSE 0 END) FROM {card} "
-    "INNER JOIN {question} ON {question}.{question.id} = {card}.{card.question} "
-    "INNER JOIN {quiz} ON {quiz}.{quiz.id} = {question}.{question.quiz} "
-    "INNER JOIN {step} ON {step}.{step.id} = {quiz}.{quiz.step} "
-    "INNER JOIN {module} ON {module}.{module.id} = {step}.{step.module} "
-    "INNER JOIN {course} ON {course}.{course.id} = {module}.{module.course} "
-    "WHERE {card}.{card.user} = %s AND {question}.{question.retired_at} IS NULL "
+    "LEFT JOIN {question} ON {question}.{question.id} = {card}.{card.question} "
+    "LEFT JOIN {quiz} ON {quiz}.{quiz.id} = {question}.{question.quiz} "
+    "LEFT JOIN {step} ON {step}.{step.id} = {quiz}.{quiz.step} "
+    "LEFT JOIN {module} ON {module}.{module.id} = {step}.{step.module} "
+    "LEFT JOIN {course} ON {course}.{course.id} = {module}.{module.course} "
+    "LEFT JOIN {rule} ON {rule}.{rule.id} = {card}.{card.rule} "
+    "WHERE {card}.{card.user} = %s AND ("
+    "({question}.{question.id} IS NOT NULL AND {question}.{question.retired_at} IS NULL "
     "AND {step}.{step.retired_at} IS NULL AND {module}.{module.retired_at} IS NULL "
-    "AND {course}.{course.retired_at} IS NULL"
-)
+    "AND {course}.{course.retired_at} IS NULL) "
+    "OR ({rule}.{rule.retired_at} IS NULL AND {rule}.{rule.slug} IN ({slugs})))"
+).replace("{slugs}", ", ".join(["%s"] * len(TESTABLE_RULE_IDS)))
 
 
 def review_today(*, user, now: datetime.datetime) -> Today:
     """How many cards the person has in review, and how many are due now: one query."""
     ((cards, due),) = sql.values(
         _TODAY,
-        [now, user.pk],
+        [now, user.pk, *sorted(TESTABLE_RULE_IDS)],
         card=ReviewCard,
         question=Question,
         quiz=Quiz,
         step=Step,
         module=Module,
         course=Course,
+        rule=Rule,
     )
     return Today(cards, due or 0)
 

@@ -123,6 +123,7 @@ def card_review(
     """
     card = (
         ReviewCard.objects.select_for_update(of=("self",))
+        .select_related("rule")
         .filter(asking.ASKABLE)
         .get(pk=card_id, user=user)
     )

@@ -26,8 +26,8 @@ _BAD_ADDRESS = "This address does not name a point in a review session."
 
 
 def _answers(request) -> dict[str, list[str]]:
-    # The choices only, named as the quiz names them; anything else posted is not read.
-    return {name: request.POST.getlist(name) for name in request.POST if name.startswith("q")}
+    # Every value posted: how a card's answer is read, its kind decides (`asking.graded`).
+    return {name: request.POST.getlist(name) for name in request.POST}
 
 
 def session_context(request, *, now, answered: int, last: ReviewLog | None = None, **extra):
@@ -41,7 +41,7 @@ def session_context(request, *, now, answered: int, last: ReviewLog | None = Non
         "session_cards": selectors.SESSION_CARDS,
         "finished": finished,
         "card": card,
-        "question": asking.asked(card, number=answered + 1) if card else None,
+        "asked": asking.asked(card, number=answered + 1) if card else None,
         "outlook": selectors.review_outlook(user=user, now=now),
         "nav": "home",
         **extra,
@@ -63,7 +63,7 @@ def session(request):
     last = None
     if form.cleaned_data["last"]:
         last = (
-            ReviewLog.objects.select_related("card")
+            ReviewLog.objects.select_related("card__rule")
             .filter(card__user=request.user, pk=form.cleaned_data["last"])
             .first()
         )

@@ -6,6 +6,7 @@ control cannot be reached within a bound of Tab presses.
 
 from __future__ import annotations
 
+import datetime
 from contextlib import contextmanager
 
 from playwright.sync_api import Locator, Page, expect
@@ -101,6 +102,17 @@ def activate_in_place(page: Page, target: Locator, url_part: str, key: str = "En
 def type_into(page: Page, field: Locator, text: str) -> None:
     tab_to(page, field)
     page.keyboard.type(text)
+
+
+def type_callback(page: Page, moment: datetime.datetime) -> None:
+    """Type a date and a time into a callback's Date and Time boxes, as a person does."""
+    date_box = page.get_by_label("Date")
+    tab_to(page, date_box)
+    page.keyboard.type(moment.strftime("%m%d%Y"))
+    expect(date_box).to_have_value(moment.date().isoformat())
+    time_box = page.get_by_label("Time")
+    type_into(page, time_box, moment.strftime("%I%M%p")[:5] + moment.strftime("%p")[0])
+    expect(time_box).to_have_value(moment.strftime("%H:%M"))
 
 
 def choose_radio(page: Page, group: Locator, value: str) -> None:

@@ -30,7 +30,7 @@ from .keyboard import (  # noqa: E402
     log_in,
     main_nav,
     no_navigation,
-    tab_to,
+    type_callback,
     type_into,
 )
 
@@ -49,17 +49,6 @@ def press_button(page: Page, js: bool, name: str, url_part: str) -> None:
             activate_in_place(page, button, url_part)
     else:
         follow(page, button)
-
-
-def type_callback(page: Page, moment: datetime.datetime) -> None:
-    """Type a date and a time into the callback boxes, as a person does with the keys."""
-    date_box = page.get_by_label("Date")
-    tab_to(page, date_box)
-    page.keyboard.type(moment.strftime("%m%d%Y"))
-    expect(date_box).to_have_value(moment.date().isoformat())
-    time_box = page.get_by_label("Time")
-    type_into(page, time_box, moment.strftime("%I%M%p")[:5] + moment.strftime("%p")[0])
-    expect(time_box).to_have_value(moment.strftime("%H:%M"))
 
 
 def answer(page: Page, js: bool, session: DrillSession, choice: str, card) -> None:

@@ -1,6 +1,7 @@
 """A rep works through today's review by keyboard alone: from My training, one card at a time,
-each answer followed by its feedback and the next card, then their mastery of each rule. Once
-with JavaScript (htmx swaps each card in place) and once without (a form post and a redirect).
+each answer followed by its feedback and the next card, then their mastery of each rule; and
+rules practised in the dialing drill, asked as lead cards. Once with JavaScript (htmx swaps each
+card in place) and once without (a form post and a redirect).
 """
 
 import datetime
@@ -15,8 +16,12 @@ require_playwright()
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from courses.models import Choice, Module, ReviewCard, ReviewLog  # noqa: E402
+from courses.models import Choice, Module, ReviewCard, ReviewLog, Rule  # noqa: E402
+from courses.practice.drill import verdict_of  # noqa: E402
+from courses.practice.grading import CHOICES, earliest_call  # noqa: E402
+from courses.review import asking  # noqa: E402
 from courses.review.selectors import due_cards  # noqa: E402
+from courses.review.services import practised  # noqa: E402
 from tests.factories import take_quiz  # noqa: E402
 
 from .keyboard import (  # noqa: E402
@@ -27,6 +32,7 @@ from .keyboard import (  # noqa: E402
     no_navigation,
     tab_to,
     tick,
+    type_callback,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,3 +117,44 @@ def test_a_rep_reviews_the_cards_due_today(live_server, curriculum, riley, open_
     expect(rows.first.locator(".mastery")).to_have_text(re.compile(r"^\d+%$"))
     weakest = rows.first.locator(".mastery").get_attribute("class")
     assert re.search(r"mastery-(strong|fading|weak)", weakest)
+
+
+def test_a_rep_reviews_rules_practised_in_the_drill(live_server, curriculum, riley, open_page, js):
+    # A week ago Riley missed two rules in a dialing drill: both come back as lead cards.
+    rules = ["fcc-national-registry", "fcc-calling-hours"]
+    practised(
+        user=riley,
+        outcomes=[(rule, False) for rule in rules],
+        at=timezone.now() - datetime.timedelta(days=7),
+    )
+    page = open_page(js=js)
+    log_in(page, live_server.url, "riley")
+    today = page.get_by_role("region", name="Today's review")
+    expect(today).to_contain_text("2 cards due now")
+    follow(page, today.get_by_role("link", name="Start today's review"))
+
+    for number in (1, 2):
+        card = due_cards(user=riley, now=timezone.now()).first()
+        lead = asking.asked(card, number=number).lead.card
+        rule = Rule.objects.get(pk=card.rule_id)
+        heading = page.locator("#lead-heading")
+        expect(heading).to_have_text(f"A lead: {lead.person}")
+        if number == 1:
+            expect(heading).to_be_focused()
+        expect(page.locator("#review .lead-card")).not_to_contain_text(rule.citation)
+        verdict = verdict_of(lead)
+        if verdict == "wait":
+            type_callback(page, earliest_call(lead))
+        button = page.locator("#review").get_by_role("button", name=CHOICES[verdict], exact=True)
+        if js:
+            with no_navigation(page):
+                activate_in_place(page, button, "/answer/")
+        else:
+            follow(page, button)
+        expect(page.locator("#feedback-heading")).to_have_text("Right")
+        expect(page.locator("#feedback-heading")).to_be_focused()
+        expect(page.locator(".review-feedback")).to_contain_text(f"The answer: {CHOICES[verdict]}")
+        assert ReviewLog.objects.filter(card=card).latest("pk").correct
+
+    expect(page.locator("#done-heading")).to_have_count(0)
+    expect(page.locator("#none-heading")).to_have_text("All caught up")

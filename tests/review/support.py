@@ -38,7 +38,7 @@ def card(user, key: str) -> ReviewCard:
 def picks(card: ReviewCard, *, right: bool = True, number: int = 1) -> dict[str, list[str]]:
     """The form values answering the card right (or wrong), as question `number` of a session
     shows it."""
-    shown = asking.asked(card, number=number)
+    shown = asking.asked(card, number=number).question
     correct = set(
         Choice.objects.filter(question=card.question_id, is_correct=True).values_list(
             "text", flat=True

@@ -155,7 +155,8 @@ class TestAskable:
 
         meet(rep, quiz, wrong=["local-time", "scrub-days"])
         meet(other_rep, quiz, wrong=KEYS)
-        practised(user=rep, outcomes=[("finra-2150b", False)], at=MET)
+        practised(user=rep, outcomes=[("finra-2150b", False)], at=MET)  # no lead card tests it
+        practised(user=rep, outcomes=[("fcc-calling-hours", False)], at=MET)
 
         def agree(now):
             asked = ReviewCard.objects.filter(ASKABLE, user=rep)
@@ -163,15 +164,17 @@ class TestAskable:
             assert (today.cards, today.due) == (asked.count(), due_cards(user=rep, now=now).count())
             return today.cards, today.due
 
-        assert agree(MET - MINUTE) == (4, 0)
-        assert agree(MET + 11 * MINUTE) == (4, 2)
-        assert agree((MET + 30 * DAY).astimezone(ZoneInfo("America/New_York"))) == (4, 4)
+        assert agree(MET - MINUTE) == (5, 0)
+        assert agree(MET + 11 * MINUTE) == (5, 3)
+        assert agree((MET + 30 * DAY).astimezone(ZoneInfo("America/New_York"))) == (5, 5)
         quiz.questions.filter(key="local-time").update(retired_at=MET)
-        assert agree(MET + 11 * MINUTE) == (3, 1)
+        assert agree(MET + 11 * MINUTE) == (4, 2)
         for model in (Step, Module, Course):
             model.objects.update(retired_at=MET)
-            assert agree(MET + 11 * MINUTE) == (0, 0)
+            assert agree(MET + 11 * MINUTE) == (1, 1)  # the rule card
             model.objects.update(retired_at=None)
+        Rule.objects.filter(slug="fcc-calling-hours").update(retired_at=MET)
+        assert agree(MET + 11 * MINUTE) == (3, 1)
 
     def test_a_card_is_for_a_question_or_a_rule_never_both_nor_neither(self, quiz, rep):
         meet(rep, quiz)
@@ -348,15 +351,15 @@ class TestPractisingRules:
         assert card.rule.slug == "fcc-calling-hours"
         assert ReviewLog.objects.get().card == card
 
-    def test_rule_cards_are_not_asked_nor_due_until_a_session_can_ask_them(self, quiz, rep):
-        practised(user=rep, outcomes=[("fcc-calling-hours", False)], at=MET)
+    def test_a_rule_no_lead_card_tests_is_never_asked_nor_due(self, quiz, rep):
+        practised(user=rep, outcomes=[("finra-2150b", False)], at=MET)
         assert not due_cards(user=rep, now=MET + DAY).exists()
         assert review_outlook(user=rep, now=MET + DAY).cards == 0
         rule_card = ReviewCard.objects.get()
         with pytest.raises(ReviewCard.DoesNotExist):
             card_review(
-                user=rep, card_id=rule_card.pk, seen=1, raw_answers={"q1": ["0"]}, number=1,
-                now=MET + DAY,
+                user=rep, card_id=rule_card.pk, seen=1, raw_answers={"choice": ["call"]},
+                number=1, now=MET + DAY,
             )  # fmt: skip
 
 

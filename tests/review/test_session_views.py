@@ -102,8 +102,8 @@ class TestAsking:
     def test_reloading_shows_the_same_card_in_the_same_order(self, rep_client, due):
         first, again = rep_client.get(SESSION).context, rep_client.get(SESSION).context
         assert first["card"] == again["card"]
-        assert [c.text for c in first["question"].choices] == [
-            c.text for c in again["question"].choices
+        assert [c.text for c in first["asked"].question.choices] == [
+            c.text for c in again["asked"].question.choices
         ]
 
     def test_nothing_due_says_when_the_next_card_is(self, rep_client, quiz, rep, clock):
@@ -114,7 +114,7 @@ class TestAsking:
 
     def test_without_cards_it_says_where_they_come_from(self, rep_client, quiz):
         content = rep_client.get(SESSION).content.decode()
-        assert "Each question you meet in a quiz becomes a review card" in content
+        assert "Each question you meet in a quiz, and each rule you practise in the" in content
 
 
 @pytest.mark.django_db
