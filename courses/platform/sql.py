@@ -80,8 +80,9 @@ def execute_many(template: str, rows, **models) -> None:
 
 
 def values(template: str, params=(), **models) -> list[tuple]:
-    """The rows of a written-out SELECT as tuples, for columns every database returns as
-    Python reads them (numbers); moments need `rows`, which converts them."""
+    """The rows of a written-out SELECT (or of a write's RETURNING clause) as tuples, for
+    columns every database returns as Python reads them (numbers); moments need `rows`, which
+    converts them."""
     alias, sql = statement(template, **models)
     connection = connections[alias]
     with connection.cursor() as cursor:

@@ -148,44 +148,98 @@ def card_review(
     )
 
 
-@transaction.atomic
-def practised(
-    *, user, outcomes: Iterable[tuple[str, bool]], at: datetime.datetime
-) -> list[ReviewLog]:
+# A drill answer's reads and writes hold the write lock too: written out the same way. The
+# rules' ids for the slugs practised...
+_RULE_IDS = "SELECT {rule.slug}, {rule.id} FROM {rule} WHERE {rule.slug} IN ({slugs})"
+# ...what the scheduler needs of the person's cards for those rules, locked in one order where
+# the database locks rows, so that two answers of the same person queue rather than deadlock...
+_PRACTISED_BEFORE = (
+    "SELECT {card.rule}, {card.state}, {card.step}, {card.stability}, {card.difficulty}, "
+    "{card.last_review_days} FROM {card} "
+    "WHERE {card.user} = %s AND {card.rule} IN ({rules}) ORDER BY {card.rule}"
+)
+# ...one statement makes the cards practised for the first time and moves the others, each by
+# as many reviews as it had answers, and returns what the log needs...
+_PRACTISE = (
+    "INSERT INTO {card} ({card.user}, {card.rule}, {card.state}, {card.step}, "
+    "{card.stability}, {card.difficulty}, {card.due}, {card.last_review}, "
+    "{card.last_review_days}, {card.reviews}) VALUES {rows} "
+    "ON CONFLICT ({card.user}, {card.rule}) WHERE {card.rule} IS NOT NULL DO UPDATE SET "
+    "{card.state} = excluded.{card.state}, {card.step} = excluded.{card.step}, "
+    "{card.stability} = excluded.{card.stability}, "
+    "{card.difficulty} = excluded.{card.difficulty}, {card.due} = excluded.{card.due}, "
+    "{card.last_review} = excluded.{card.last_review}, "
+    "{card.last_review_days} = excluded.{card.last_review_days}, "
+    "{card.reviews} = {card}.{card.reviews} + excluded.{card.reviews} "
+    "RETURNING {card.rule}, {card.id}, {card.reviews}"
+)
+_CARD_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# ...and one logs every answer (a practice answer picks no choices).
+_LOG = (
+    "INSERT INTO {log} ({log.card}, {log.number}, {log.rating}, {log.correct}, {log.answer}, "
+    "{log.reviewed_at}) VALUES {rows}"
+)
+_LOG_ROW = "(%s, %s, %s, %s, '[]', %s)"
+
+
+@transaction.atomic(savepoint=False)
+def practised(*, user, outcomes: Iterable[tuple[str, bool]], at: datetime.datetime) -> None:
     """Practice of rules (rule slug, answered right) reviews the person's cards for those
     rules at `at`, making the cards they do not have yet; each answer is logged.
 
     A slug the catalogue does not hold gets no card: a rule is remembered only as the catalogue
     states it (the calling-rules engine's ids are all in the loaded catalogue, as its tests hold).
+
+    Four statements, however many rules: their ids, the person's cards for them, one write of
+    all the cards and one of the log. Inside the drill answer's transaction (and no savepoint of
+    its own), so an answer that is refused changes no card.
     """
     outcomes = list(outcomes)
-    slugs = {slug for slug, _ in outcomes}
-    rule_ids = dict(Rule.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    outcomes = [(slug, correct) for slug, correct in outcomes if slug in rule_ids]
-    cards = {
-        card.rule_id: card
-        for card in ReviewCard.objects.select_for_update().filter(
-            user=user, rule_id__in=list(rule_ids.values())
-        )
-    }
-    made, reviewed = {}, []
+    slugs = list(dict.fromkeys(slug for slug, _ in outcomes))
+    if not slugs:
+        return
+    read_ids = _RULE_IDS.replace("{slugs}", ", ".join(["%s"] * len(slugs)))
+    rule_ids = dict(sql.values(read_ids, slugs, rule=Rule))
+    answers: dict[int, list[tuple[Rating, bool]]] = {}
     for slug, correct in outcomes:
-        rule_id = rule_ids[slug]
-        card = cards.get(rule_id)
-        rating = Rating.Good if correct else Rating.Again
-        if card is None:
-            card = made[rule_id] = cards[rule_id] = ReviewCard(user=user, rule_id=rule_id)
-            memory, card.reviews = scheduling.review(None, rating, at=at), 0
-        else:
-            memory = scheduling.review(memory_of(card), rating, at=at)
-        _remember(card, memory)
-        reviewed.append((card, card.reviews, rating, correct))
-    ReviewCard.objects.bulk_create(made.values())
-    ReviewCard.objects.bulk_update(
-        [card for rule_id, card in cards.items() if rule_id not in made],
-        [*MEMORY, "last_review_days", "reviews"],
-    )
-    return ReviewLog.objects.bulk_create(
-        ReviewLog(card=card, number=number, rating=rating, correct=correct, reviewed_at=at)
-        for card, number, rating, correct in reviewed
-    )
+        if slug in rule_ids:
+            rating = Rating.Good if correct else Rating.Again
+            answers.setdefault(rule_ids[slug], []).append((rating, correct))
+    if not answers:
+        return
+    read = _PRACTISED_BEFORE.replace("{rules}", ", ".join(["%s"] * len(answers)))
+    read += sql.for_update(ReviewCard)
+    known = {}
+    for rule_id, state, step, stability, difficulty, days in sql.values(
+        read, [user.pk, *answers], card=ReviewCard
+    ):
+        last_review = scheduling.moment_of(days)
+        known[rule_id] = Memory(state, step, stability, difficulty, last_review, last_review)
+    cards = []  # the values of _CARD_ROW, card after card
+    for rule_id, reviews in answers.items():
+        memory = known.get(rule_id)
+        for rating, _ in reviews:
+            memory = scheduling.review(memory, rating, at=at)
+        cards.extend(
+            (
+                user.pk,
+                rule_id,
+                int(memory.state),
+                memory.step,
+                memory.stability,
+                memory.difficulty,
+                memory.due,
+                memory.last_review,
+                scheduling.days_since_epoch(memory.last_review),
+                len(reviews),
+            )
+        )
+    write = _PRACTISE.replace("{rows}", ", ".join([_CARD_ROW] * len(answers)))
+    logs = []  # the values of _LOG_ROW, answer after answer
+    for rule_id, card_id, count in sql.values(write, cards, card=ReviewCard):
+        # Numbered from the card's count as written, which ends with this write's answers.
+        reviews = answers[rule_id]
+        for number, (rating, correct) in enumerate(reviews, start=count - len(reviews) + 1):
+            logs.extend((card_id, number, int(rating), correct, at))
+    answered = sum(len(reviews) for reviews in answers.values())
+    sql.execute(_LOG.replace("{rows}", ", ".join([_LOG_ROW] * answered)), logs, log=ReviewLog)

@@ -310,7 +310,7 @@ class TestAnsweringACard:
 @pytest.mark.django_db
 class TestPractisingRules:
     def test_practice_makes_rule_cards_and_logs_each_answer(self, quiz, rep):
-        logs = practised(
+        practised(
             user=rep, outcomes=[("fcc-calling-hours", True), ("registry-permanent", False)], at=MET
         )
         cards = ReviewCard.objects.filter(user=rep, rule__isnull=False)
@@ -320,11 +320,13 @@ class TestPractisingRules:
         ]
         hours = cards.get(rule__slug="fcc-calling-hours")
         assert memory(hours) == scheduling.review(None, Rating.Good, at=MET)
-        assert [(log.card_id, log.number, log.correct) for log in logs] == [
-            (hours.pk, 1, True),
-            (cards.get(rule__slug="registry-permanent").pk, 1, False),
+        assert hours.last_review_days == scheduling.days_since_epoch(MET)
+        logs = ReviewLog.objects.order_by("pk")
+        assert [(log.card_id, log.number, log.rating, log.correct) for log in logs] == [
+            (hours.pk, 1, Rating.Good, True),
+            (cards.get(rule__slug="registry-permanent").pk, 1, Rating.Again, False),
         ]
-        assert ReviewLog.objects.count() == 2
+        assert [(log.answer, log.reviewed_at) for log in logs] == [([], MET)] * 2
 
     def test_practice_again_reviews_the_same_card(self, quiz, rep):
         practised(user=rep, outcomes=[("fcc-calling-hours", True)], at=MET)
@@ -344,6 +346,45 @@ class TestPractisingRules:
             2,
             3,
         ]
+
+    def test_one_practice_makes_some_cards_and_moves_others(self, quiz, rep, other_rep):
+        practised(user=rep, outcomes=[("fcc-calling-hours", True)], at=MET)
+        practised(user=other_rep, outcomes=[("registry-permanent", True)], at=MET)
+        first = memory(ReviewCard.objects.get(user=rep))
+        later = MET + 3 * DAY
+        practised(
+            user=rep,
+            outcomes=[
+                ("registry-permanent", False),
+                ("fcc-calling-hours", True),
+                ("registry-permanent", True),
+            ],
+            at=later,
+        )
+        hours = ReviewCard.objects.get(user=rep, rule__slug="fcc-calling-hours")
+        registry = ReviewCard.objects.get(user=rep, rule__slug="registry-permanent")
+        assert (hours.reviews, registry.reviews) == (2, 2)
+        assert memory(hours) == scheduling.review(first, Rating.Good, at=later)
+        assert memory(registry) == scheduling.review(
+            scheduling.review(None, Rating.Again, at=later), Rating.Good, at=later
+        )
+        assert ReviewCard.objects.get(user=other_rep).reviews == 1
+        assert sorted(
+            ReviewLog.objects.filter(card__user=rep).values_list("card__rule__slug", "number")
+        ) == [
+            ("fcc-calling-hours", 1),
+            ("fcc-calling-hours", 2),
+            ("registry-permanent", 1),
+            ("registry-permanent", 2),
+        ]
+        assert list(
+            ReviewLog.objects.filter(card=registry).order_by("number").values_list("correct")
+        ) == [(False,), (True,)]
+
+    def test_practice_of_no_rule_the_catalogue_holds_writes_nothing(self, quiz, rep):
+        practised(user=rep, outcomes=[], at=MET)
+        practised(user=rep, outcomes=[("no-such-rule", True)], at=MET)
+        assert not ReviewCard.objects.exists() and not ReviewLog.objects.exists()
 
     def test_a_rule_the_catalogue_does_not_hold_gets_no_card(self, quiz, rep):
         practised(user=rep, outcomes=[("fcc-calling-hours", True), ("no-such-rule", True)], at=MET)
