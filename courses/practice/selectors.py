@@ -29,11 +29,34 @@ CALL_LIMITS = frozenset(rule.call_limit for rule in STATE_RULES.values())
 
 
 @dataclass(frozen=True)
+class RuleRef:
+    """A rule as the catalogue names it; `checked` is None for a rule it does not hold."""
+
+    slug: str
+    title: str
+    citation: str
+    checked: datetime.date | None = None
+
+
+def rule_refs(slugs: Iterable[str]) -> dict[str, RuleRef]:
+    """The catalogue's title, citation and checked date of each rule, by id: one query. A rule
+    the catalogue does not hold is shown by its id alone."""
+    slugs = set(slugs)
+    found = {
+        slug: RuleRef(slug, title, citation, checked)
+        for slug, title, citation, checked in Rule.objects.published()
+        .filter(slug__in=slugs)
+        .values_list("slug", "title", "citation", "checked")
+    }
+    return {slug: found.get(slug, RuleRef(slug, slug, "")) for slug in slugs}
+
+
+@dataclass(frozen=True)
 class Cited:
     """A finding with its catalogue entry: the rule's title and citation come from there."""
 
     finding: Finding
-    rule: Rule | None  # None only while the catalogue is not loaded
+    rule: RuleRef
 
 
 @dataclass(frozen=True)
@@ -52,13 +75,8 @@ class CallCheck:
 
 def call_check(*, lead: Lead, call: Call) -> CallCheck:
     decision = may_call(lead, call)
-    slugs = {f.rule for f in decision.findings}
-    rules = (
-        Rule.objects.published()
-        .only("slug", "title", "citation", "checked")
-        .in_bulk(slugs, field_name="slug")
-    )
-    cited = [Cited(finding, rules.get(finding.rule)) for finding in decision.findings]
+    rules = rule_refs(f.rule for f in decision.findings)
+    cited = [Cited(finding, rules[finding.rule]) for finding in decision.findings]
     verdict = decision.verdict
     next_call = next_call_time(lead, call) if verdict == "wait" else None
     return CallCheck(
@@ -67,7 +85,7 @@ def call_check(*, lead: Lead, call: Call) -> CallCheck:
         reminders=[entry for entry in cited if not entry.finding.blocks],
         next_call=next_call and next_call.replace(tzinfo=None),
         waits_out_call_limit=any(f.rule in CALL_LIMITS for f in decision.blocking),
-        checked=min((rule.checked for rule in rules.values()), default=None),
+        checked=min((rule.checked for rule in rules.values() if rule.checked), default=None),
     )
 
 
@@ -124,13 +142,6 @@ def regrade(card: Card, answer: DrillAnswer) -> Grade:
 
 
 @dataclass(frozen=True)
-class RuleRef:
-    slug: str
-    title: str
-    citation: str
-
-
-@dataclass(frozen=True)
 class FindingView:
     rule: RuleRef
     message: str
@@ -174,19 +185,6 @@ class Feedback:
     @property
     def earliest_text(self) -> str:
         return moment_text(self.grade.earliest) if self.grade.earliest else ""
-
-
-def rule_refs(slugs: Iterable[str]) -> dict[str, RuleRef]:
-    """The catalogue's title and citation of each rule, by id; a rule the catalogue does not
-    hold is shown by its id alone."""
-    slugs = set(slugs)
-    found = {
-        slug: RuleRef(slug, title, citation)
-        for slug, title, citation in Rule.objects.filter(slug__in=slugs).values_list(
-            "slug", "title", "citation"
-        )
-    }
-    return {slug: found.get(slug, RuleRef(slug, slug, "")) for slug in slugs}
 
 
 def feedbacks(session: DrillSession, answers: list[DrillAnswer]) -> list[Feedback]:
