@@ -23,7 +23,8 @@ from fractions import Fraction
 from django.db.models import Prefetch, Q
 
 from courses.curriculum.models import published_step
-from courses.models import Choice, Question, QuizAttempt
+from courses.models import Choice, Course, Module, Question, Quiz, QuizAttempt, Rule, Step
+from courses.platform import sql
 from courses.practice.cards import Card, Fact, describe
 from courses.practice.drill import TESTABLE_RULE_IDS, deal_testing
 from courses.practice.forms import LeadAnswerForm
@@ -41,6 +42,45 @@ ASKABLE = (
     Q(question__isnull=False, question__retired_at__isnull=True)
     & published_step("question__quiz__step__")
 ) | Q(rule__retired_at__isnull=True, rule__slug__in=sorted(TESTABLE_RULE_IDS))
+
+# The same rule written out (see courses.platform.sql), for the reads every review page and
+# answer makes, which built by the ORM cost several times running them; a test holds the two
+# to the same cards. A person's askable cards: FROM this, with the person's id and then
+# ASKABLE_SLUGS as its parameters.
+ASKABLE_FROM = (
+    "FROM {card} "
+    "LEFT JOIN {question} ON {question}.{question.id} = {card}.{card.question} "
+    "LEFT JOIN {quiz} ON {quiz}.{quiz.id} = {question}.{question.quiz} "
+    "LEFT JOIN {step} ON {step}.{step.id} = {quiz}.{quiz.step} "
+    "LEFT JOIN {module} ON {module}.{module.id} = {step}.{step.module} "
+    "LEFT JOIN {course} ON {course}.{course.id} = {module}.{module.course} "
+    "LEFT JOIN {rule} ON {rule}.{rule.id} = {card}.{card.rule} "
+    "WHERE {card}.{card.user} = %s AND ("
+    "({question}.{question.id} IS NOT NULL AND {question}.{question.retired_at} IS NULL "
+    "AND {step}.{step.retired_at} IS NULL AND {module}.{module.retired_at} IS NULL "
+    "AND {course}.{course.retired_at} IS NULL) "
+    "OR ({rule}.{rule.retired_at} IS NULL AND {rule}.{rule.slug} IN ({slugs})))"
+).replace("{slugs}", ", ".join(["%s"] * len(TESTABLE_RULE_IDS)))
+ASKABLE_SLUGS = sorted(TESTABLE_RULE_IDS)
+ASKABLE_TABLES = {
+    "card": ReviewCard,
+    "question": Question,
+    "quiz": Quiz,
+    "step": Step,
+    "module": Module,
+    "course": Course,
+    "rule": Rule,
+}
+
+
+_CARD = "SELECT {card}.* " + ASKABLE_FROM + " AND {card}.{card.id} = %s"
+
+
+def askable_card(*, user, card_id: int, lock: bool = False) -> ReviewCard | None:
+    """One of the person's cards a session asks, locked for the answer if `lock`, or None."""
+    template = _CARD + (sql.for_update(ReviewCard, of=ReviewCard) if lock else "")
+    found = sql.rows(ReviewCard, template, [user.pk, *ASKABLE_SLUGS, card_id], **ASKABLE_TABLES)
+    return found[0] if found else None
 
 
 class NotAnswerable(Exception):

@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Value
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Floor, Greatest, Power
 
-from courses.models import Certificate, Course, Module, Question, Quiz, Rule, Step
+from courses.models import Certificate, Module, Rule, Step
 from courses.platform import sql
 from courses.platform.rows import TemplateRow
-from courses.practice.drill import TESTABLE_RULE_IDS
 from courses.review import scheduling
-from courses.review.asking import ASKABLE
+from courses.review.asking import ASKABLE, ASKABLE_FROM, ASKABLE_SLUGS, ASKABLE_TABLES
 from courses.review.models import ReviewCard, ReviewLog
 
 # About three minutes of review: a session asks at most this many cards.
@@ -36,27 +35,6 @@ def due_cards(*, user, now: datetime.datetime) -> QuerySet[ReviewCard]:
     )
 
 
-@dataclass(frozen=True)
-class Outlook:
-    """The person's review as My training shows it."""
-
-    cards: int  # cards a session asks
-    due: int  # of which due now
-    next_due: datetime.datetime | None  # the soonest due, when none is due now
-    session_cards: int = SESSION_CARDS
-
-
-def review_outlook(*, user, now: datetime.datetime) -> Outlook:
-    """How many of the person's cards are due now, and when the next one is: one query."""
-    # Named apart from the field: an aggregate named "due" would shadow it in the filters.
-    totals = ReviewCard.objects.filter(ASKABLE, user=user).aggregate(
-        cards=Count("pk"),
-        due_now=Count("pk", filter=Q(due__lte=now)),
-        soonest=Min("due", filter=Q(due__gt=now)),
-    )
-    return Outlook(totals["cards"], totals["due_now"], totals["soonest"])
-
-
 def due_count(*, user, now: datetime.datetime) -> int:
     return due_cards(user=user, now=now).count()
 
@@ -70,40 +48,44 @@ class Today:
     session_cards: int = SESSION_CARDS
 
 
-# My training is the page every rep opens first, and built by the ORM this count cost thirty
-# times running it: written out (see courses.platform.sql). The joins are ASKABLE's rule (a
-# question still in a published quiz: `published_step`; a catalogue rule a lead card can
-# test), which a test holds it to.
-_TODAY = (
-    "SELECT COUNT(*), SUM(CASE WHEN {card}.{card.due} <= %s THEN 1 ELSE 0 END) FROM {card} "
-    "LEFT JOIN {question} ON {question}.{question.id} = {card}.{card.question} "
-    "LEFT JOIN {quiz} ON {quiz}.{quiz.id} = {question}.{question.quiz} "
-    "LEFT JOIN {step} ON {step}.{step.id} = {quiz}.{quiz.step} "
-    "LEFT JOIN {module} ON {module}.{module.id} = {step}.{step.module} "
-    "LEFT JOIN {course} ON {course}.{course.id} = {module}.{module.course} "
-    "LEFT JOIN {rule} ON {rule}.{rule.id} = {card}.{card.rule} "
-    "WHERE {card}.{card.user} = %s AND ("
-    "({question}.{question.id} IS NOT NULL AND {question}.{question.retired_at} IS NULL "
-    "AND {step}.{step.retired_at} IS NULL AND {module}.{module.retired_at} IS NULL "
-    "AND {course}.{course.retired_at} IS NULL) "
-    "OR ({rule}.{rule.retired_at} IS NULL AND {rule}.{rule.slug} IN ({slugs})))"
-).replace("{slugs}", ", ".join(["%s"] * len(TESTABLE_RULE_IDS)))
+# My training is the page every rep opens first: its count is written out, as ASKABLE is.
+_TODAY = "SELECT COUNT(*), SUM(CASE WHEN {card}.{card.due} <= %s THEN 1 ELSE 0 END) " + ASKABLE_FROM
 
 
 def review_today(*, user, now: datetime.datetime) -> Today:
     """How many cards the person has in review, and how many are due now: one query."""
-    ((cards, due),) = sql.values(
-        _TODAY,
-        [now, user.pk, *sorted(TESTABLE_RULE_IDS)],
-        card=ReviewCard,
-        question=Question,
-        quiz=Quiz,
-        step=Step,
-        module=Module,
-        course=Course,
-        rule=Rule,
-    )
+    ((cards, due),) = sql.values(_TODAY, [now, user.pk, *ASKABLE_SLUGS], **ASKABLE_TABLES)
     return Today(cards, due or 0)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The person's review as a session shows it."""
+
+    cards: int  # cards a session asks
+    due: int  # of which due now
+    card: ReviewCard | None  # the one to ask now: the longest waiting
+    next_due: datetime.datetime | None  # the soonest due, when none is due now
+    session_cards: int = SESSION_CARDS
+
+
+_SOONEST = (
+    "SELECT {card}.* " + ASKABLE_FROM + " ORDER BY {card}.{card.due}, {card}.{card.id} LIMIT 1"
+)
+
+
+def review_outlook(*, user, now: datetime.datetime) -> Outlook:
+    """How many of the person's cards are due now, the one to ask first, and when the next one
+    is due if none is: two queries."""
+    today = review_today(user=user, now=now)
+    soonest = next(
+        iter(sql.rows(ReviewCard, _SOONEST, [user.pk, *ASKABLE_SLUGS], **ASKABLE_TABLES)), None
+    )
+    if soonest is None:
+        return Outlook(today.cards, today.due, None, None)
+    if soonest.due <= now:
+        return Outlook(today.cards, today.due, soonest, None)
+    return Outlook(today.cards, today.due, None, soonest.due)
 
 
 # --- Mastery ----------------------------------------------------------------------------------

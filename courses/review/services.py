@@ -121,12 +121,9 @@ def card_review(
     ReviewRefused for one already answered (a double submit), not due, or an answer that
     names anything not offered; nothing changes then. Each review is logged once.
     """
-    card = (
-        ReviewCard.objects.select_for_update(of=("self",))
-        .select_related("rule")
-        .filter(asking.ASKABLE)
-        .get(pk=card_id, user=user)
-    )
+    card = asking.askable_card(user=user, card_id=card_id, lock=True)
+    if card is None:
+        raise ReviewCard.DoesNotExist("No such card in the person's review.")
     if card.reviews != seen:
         raise ReviewRefused("You have already answered this card; each answer counts once.")
     if card.due > now:

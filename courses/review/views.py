@@ -35,14 +35,15 @@ def session_context(request, *, now, answered: int, last: ReviewLog | None = Non
     card unless the session is over."""
     user = request.user
     finished = answered >= selectors.SESSION_CARDS
-    card = None if finished else selectors.due_cards(user=user, now=now).first()
+    outlook = selectors.review_outlook(user=user, now=now)
+    card = None if finished else outlook.card
     context = {
         "answered": answered,
         "session_cards": selectors.SESSION_CARDS,
         "finished": finished,
         "card": card,
         "asked": asking.asked(card, number=answered + 1) if card else None,
-        "outlook": selectors.review_outlook(user=user, now=now),
+        "outlook": outlook,
         "nav": "home",
         **extra,
     }

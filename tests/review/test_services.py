@@ -16,7 +16,7 @@ from courses.models import (
 )
 from courses.quizzes.services import quiz_attempt_start, quiz_attempt_submit
 from courses.review import scheduling
-from courses.review.asking import ASKABLE
+from courses.review.asking import ASKABLE, askable_card
 from courses.review.scheduling import Rating, State
 from courses.review.selectors import due_cards, review_outlook, review_today
 from courses.review.services import ReviewRefused, card_review, practised
@@ -149,8 +149,9 @@ class TestAskable:
         quiz.step.module.__class__.objects.update(retired_at=MET)
         assert not due_cards(user=rep, now=MET + DAY).exists()
 
-    def test_my_trainings_written_out_count_is_the_orms(self, quiz, rep, other_rep):
-        """review_today is written out in SQL: it counts what ASKABLE and due_cards count."""
+    def test_the_written_out_reads_ask_what_the_orms_asks(self, quiz, rep, other_rep):
+        """My training's count, a session's next card and the card an answer locks are read by
+        statements written out in SQL: they find what ASKABLE and due_cards find."""
         from courses.models import Course, Module, Step
 
         meet(rep, quiz, wrong=["local-time", "scrub-days"])
@@ -162,6 +163,17 @@ class TestAskable:
             asked = ReviewCard.objects.filter(ASKABLE, user=rep)
             today = review_today(user=rep, now=now)
             assert (today.cards, today.due) == (asked.count(), due_cards(user=rep, now=now).count())
+            outlook = review_outlook(user=rep, now=now)
+            assert (outlook.cards, outlook.due) == (today.cards, today.due)
+            assert outlook.card == due_cards(user=rep, now=now).first()
+            assert outlook.next_due == (
+                None
+                if outlook.card
+                else asked.order_by("due").values_list("due", flat=True).first()
+            )
+            for each in ReviewCard.objects.filter(user__in=[rep, other_rep]):
+                found = askable_card(user=rep, card_id=each.pk)
+                assert (found == each) == asked.filter(pk=each.pk).exists()
             return today.cards, today.due
 
         assert agree(MET - MINUTE) == (5, 0)
