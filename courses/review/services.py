@@ -104,7 +104,17 @@ def questions_met(
     sql.execute_many(_MEET, rows, card=ReviewCard)
 
 
-@transaction.atomic
+# A session's answer moves its card only if nobody has answered it since it was read: one
+# statement, written out, that changes nothing when the card has moved on.
+_ANSWER = (
+    "UPDATE {card} SET {card.state} = %s, {card.step} = %s, {card.stability} = %s, "
+    "{card.difficulty} = %s, {card.due} = %s, {card.last_review} = %s, "
+    "{card.last_review_days} = %s, {card.reviews} = %s "
+    "WHERE {card.id} = %s AND {card.reviews} = %s"
+)
+ALREADY_ANSWERED = "You have already answered this card; each answer counts once."
+
+
 def card_review(
     *,
     user,
@@ -120,12 +130,15 @@ def card_review(
     Raises ReviewCard.DoesNotExist for a card that is not theirs or not asked, and
     ReviewRefused for one already answered (a double submit), not due, or an answer that
     names anything not offered; nothing changes then. Each review is logged once.
+
+    The answer is graded before the write begins, so the write holds the database's write
+    lock for two statements: the card moved if it still stands where it was read, and the log.
     """
-    card = asking.askable_card(user=user, card_id=card_id, lock=True)
+    card = asking.askable_card(user=user, card_id=card_id)
     if card is None:
         raise ReviewCard.DoesNotExist("No such card in the person's review.")
     if card.reviews != seen:
-        raise ReviewRefused("You have already answered this card; each answer counts once.")
+        raise ReviewRefused(ALREADY_ANSWERED)
     if card.due > now:
         raise ReviewRefused("This card is not due for review yet.")
     try:
@@ -134,15 +147,27 @@ def card_review(
         raise ReviewRefused(str(refused)) from None
     rating = scheduling.rating_for(graded.points)
     _remember(card, scheduling.review(memory_of(card), rating, at=now))
-    card.save(update_fields=[*MEMORY, "last_review_days", "reviews"])
-    return ReviewLog.objects.create(
-        card=card,
-        number=card.reviews,
-        rating=rating,
-        correct=graded.correct,
-        answer=graded.picked,
-        reviewed_at=now,
-    )
+    moved = [
+        int(card.state),
+        card.step,
+        card.stability,
+        card.difficulty,
+        card.due,
+        card.last_review,
+        card.last_review_days,
+        card.reviews,
+    ]
+    with transaction.atomic():
+        if not sql.execute(_ANSWER, [*moved, card.pk, seen], card=ReviewCard):
+            raise ReviewRefused(ALREADY_ANSWERED)
+        return ReviewLog.objects.create(
+            card=card,
+            number=card.reviews,
+            rating=rating,
+            correct=graded.correct,
+            answer=graded.picked,
+            reviewed_at=now,
+        )
 
 
 # A drill answer's reads and writes hold the write lock too: written out the same way. The
