@@ -44,7 +44,7 @@ def build_content(root: Path, modules: int) -> Path:
     return root
 
 
-def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
+def benchmark_plan(*, modules: int, manager_teams: int, one_off: int = ONE_OFF_REQUESTS) -> dict:
     """In the benchmark's database: sessions and one-off requests for every page measured.
 
     Every page is a list of requests (method, path, cookie, CSRF token, body) that the
@@ -85,13 +85,20 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
     # Open attempts and open calls: the quiz page reads them, and each submission or first
     # reply uses a different one (a submission or a reply counts once, so none is reused
     # until the list runs out, which the report would show).
+    # A submission moves the rep's review cards of its quiz's questions, which would take the
+    # review answers' cards away: every other quiz a rep has cards for is kept for review.
+    met = ReviewCard.objects.filter(user__in=reps, question__isnull=False)
+    met = met.values_list("user", "question__quiz").distinct().order_by("user", "question__quiz")
+    kept_for_review = {(rep_id, quiz_id) for n, (rep_id, quiz_id) in enumerate(met) if n % 2}
     attempts, submissions, open_runs = [], [], []
-    quizzes = list(Quiz.objects.select_related("step__module").filter(step__retired_at=None))
+    quizzes = list(
+        Quiz.objects.select_related("step__module").filter(step__retired_at=None).order_by("pk")
+    )
     scripts = list(RoleplayScript.objects.select_related("step__module"))
-    per_rep = max(1, ONE_OFF_REQUESTS // max(1, len(reps)))
+    per_rep = max(1, one_off // max(1, len(reps)))
     for rep in reps:
         cookie, token = rep_sessions[rep.pk]
-        for quiz in quizzes[:per_rep]:
+        for quiz in [q for q in quizzes if (rep.pk, q.pk) not in kept_for_review][:per_rep]:
             try:
                 attempt = quiz_attempt_start(user=rep, quiz=quiz)
             except QuizRefused:
@@ -122,17 +129,21 @@ def benchmark_plan(*, modules: int, manager_teams: int) -> dict:
             drill_answers.append(["POST", path + "answer/", cookie, token, answer])
 
     # Review: every question card a rep has is made due, as after a few days away. The page
-    # asks one per rep; each answer goes to a card of its own (an answered card is not due).
+    # asks one per rep; each answer goes to a card of its own (an answered card is not due),
+    # of a quiz kept for review.
     ReviewCard.objects.filter(user__in=reps, question__isnull=False).update(
         due=timezone.now() - datetime.timedelta(days=1)
     )
     review_pages, review_answers = [], []
     for rep in reps:
         cookie, token = rep_sessions[rep.pk]
-        cards = list(due_cards(user=rep, now=timezone.now()))
+        due = due_cards(user=rep, now=timezone.now()).filter(question__isnull=False)
+        cards = list(due.select_related("question"))
         if cards:
             review_pages.append(["GET", "/review/", cookie, token, ""])
         for card in cards:
+            if (rep.pk, card.question.quiz_id) not in kept_for_review:
+                continue
             answer = f"seen={card.reviews}&answered=0&q1=0"
             review_answers.append(
                 ["POST", f"/review/cards/{card.pk}/answer/", cookie, token, answer]
