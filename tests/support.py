@@ -308,9 +308,14 @@ def make_user(django_user_model, username, role=None, **extra):
         **({"first_name": username.title()} | extra),
     )
     if role:
-        # get_or_create: transactional tests flush the groups the migration made.
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        user.groups.add(role_group(role))
     return user
+
+
+def role_group(role: str) -> Group:
+    """The role's group. Made if missing: a transactional test ends by emptying every table,
+    the groups the roles migration made among them, and tests run in any order."""
+    return Group.objects.get_or_create(name=role)[0]
 
 
 def opened_long_ago(user, steps=None):

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from courses.certification.services import audit_record
 from courses.models import AppendOnlyError, AuditEntry
+from courses.platform.access import MANAGER, REP
+from tests.support import role_group
 
 
 @pytest.fixture
@@ -73,12 +75,11 @@ class TestAppendOnly:
 
 @pytest.mark.django_db
 def test_role_changes_in_the_admin_are_logged(client, rep, django_user_model):
-    from django.contrib.auth.models import Group
 
     admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
     client.force_login(admin_user)
-    manager_group = Group.objects.get(name="Manager")
-    rep_group = Group.objects.get(name="Rep")
+    manager_group = role_group(MANAGER)
+    rep_group = role_group(REP)
     response = client.post(
         reverse("admin:auth_user_change", args=[rep.pk]),
         {

@@ -30,10 +30,11 @@ from courses.models import (
     RoleplayRun,
     StepCompletion,
 )
+from courses.platform.access import REP
 from courses.progress.services import lesson_complete, step_complete, step_open
 from tests.factories import CLEAN_CALL, complete_module, play_call
 from tests.factories import take_quiz as take
-from tests.support import QUIZ, make_user
+from tests.support import QUIZ, make_user, role_group
 
 START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 
@@ -546,9 +547,8 @@ class TestCertificationReport:
     def test_the_export_streams_100000_rows_in_constant_memory(
         self, client, required, compliance, django_user_model
     ):
-        from django.contrib.auth.models import Group
 
-        rep_group = Group.objects.get(name="Rep")
+        rep_group = role_group(REP)
         people = django_user_model.objects.bulk_create(
             django_user_model(username=f"bulk{i:06d}", first_name="Bulk", last_name=f"{i:06d}")
             for i in range(100_000)

@@ -6,7 +6,6 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from courses.certification.reports import STATUSES, certification_rows
@@ -19,7 +18,7 @@ from courses.curriculum.loading import load_curriculum
 from courses.models import Module
 from courses.platform.access import REP
 from tests.factories import complete_module
-from tests.support import make_user
+from tests.support import make_user, role_group
 
 START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
@@ -132,7 +131,7 @@ def test_a_page_reads_only_the_people_it_shows(
     builder.course(modules=["module-1", "module-2"])
     builder.required_module("module-1").required_module("module-2")
     load_curriculum(builder.root)
-    rep_group = Group.objects.get(name=REP)
+    rep_group = role_group(REP)
     people = django_user_model.objects.bulk_create(
         django_user_model(username=f"rep{i:04d}") for i in range(1000)
     )

@@ -5,7 +5,6 @@ from collections import defaultdict
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import CommandError
 from django.db.models import Min
 from django.urls import reverse
@@ -43,6 +42,7 @@ from tests.demo.generated_org import (
     reps,
     shared_organisation,
 )
+from tests.support import role_group
 
 User = get_user_model()
 
@@ -65,9 +65,9 @@ def test_counts(org, curriculum):
     assert managers().count() == 2
     assert reps().count() == 10
     assert User.objects.count() == 13
-    assert set(Group.objects.get(name=MANAGER).user_set.all()) == set(managers())
-    assert set(Group.objects.get(name=REP).user_set.all()) == set(reps())
-    assert list(Group.objects.get(name=COMPLIANCE).user_set.all()) == [officer()]
+    assert set(role_group(MANAGER).user_set.all()) == set(managers())
+    assert set(role_group(REP).user_set.all()) == set(reps())
+    assert list(role_group(COMPLIANCE).user_set.all()) == [officer()]
     assert Membership.objects.count() == 10
     team_assignments = Assignment.objects.filter(team__isnull=False)
     assert team_assignments.count() == 2 * len(curriculum)

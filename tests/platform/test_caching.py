@@ -7,7 +7,6 @@ These run with the real local-memory caches of the test settings, emptied before
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
@@ -18,7 +17,7 @@ from courses.curriculum.loading import load_curriculum
 from courses.curriculum.selectors import content_cache
 from courses.models import Module, QuizAttempt
 from courses.platform.access import MANAGER, roles_of
-from tests.support import QUIZ, opened_long_ago
+from tests.support import QUIZ, opened_long_ago, role_group
 
 ATTEMPTS = "learner:quiz-attempt"
 
@@ -126,12 +125,12 @@ def test_a_role_given_in_the_database_applies_on_the_next_request(rep, rep_clien
     dashboard = reverse("team:dashboard")
     assert rep_client.get(dashboard).status_code == 403
     assert roles_of(rep) == {"Rep"}
-    rep.groups.add(Group.objects.get(name=MANAGER))
+    rep.groups.add(role_group(MANAGER))
     assert roles_of(rep) == {"Rep", MANAGER}  # a user not loaded for a request is looked up
     page = rep_client.get(reverse("learner:home")).content.decode()
     assert f'href="{dashboard}"' in page  # the manager's navigation
     assert rep_client.get(dashboard).status_code == 200
-    rep.groups.remove(Group.objects.get(name=MANAGER))
+    rep.groups.remove(role_group(MANAGER))
     assert rep_client.get(dashboard).status_code == 403
 
 

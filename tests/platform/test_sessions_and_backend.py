@@ -16,6 +16,7 @@ from django.utils import timezone
 from courses.platform.access import COMPLIANCE, MANAGER, REP, roles_of
 from courses.platform.backends import RoleAwareBackend
 from courses.platform.sessions import SessionStore
+from tests.support import role_group
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_the_request_user_comes_with_exactly_their_roles(
     django_user_model, django_assert_num_queries
 ):
     both = django_user_model.objects.create_user("both", password="pw")
-    both.groups.add(Group.objects.get(name=MANAGER), Group.objects.get(name=COMPLIANCE))
+    both.groups.add(role_group(MANAGER), role_group(COMPLIANCE))
     both.groups.add(Group.objects.create(name="Book club"))  # not a role
     none = django_user_model.objects.create_user("none", password="pw", first_name="Nora")
     backend = RoleAwareBackend()
@@ -86,7 +87,7 @@ def test_the_request_user_comes_with_exactly_their_roles(
 
 def test_a_missing_or_deactivated_user_is_nobody(django_user_model):
     gone = django_user_model.objects.create_user("gone", password="pw")
-    gone.groups.add(Group.objects.get(name=REP))
+    gone.groups.add(role_group(REP))
     backend = RoleAwareBackend()
     gone.is_active = False
     gone.save()
@@ -97,5 +98,5 @@ def test_a_missing_or_deactivated_user_is_nobody(django_user_model):
 def test_a_role_taken_away_is_gone_on_the_next_request(client, manager):
     client.force_login(manager)
     assert client.get(reverse("team:dashboard")).status_code == 200
-    manager.groups.remove(Group.objects.get(name=MANAGER))
+    manager.groups.remove(role_group(MANAGER))
     assert client.get(reverse("team:dashboard")).status_code == 403

@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             if role:
-                user.groups.add(Group.objects.get(name=role))
+                user.groups.add(Group.objects.get_or_create(name=role)[0])
             users[username] = user
             state = "created" if created else "already there, password unchanged"
             label = role or "Administrator"
