@@ -51,8 +51,10 @@ run: $(STAMP)
 	@echo "Serving CallReady on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One test process per core; a file's tests stay in one process (the browser tests share one
+# Chromium per process).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
