@@ -23,6 +23,7 @@ from fractions import Fraction
 from django.db.models import Prefetch, Q
 
 from courses.curriculum.models import published_step
+from courses.curriculum.selectors import content_cache
 from courses.models import Choice, Course, Module, Question, Quiz, QuizAttempt, Rule, Step
 from courses.platform import sql
 from courses.practice.cards import Card, Fact, describe
@@ -73,7 +74,10 @@ ASKABLE_TABLES = {
 }
 
 
-_CARD = "SELECT {card}.* " + ASKABLE_FROM + " AND {card}.{card.id} = %s"
+# A card as the askable reads read it: with its question's content version (its module's),
+# under which the question is kept (`_question`).
+ASKABLE_CARDS = "SELECT {card}.*, {module}.{module.content_version} AS content_version "
+_CARD = ASKABLE_CARDS + ASKABLE_FROM + " AND {card}.{card.id} = %s"
 
 
 def askable_card(*, user, card_id: int, lock: bool = False) -> ReviewCard | None:
@@ -139,12 +143,24 @@ def _lead(card: ReviewCard, reviews: int) -> Card:
 
 
 def _question(card: ReviewCard) -> Question:
+    """The card's question, with its quiz, its case and its live choices.
+
+    It is content, changed only by a load that gives its module a new content version: a card
+    read by the askable reads carries that version, and the question is kept in the content
+    cache under it, as quiz banks are."""
+    version = getattr(card, "content_version", None)
+    key = f"review-question:{card.question_id}:{version}"
+    if version and (kept := content_cache().get(key)) is not None:
+        return kept
     live = Choice.objects.filter(retired_at__isnull=True)
-    return (
+    question = (
         Question.objects.select_related("quiz", "scenario")
         .prefetch_related(Prefetch("choices", queryset=live))
         .get(pk=card.question_id)
     )
+    if version:
+        content_cache().set(key, question)
+    return question
 
 
 def _order(question: Question, card_id: int, reviews: int) -> list[int]:

@@ -19,7 +19,13 @@ from courses.models import Certificate, Module, Rule, Step
 from courses.platform import sql
 from courses.platform.rows import TemplateRow
 from courses.review import scheduling
-from courses.review.asking import ASKABLE, ASKABLE_FROM, ASKABLE_SLUGS, ASKABLE_TABLES
+from courses.review.asking import (
+    ASKABLE,
+    ASKABLE_CARDS,
+    ASKABLE_FROM,
+    ASKABLE_SLUGS,
+    ASKABLE_TABLES,
+)
 from courses.review.models import ReviewCard, ReviewLog
 
 # About three minutes of review: a session asks at most this many cards.
@@ -69,18 +75,15 @@ class Outlook:
     session_cards: int = SESSION_CARDS
 
 
-_SOONEST = (
-    "SELECT {card}.* " + ASKABLE_FROM + " ORDER BY {card}.{card.due}, {card}.{card.id} LIMIT 1"
-)
+_SOONEST = ASKABLE_CARDS + ASKABLE_FROM + " ORDER BY {card}.{card.due}, {card}.{card.id} LIMIT 1"
 
 
 def review_outlook(*, user, now: datetime.datetime) -> Outlook:
     """How many of the person's cards are due now, the one to ask first, and when the next one
     is due if none is: two queries."""
     today = review_today(user=user, now=now)
-    soonest = next(
-        iter(sql.rows(ReviewCard, _SOONEST, [user.pk, *ASKABLE_SLUGS], **ASKABLE_TABLES)), None
-    )
+    found = sql.rows(ReviewCard, _SOONEST, [user.pk, *ASKABLE_SLUGS], **ASKABLE_TABLES)
+    soonest = found[0] if found else None
     if soonest is None:
         return Outlook(today.cards, today.due, None, None)
     if soonest.due <= now:

@@ -332,3 +332,23 @@ class TestQueryBudgets:
         # My training's own reads (tests/progress) and the outlook, in one aggregate.
         with django_assert_max_num_queries(9):
             assert client.get(reverse("learner:home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_question_changed_by_a_content_load_is_asked_as_changed(
+    rep_client, rep, builder, clock, django_assert_max_num_queries
+):
+    """The question a card asks is kept between pages, for as long as its content is the same."""
+    builder.with_quiz(text=QUIZ)
+    load_curriculum(builder.root)
+    meet(rep, Quiz.objects.get(), wrong=KEYS, at=NOW - 7 * DAY)
+    ReviewCard.objects.exclude(question__key="registry-permanent").update(due=NOW + DAY)
+    assert "Five years" in rep_client.get(SESSION).content.decode()
+    # Asked again, the question is not read again: the session, the user, the count, the card.
+    with django_assert_max_num_queries(4):
+        assert "Five years" in rep_client.get(SESSION).content.decode()
+
+    builder.with_quiz(text=QUIZ.replace("Five years", "Ten years"))
+    load_curriculum(builder.root)
+    page = rep_client.get(SESSION).content.decode()
+    assert "Ten years" in page and "Five years" not in page
