@@ -1,8 +1,10 @@
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 
 from courses.platform import people
 
@@ -31,3 +33,20 @@ def when(iso: str):
         return "—"
     moment = datetime.datetime.fromisoformat(iso)
     return date_format(timezone.localtime(moment), "j M Y, g:i a")
+
+
+@register.simple_tag
+def options(field):
+    """A select's <option> elements, the field's value selected. Drawn in Python: a loop over a
+    list of states in the template cost more than the rest of the call check's page."""
+    chosen = field.value()
+    return _options(tuple(field.field.choices), "" if chosen is None else str(chosen))
+
+
+@lru_cache(maxsize=256)
+def _options(choices: tuple, chosen: str) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
+    )

@@ -48,6 +48,20 @@ def test_the_empty_form_asks_the_question_and_answers_nothing(rep_client, catalo
     assert b"training, not legal advice" in response.content
 
 
+def test_a_shared_link_reopens_the_question_as_it_was_asked(rep_client, catalogue):
+    asked = BASE | {"state": "FL", "line": "mobile", "method": "autodialed", "registry": "1"}
+    page = rep_client.get(URL, asked).content.decode()
+    for name, value in asked.items():
+        if name == "when":
+            assert f'name="when" id="id_when" value="{value}"' in page
+        elif name == "registry":
+            assert 'name="registry" id="id_registry" value="1" checked' in page
+        else:
+            assert f'<option value="{value}" selected>' in page, name
+    assert page.count(" selected>") == 5  # state, line, caller, method and consent
+    assert 'name="state_list" id="id_state_list" value="1">' in page  # not ticked
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_the_page_gives_the_adjudicated_answer(rep_client, catalogue, case):
     response = rep_client.get(URL, case.query)
