@@ -63,9 +63,11 @@ def session(request):
     answered = form.cleaned_data["answered"] or 0
     last = None
     if form.cleaned_data["last"]:
+        # A review answer of the person's; practice in the drill is logged without one.
         last = (
             ReviewLog.objects.select_related("card__rule")
             .filter(card__user=request.user, pk=form.cleaned_data["last"])
+            .exclude(answer=[])
             .first()
         )
         if last is None:

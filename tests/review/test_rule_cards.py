@@ -160,6 +160,11 @@ class TestRefusals:
         assert post(rep_client, rule_card, lead).status_code == 400
         assert ReviewLog.objects.filter(card=rule_card).count() == 2  # the drill's, and one review
 
+    def test_the_address_of_a_drill_answer_shows_no_feedback(self, rep_client, rule_card):
+        drill_log = ReviewLog.objects.get(card=rule_card)  # logged by the drill, not a review
+        response = rep_client.get(f"{SESSION}?answered=1&last={drill_log.pk}")
+        assert response.status_code == 404
+
     def test_another_persons_rule_card_is_a_404(self, client, rule_card, other_rep):
         client.force_login(other_rep)
         response = client.post(answer_url(rule_card), {"seen": 1, "answered": 0, "choice": "call"})
