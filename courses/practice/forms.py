@@ -47,12 +47,29 @@ class LocalDateTimeField(forms.Field):
         return value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else value
 
 
+class FixedChoices:
+    """For a choice field whose choices are constants: each form's copy of the field shares
+    them. Django deep-copies them for every form, and for the call check's fifty states and
+    nine other choices that copy cost as much as answering the question."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
+class FixedChoiceField(FixedChoices, forms.ChoiceField):
+    pass
+
+
+class FixedTypedChoiceField(FixedChoices, forms.TypedChoiceField):
+    pass
+
+
 def flag(label: str) -> forms.TypedChoiceField:
     """`1` when it holds; absent (or `0`) when it does not; anything else is refused.
 
     The page draws it as a checkbox sending `1`; Django's CheckboxInput would read `0` as true.
     """
-    return forms.TypedChoiceField(
+    return FixedTypedChoiceField(
         label=label,
         choices=(("1", "Yes"), ("0", "No")),
         coerce=lambda value: value == "1",
@@ -72,9 +89,9 @@ def day(label: str) -> forms.DateField:
 
 
 class CallCheckForm(forms.Form):
-    state = forms.ChoiceField(label="State of the called party", choices=US_STATES.items())
+    state = FixedChoiceField(label="State of the called party", choices=US_STATES.items())
     when = LocalDateTimeField(label="Their local date and time")
-    line = forms.ChoiceField(label="Number", choices=LINE_LABELS.items())
+    line = FixedChoiceField(label="Number", choices=LINE_LABELS.items())
     registry = flag("On the National Do-Not-Call Registry")
     state_list = flag("On the state's own do-not-call list")
     firm_dnc = flag("Asked the firm not to call")
@@ -82,9 +99,9 @@ class CallCheckForm(forms.Form):
     last_inquiry = day("Last inquiry or application")
     written_permission = flag("Signed written permission naming this number")
     personal_relationship = flag("You know them personally")
-    caller = forms.ChoiceField(label="Who is calling", choices=CALLERS)
-    method = forms.ChoiceField(label="How the call is made", choices=METHOD_LABELS.items())
-    consent = forms.ChoiceField(label="Consent to calls like this", choices=CONSENTS)
+    caller = FixedChoiceField(label="Who is calling", choices=CALLERS)
+    method = FixedChoiceField(label="How the call is made", choices=METHOD_LABELS.items())
+    consent = FixedChoiceField(label="Consent to calls like this", choices=CONSENTS)
     calls_24h = forms.IntegerField(
         label="Calls to them in the last 24 hours",
         required=False,
