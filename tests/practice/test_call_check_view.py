@@ -62,6 +62,15 @@ def test_a_shared_link_reopens_the_question_as_it_was_asked(rep_client, catalogu
     assert 'name="state_list" id="id_state_list" value="1">' in page  # not ticked
 
 
+def test_a_field_in_error_is_marked_and_described_by_its_error(rep_client, catalogue):
+    page = rep_client.get(URL, BASE | {"calls_24h": "x"}).content.decode()
+    control = page[page.index('name="calls_24h"') :].split(">", 1)[0]
+    assert 'aria-invalid="true"' in control and 'aria-describedby="id_calls_24h_error"' in control
+    assert '<ul class="errorlist" id="id_calls_24h_error">' in page
+    state = page[page.index('name="state"') :].split(">", 1)[0]
+    assert "aria-invalid" not in state
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_the_page_gives_the_adjudicated_answer(rep_client, catalogue, case):
     response = rep_client.get(URL, case.query)
