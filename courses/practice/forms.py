@@ -2,6 +2,7 @@
 the page's URL), and the dialing drill's start and answer. A tampered value is a form error,
 never a change."""
 
+import copy
 from datetime import datetime
 
 from django import forms
@@ -49,11 +50,14 @@ class LocalDateTimeField(forms.Field):
 
 class FixedChoices:
     """For a choice field whose choices are constants: each form's copy of the field shares
-    them. Django deep-copies them for every form, and for the call check's fifty states and
-    nine other choices that copy cost as much as answering the question."""
+    them, and its widget, which nothing changes per form. Django deep-copies both for every
+    form, and for the call check's fifty states and nine other choices that copy cost as much
+    as answering the question."""
 
     def __deepcopy__(self, memo):
-        return forms.Field.__deepcopy__(self, memo)
+        result = copy.copy(self)
+        memo[id(self)] = result
+        return result
 
 
 class FixedChoiceField(FixedChoices, forms.ChoiceField):
