@@ -32,6 +32,20 @@ def memory_of(card: ReviewCard) -> Memory:
     return Memory(*(getattr(card, name) for name in MEMORY))
 
 
+def _columns(memory: Memory) -> tuple:
+    """A memory as the written-out statements write it: MEMORY's columns, then the last review
+    in days."""
+    return (
+        int(memory.state),
+        memory.step,
+        memory.stability,
+        memory.difficulty,
+        memory.due,
+        memory.last_review,
+        scheduling.days_since_epoch(memory.last_review),
+    )
+
+
 def _remember(card: ReviewCard, memory: Memory) -> None:
     for name in MEMORY:
         setattr(card, name, getattr(memory, name))
@@ -84,23 +98,10 @@ def questions_met(
     ):
         last_review = scheduling.moment_of(days)
         known[question_id] = Memory(state, step, stability, difficulty, last_review, last_review)
-    reviewed_days = scheduling.days_since_epoch(at)
     rows = []
     for question_id, points in outcomes:
         memory = scheduling.review(known.get(question_id), scheduling.rating_for(points), at=at)
-        rows.append(
-            (
-                user_id,
-                question_id,
-                int(memory.state),
-                memory.step,
-                memory.stability,
-                memory.difficulty,
-                memory.due,
-                memory.last_review,
-                reviewed_days,
-            )
-        )
+        rows.append((user_id, question_id, *_columns(memory)))
     sql.execute_many(_MEET, rows, card=ReviewCard)
 
 
@@ -146,19 +147,11 @@ def card_review(
     except asking.NotAnswerable as refused:
         raise ReviewRefused(str(refused)) from None
     rating = scheduling.rating_for(graded.points)
-    _remember(card, scheduling.review(memory_of(card), rating, at=now))
-    moved = [
-        int(card.state),
-        card.step,
-        card.stability,
-        card.difficulty,
-        card.due,
-        card.last_review,
-        card.last_review_days,
-        card.reviews,
-    ]
+    memory = scheduling.review(memory_of(card), rating, at=now)
+    _remember(card, memory)
     with transaction.atomic():
-        if not sql.execute(_ANSWER, [*moved, card.pk, seen], card=ReviewCard):
+        moved = [*_columns(memory), card.reviews, card.pk, seen]
+        if not sql.execute(_ANSWER, moved, card=ReviewCard):
             raise ReviewRefused(ALREADY_ANSWERED)
         return ReviewLog.objects.create(
             card=card,
@@ -242,20 +235,7 @@ def practised(*, user, outcomes: Iterable[tuple[str, bool]], at: datetime.dateti
         memory = known.get(rule_id)
         for rating, _ in reviews:
             memory = scheduling.review(memory, rating, at=at)
-        cards.extend(
-            (
-                user.pk,
-                rule_id,
-                int(memory.state),
-                memory.step,
-                memory.stability,
-                memory.difficulty,
-                memory.due,
-                memory.last_review,
-                scheduling.days_since_epoch(memory.last_review),
-                len(reviews),
-            )
-        )
+        cards.extend((user.pk, rule_id, *_columns(memory), len(reviews)))
     write = _PRACTISE.replace("{rows}", ", ".join([_CARD_ROW] * len(answers)))
     logs = []  # the values of _LOG_ROW, answer after answer
     for rule_id, card_id, count in sql.values(write, cards, card=ReviewCard):
