@@ -99,6 +99,16 @@ def activate_in_place(page: Page, target: Locator, url_part: str, key: str = "En
         page.keyboard.press(key)
 
 
+def submit(page: Page, js: bool, target: Locator, url_part: str, key: str = "Enter") -> None:
+    """Press a form's button by keyboard: answered in place by htmx with JavaScript (a POST to
+    an address holding `url_part`), by a page load without."""
+    if js:
+        with no_navigation(page):
+            activate_in_place(page, target, url_part, key=key)
+    else:
+        follow(page, target, key=key)
+
+
 def type_into(page: Page, field: Locator, text: str) -> None:
     tab_to(page, field)
     page.keyboard.type(text)

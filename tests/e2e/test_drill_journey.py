@@ -25,11 +25,11 @@ from courses.practice.grading import earliest_call  # noqa: E402
 from tests.practice.drill_play import shown_card  # noqa: E402
 
 from .keyboard import (  # noqa: E402
-    activate_in_place,
     follow,
     log_in,
     main_nav,
     no_navigation,
+    submit,
     type_callback,
     type_into,
 )
@@ -43,12 +43,7 @@ LABELS = {"call": "Call now", "wait": "Call later", "do-not-call": "Don't call"}
 
 def press_button(page: Page, js: bool, name: str, url_part: str) -> None:
     """Press a button of the drill by keyboard: in place with htmx, else a page load."""
-    button = page.locator("#drill").get_by_role("button", name=name, exact=True)
-    if js:
-        with no_navigation(page):
-            activate_in_place(page, button, url_part)
-    else:
-        follow(page, button)
+    submit(page, js, page.locator("#drill").get_by_role("button", name=name, exact=True), url_part)
 
 
 def answer(page: Page, js: bool, session: DrillSession, choice: str, card) -> None:

@@ -30,6 +30,7 @@ from .keyboard import (  # noqa: E402
     follow,
     log_in,
     no_navigation,
+    submit,
     tab_to,
     tick,
     type_callback,
@@ -146,11 +147,7 @@ def test_a_rep_reviews_rules_practised_in_the_drill(live_server, curriculum, ril
         if verdict == "wait":
             type_callback(page, earliest_call(lead))
         button = page.locator("#review").get_by_role("button", name=CHOICES[verdict], exact=True)
-        if js:
-            with no_navigation(page):
-                activate_in_place(page, button, "/answer/")
-        else:
-            follow(page, button)
+        submit(page, js, button, "/answer/")
         expect(page.locator("#feedback-heading")).to_have_text("Right")
         expect(page.locator("#feedback-heading")).to_be_focused()
         expect(page.locator(".review-feedback")).to_contain_text(f"The answer: {CHOICES[verdict]}")
