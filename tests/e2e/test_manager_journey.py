@@ -60,9 +60,7 @@ def test_a_manager_assigns_training_and_follows_progress(
     due = timezone.localdate() + datetime.timedelta(days=14)
 
     manager = open_page(js=js)
-    log_in(manager, live_server.url, "morgan")
-    main_nav(manager, "Team")
-    expect(manager.get_by_role("heading", level=1)).to_have_text("Team dashboard")
+    log_in(manager, live_server.url, "morgan", lands_on="Team dashboard")
     expect(manager.locator("#grid")).to_contain_text("Nothing is assigned to these people yet.")
     expect(manager.locator("table.grid")).to_have_count(0)
 
