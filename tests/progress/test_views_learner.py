@@ -123,6 +123,14 @@ class TestCompletingALesson:
         page = rep_client.get(step_url("learner:step", step="lesson-2")).content.decode()
         assert "2 of 3 steps done" in page and page.count("Done:") == 2
 
+    def test_an_htmx_post_for_a_step_that_is_not_a_lesson_here_is_refused(
+        self, rep_client, small_curriculum
+    ):
+        for module, step in [("module-1", "nope"), ("module-2", "lesson-9"), ("nope", "lesson-1")]:
+            response = rep_client.post(step_url("learner:lesson-complete", module, step), **HTMX)
+            assert response.status_code == 404 and "HX-Redirect" not in response
+        assert not StepCompletion.objects.exists()
+
     def test_completing_twice_changes_nothing(self, rep_client, rep, small_curriculum):
         rep_client.post(step_url("learner:lesson-complete"))
         first = StepCompletion.objects.get(user=rep)
