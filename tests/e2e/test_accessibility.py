@@ -163,7 +163,7 @@ def page_types(s, riley) -> list[PageType]:
         PageType("verify", None, "/verify/", "Verify a CallReady certificate"),
         PageType("verify-result", None, f"/verify/{code}/", "Verify", shows="is valid", **shot),
         # The rep.
-        PageType("my-training", "riley", "/", "My training", shows="Assigned to you", **shot),
+        PageType("my-training", "riley", "/", "My training", shows="Overdue", **shot),
         PageType("catalogue", "riley", "/catalogue/", "Catalogue", **shot),
         PageType("module", "riley", f"/modules/{practice.slug}/", practice.title, **shot),
         PageType(
