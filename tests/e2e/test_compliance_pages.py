@@ -69,7 +69,7 @@ def test_evidence_beside_the_decision_then_a_certificate_and_its_note_in_the_log
     live_server, state, casey, open_page, width
 ):
     page = open_page(viewport=WIDTHS[width])
-    log_in(page, live_server.url, "casey")
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
     open_compliance(page)
     waiting = page.get_by_role("region", name="Waiting for review")
     follow(page, waiting.get_by_role("link", name=f"Evidence for sam, {state['module'].title}"))
@@ -109,7 +109,7 @@ def test_evidence_beside_the_decision_then_a_certificate_and_its_note_in_the_log
 @pytest.mark.parametrize("width", WIDTHS)
 def test_bulk_certifying_links_to_each_certificate(live_server, state, casey, open_page, width):
     page = open_page(viewport=WIDTHS[width])
-    log_in(page, live_server.url, "casey")
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
     open_compliance(page)
     for who in ["Sam Ortiz", "Alexandra-Maximiliane Featherstonehaugh-Whitley"]:
         box = page.get_by_role("checkbox", name=f"Select {who}")
@@ -155,7 +155,7 @@ def test_search_by_person_on_the_queue_certificates_and_report(
     live_server, state, casey, open_page, js, width
 ):
     page = open_page(js=js, viewport=WIDTHS[width])
-    log_in(page, live_server.url, "casey")
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
     open_compliance(page)
 
     # --- The queue. ---
@@ -198,7 +198,7 @@ def test_search_by_person_on_the_queue_certificates_and_report(
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_report_totals_follow_the_filters(live_server, state, casey, open_page, js, width):
     page = open_page(js=js, viewport=WIDTHS[width])
-    log_in(page, live_server.url, "casey")
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
     page.goto(f"{live_server.url}/compliance/reports/certification/")
     totals = page.get_by_role("region", name="Totals")
     modules = Module.objects.filter(required_for_certification=True).published().count()
@@ -233,7 +233,7 @@ def test_no_compliance_page_scrolls_sideways_and_each_is_accessible(
     live_server, state, casey, open_page
 ):
     page = open_page()
-    log_in(page, live_server.url, "casey")
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
     found = []
     for name, path in PAGES.items():
         url = live_server.url + path.format(record=state["sam"].pk, module=state["module"].pk)
