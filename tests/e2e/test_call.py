@@ -187,3 +187,28 @@ def test_a_call_ended_early(live_server, curriculum, riley, open_page, js, width
     run.refresh_from_db()
     assert run.is_finished and run.ended_early and not run.passed
     no_sideways_scroll(page, "the debrief of a call ended early")
+
+
+@pytest.mark.parametrize("module_slug", ["do-not-call-lists", "handling-no"])
+def test_every_debrief_fits_a_phone(live_server, curriculum, riley, open_page, module_slug):
+    """The debriefs of the longest calls, with a do-not-call record and with a violation, at
+    390 px: long lines wrap instead of widening the page."""
+    from courses.roleplays.services import roleplay_run_start
+
+    from .support import play_call_through_services
+
+    module = Module.objects.get(slug=module_slug)
+    steps = [s for s in module.steps.active().order_by("position") if s.kind == "roleplay"]
+    runs = []
+    for step in steps:
+        for violation in (False, True):
+            run = roleplay_run_start(user=riley, script=step.script)
+            play_call_through_services(riley, run, plan_call(run.script_data, violation=violation))
+            runs.append(run)
+    page = open_page(js=False, viewport=PHONE)
+    log_in(page, live_server.url, "riley")
+    for run in runs:
+        page.goto(f"{live_server.url}/calls/{run.pk}/")
+        expect(page.locator("#debrief-heading")).to_be_visible()
+        press(page, page.locator("details.debrief-transcript > summary"))
+        no_sideways_scroll(page, f"the debrief of {run}")
