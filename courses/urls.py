@@ -52,6 +52,7 @@ learner_urls = [
     path("calls/<int:run_id>/", roleplays.roleplay_run, name="roleplay-run"),
     path("calls/<int:run_id>/reply/", roleplays.roleplay_choose, name="roleplay-choose"),
     path("calls/<int:run_id>/record/", roleplays.roleplay_record, name="roleplay-record"),
+    path("calls/<int:run_id>/end/", roleplays.roleplay_end, name="roleplay-end"),
     path("reminders/", progress.reminders, name="reminders"),
     path("call-check/", practice.call_check, name="call-check"),
 ]

@@ -50,6 +50,9 @@ class RoleplayRun(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    ended_early = models.BooleanField(
+        default=False, help_text="The rep hung up before the script's end."
+    )
     dnc_record = models.JSONField(null=True, blank=True)
     scores = models.JSONField(null=True, blank=True)
     total = models.IntegerField(null=True, blank=True)
@@ -87,7 +90,7 @@ class RoleplayRun(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        return engine.OUTCOMES.get(self.outcome, "")
+        return engine.RUN_OUTCOMES.get(self.outcome, "")
 
 
 class RunTurn(models.Model):

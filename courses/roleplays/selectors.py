@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from courses.curriculum.selectors import content_cache
-from courses.models import RoleplayRun
+from courses.models import RoleplayRun, Rule
 from courses.roleplays import engine
 
 
@@ -45,10 +45,10 @@ class CallView:
 def call_view(run: RoleplayRun, path: list[str]) -> CallView:
     """The call after the replies in `path` (reply ids, in order)."""
     script = run_script(run)
-    state = engine.replay(script, path)
+    state = engine.replay(script, path, ended_early=run.ended_early)
     result = None
     if engine.is_over(script, state):
-        result = engine.score_path(script, path, dnc_record_of(run))
+        result = engine.score_path(script, path, dnc_record_of(run), ended_early=run.ended_early)
     return CallView(script, state, result, run.seed)
 
 
@@ -89,3 +89,47 @@ def run_exchanges(run: RoleplayRun) -> tuple[CallView, list[Exchange]]:
         )
         previous_time = turn.chosen_at
     return view, exchanges
+
+
+@dataclass(frozen=True)
+class RuleBroken:
+    """A reply that broke a rule: a violation, or one that lost compliance points."""
+
+    exchange: Exchange
+    rules: list[tuple[str, str]]  # each rule it names: title and citation, from the catalogue
+
+
+@dataclass(frozen=True)
+class Debrief:
+    went_well: list[Exchange]  # lawful replies that earned points
+    broke_rules: list[RuleBroken]
+
+
+def broke_a_rule(reply: engine.Reply) -> bool:
+    return reply.violation or reply.scores.get("compliance", 0) < 0
+
+
+def call_debrief(exchanges: list[Exchange]) -> Debrief:
+    """What went well and what broke a rule, in the order the call went."""
+    played = [x for x in exchanges if x.reply is not None]
+    broken = [x for x in played if broke_a_rule(x.reply)]
+    slugs = {slug for x in broken for slug in x.reply.rules}
+    catalogue = (
+        {
+            slug: (title, citation)
+            for slug, title, citation in Rule.objects.filter(slug__in=slugs).values_list(
+                "slug", "title", "citation"
+            )
+        }
+        if slugs
+        else {}
+    )
+    return Debrief(
+        went_well=[
+            x for x in played if not broke_a_rule(x.reply) and sum(x.reply.scores.values()) > 0
+        ],
+        broke_rules=[
+            RuleBroken(x, [catalogue[slug] for slug in x.reply.rules if slug in catalogue])
+            for x in broken
+        ],
+    )

@@ -1,4 +1,5 @@
-"""Roleplay runs: start a call, choose replies one at a time, record a do-not-call request."""
+"""Roleplay runs: start a call, choose replies one at a time, end it early, record a
+do-not-call request."""
 
 from __future__ import annotations
 
@@ -98,6 +99,23 @@ def roleplay_choose(
         raise RoleplayRefused(
             "That reply was for an earlier moment of the call; the call has moved on."
         ) from None
+    return run
+
+
+@transaction.atomic
+def roleplay_end_call(*, user, run_id: int, now: datetime.datetime | None = None) -> RoleplayRun:
+    """The rep hangs up before the call's end: it is scored as it stands, and does not pass."""
+    now = now or timezone.now()
+    run = _run(user=user, run_id=run_id, lock=True)
+    if run.is_finished:
+        raise RoleplayRefused("This call is already over.")
+    path = list(run.turns.values_list("reply", flat=True))
+    if call_view(run, path).over:
+        raise RoleplayRefused(
+            "The call has already ended: record the do-not-call request to finish it."
+        )
+    run.ended_early = True
+    _finish(run, call_view(run, path).result, now)
     return run
 
 

@@ -1,16 +1,18 @@
-"""Roleplay calls: preparation, the call itself one reply at a time, the debrief."""
+"""Roleplay calls: preparation, the call itself one reply at a time (or ended early), the
+debrief."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.curriculum.selectors import citation_of, visible_step
+from courses.curriculum.selectors import citation_of, published_steps, visible_step
 from courses.models import RoleplayRun, RoleplayScript, Step
 from courses.platform.access import visible_people
 from courses.progress.selectors import module_url, step_context
 from courses.roleplays import engine, services
-from courses.roleplays.selectors import run_exchanges
+from courses.roleplays.selectors import call_debrief, run_exchanges
 
 
 def roleplay_overview(request, step: Step, steps: list[Step] | None = None):
@@ -58,15 +60,26 @@ def viewable_run(request, run_id: int) -> RoleplayRun:
     return run
 
 
+def following_step(step: Step) -> Step | None:
+    """The step after this one in its module, if there is one."""
+    steps = published_steps(step.module.slug)
+    index = next((i for i, s in enumerate(steps) if s.pk == step.pk), None)
+    return steps[index + 1] if index is not None and index + 1 < len(steps) else None
+
+
 def run_context(request, run: RoleplayRun, **extra) -> dict:
     view, exchanges = run_exchanges(run)
     current = view.script.nodes[view.state.node]
     step = run.script.step
+    finished = run.is_finished and view.result is not None
+    own = run.user_id == request.user.pk
+    # Each row's best is what a best call scored, so the column adds up to the best total.
+    best = view.result.best if view.result else view.script.best_call
     dimensions = [
         {
             "name": name,
             "score": view.result.scores[name] if view.result else None,
-            "best": view.script.best[name],
+            "best": best[name],
         }
         for name in engine.DIMENSIONS
     ]
@@ -93,7 +106,9 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
         "dnc_details": engine.shuffled_for(
             run.seed, "dnc-details", list(engine.DNC_DETAILS.items())
         ),
-        "own_run": run.user_id == request.user.pk,
+        "own_run": own,
+        "debrief": call_debrief(exchanges) if finished else None,
+        "next_step": following_step(step) if finished and own else None,
         **extra,
     }
 
@@ -142,7 +157,31 @@ def roleplay_choose(request, run_id):
         return redirect("learner:roleplay-run", run.pk)
     if request.htmx:
         return render_call(request, run)
-    return redirect("learner:roleplay-run", run.pk)
+    return redirect_to_call(run)
+
+
+def redirect_to_call(run: RoleplayRun):
+    """Back to the call, at its newest line; or at the debrief once it is over."""
+    where = "#debrief" if run.is_finished else "#latest"
+    return redirect(reverse("learner:roleplay-run", args=[run.pk]) + where)
+
+
+@require_POST
+def roleplay_end(request, run_id):
+    """The rep hangs up: the call ends where it stands and is scored."""
+    run = own_run(request, run_id)
+    try:
+        services.roleplay_end_call(user=request.user, run_id=run.pk)
+    except services.RoleplayRefused as refused:
+        run.refresh_from_db()
+        if request.htmx:
+            return render_call(request, run, status=409, error=str(refused))
+        messages.error(request, str(refused))
+        return redirect("learner:roleplay-run", run.pk)
+    run.refresh_from_db()
+    if request.htmx:
+        return render_call(request, run)
+    return redirect_to_call(run)
 
 
 @require_POST
@@ -161,4 +200,4 @@ def roleplay_record(request, run_id):
     run.refresh_from_db()
     if request.htmx:
         return render_call(request, run)
-    return redirect("learner:roleplay-run", run.pk)
+    return redirect_to_call(run)

@@ -93,6 +93,7 @@ def test_a_rep_cannot_see_or_touch_another_reps_work(world):
         (reverse("learner:quiz-submit", args=[other_open.pk]), {"q1": "0"}),
         (reverse("learner:roleplay-choose", args=[other_call.pk]), {"turn": 0, "option": 0}),
         (reverse("learner:roleplay-record", args=[other_call.pk]), {"list": "firm"}),
+        (reverse("learner:roleplay-end", args=[other_call.pk]), {}),
     ):
         assert client.post(url, data).status_code == 404, url
     assert snapshot() == before

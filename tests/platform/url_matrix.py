@@ -352,6 +352,13 @@ MATRIX: dict[str, list[Entry]] = {
             data=lambda w: {"list": "firm", "details": ["number", "name", "date"]},
         )
     ],
+    "/calls/<int:run_id>/end/": [
+        Entry(
+            "POST",
+            lambda w: reverse("learner:roleplay-end", args=[w.open_run.pk]),
+            REP_ONLY_POST,
+        )
+    ],
 }
 
 MATRIX_ENTRIES = [

@@ -32,7 +32,8 @@ def test_score_a_clean_call(script):
     result = score_path(script, ["intro", "ask"])
     assert result.scores == {"rapport": 2, "discovery": 3, "objections": 0, "compliance": 2}
     assert result.total == 7
-    assert result.best == script.best
+    assert result.best == script.best_call
+    assert sum(result.best.values()) == result.best_total
     assert result.best_total == 10
     assert result.percent == 70
     assert result.violations == ()

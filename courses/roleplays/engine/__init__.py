@@ -9,7 +9,8 @@ A call is stored as its path, the reply ids chosen in order; `replay` and `score
 everything else from the script.
 
 One module per concern: `script` (what a script is once read), `parsing` (reading and checking
-one), `best` (the best achievable score), `call` (running a call), `record` (the do-not-call
+one), `best` (the best achievable score and a call that earns it), `call` (running a call,
+or ending it early), `record` (the do-not-call
 record), `scoring` (scoring a call) and `random_play` (how often random play passes).
 """
 
@@ -18,6 +19,7 @@ from courses.roleplays.engine.call import (
     CallState,
     ReplyNotOffered,
     advance,
+    end_early,
     is_over,
     offered_replies,
     replay,
@@ -44,7 +46,9 @@ from courses.roleplays.engine.record import (
 from courses.roleplays.engine.scoring import CallResult, score_path
 from courses.roleplays.engine.script import (
     DIMENSIONS,
+    ENDED_EARLY,
     OUTCOMES,
+    RUN_OUTCOMES,
     Node,
     Reply,
     Script,
@@ -60,11 +64,13 @@ __all__ = [
     "DNC_LIST_POINTS",
     "DNC_RECORD_MAX",
     "DNC_RULES",
+    "ENDED_EARLY",
     "MAX_SCORING_STATES",
     "OUTCOMES",
     "RANDOM_PLAY_CUTOFF",
     "RANDOM_PLAY_MAX_TURNS",
     "REQUIRED_DNC_DETAILS",
+    "RUN_OUTCOMES",
     "CallResult",
     "CallState",
     "DncRecord",
@@ -76,6 +82,7 @@ __all__ = [
     "ScriptInvalid",
     "ScriptProblem",
     "advance",
+    "end_early",
     "is_over",
     "offered_replies",
     "parse_script",

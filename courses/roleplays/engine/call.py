@@ -17,6 +17,7 @@ class ReplyNotOffered(Exception):
 class CallState:
     node: str
     path: tuple[str, ...]  # reply ids chosen, in order
+    ended_early: bool = False  # the rep hung up before the script's end
 
 
 def start_call(script: Script) -> CallState:
@@ -24,7 +25,14 @@ def start_call(script: Script) -> CallState:
 
 
 def is_over(script: Script, state: CallState) -> bool:
-    return script.nodes[state.node].end
+    return state.ended_early or script.nodes[state.node].end
+
+
+def end_early(script: Script, state: CallState) -> CallState:
+    """The rep hangs up: the call ends where it stands, before the script's end."""
+    if is_over(script, state):
+        raise ReplyNotOffered(f"the call is already over: it ended at node {state.node!r}")
+    return CallState(state.node, state.path, ended_early=True)
 
 
 def offered_replies(script: Script, state: CallState, seed: int | None = None) -> tuple[Reply, ...]:
@@ -35,7 +43,7 @@ def offered_replies(script: Script, state: CallState, seed: int | None = None) -
     seed they come in the order the author wrote them.
     """
     node = script.nodes[state.node]
-    if node.end:
+    if is_over(script, state):
         return ()
     if seed is None:
         return node.replies
@@ -62,10 +70,11 @@ def advance(script: Script, state: CallState, reply_id: str) -> CallState:
     return CallState(reply.next, (*state.path, reply.id))
 
 
-def replay(script: Script, path: Iterable[str]) -> CallState:
+def replay(script: Script, path: Iterable[str], *, ended_early: bool = False) -> CallState:
+    """The call after the replies in `path`; `ended_early` if the rep then hung up."""
     if isinstance(path, str):
         raise TypeError("a path is a sequence of reply ids, not one string")
     state = start_call(script)
     for reply_id in path:
         state = advance(script, state, reply_id)
-    return state
+    return end_early(script, state) if ended_early else state

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from courses.roleplays.engine.best import TooComplexToScore, best_vector, reachable
+from courses.roleplays.engine.best import Best, TooComplexToScore, best_calls, reachable
 from courses.roleplays.engine.script import (
     DIMENSIONS,
     OUTCOMES,
@@ -202,8 +202,10 @@ def parse_script(data: Any) -> Script:
         briefing=briefing,
         start=start,
         nodes=FrozenDict(nodes),
-        best=FrozenDict(zip(DIMENSIONS, best[:-1], strict=True)),
-        best_total=best[-1],
+        best=FrozenDict(zip(DIMENSIONS, best.most[:-1], strict=True)),
+        best_total=best.most[-1],
+        best_call=FrozenDict(zip(DIMENSIONS, best.call[:-1], strict=True)),
+        best_path=best.path,
     )
 
 
@@ -346,8 +348,8 @@ def _read_rule_ids(reader: _Reader, raw: Mapping[Any, Any], node_id: str, prefix
 
 def _check_graph(
     reader: _Reader, start: str, nodes: Mapping[str, Node], raw_nodes: Mapping[str, _RawNode]
-) -> tuple[int, ...] | None:
-    """Reports graph problems; returns the best vector (per dimension, then total) if sound."""
+) -> Best | None:
+    """Reports graph problems; returns what the best calls earn if the script is sound."""
     for node_id, node in nodes.items():
         if raw_nodes[node_id].broken:
             continue
@@ -411,15 +413,15 @@ def _check_graph(
             )
 
     try:
-        best = best_vector(start, nodes)
+        best = best_calls(start, nodes)
     except TooComplexToScore as too_complex:
         reader.add(None, "nodes", f"script too complex to score ({too_complex})")
         return None
-    if best is not None and best[-1] <= 0:
+    if best is not None and best.most[-1] <= 0:
         reader.add(
             None,
             "nodes",
-            f"the best achievable total is {best[-1]}; it must be above 0 to set a pass mark",
+            f"the best achievable total is {best.most[-1]}; it must be above 0 to set a pass mark",
         )
     return best
 

@@ -18,6 +18,9 @@ OUTCOMES = {
     "dnc_honoured": "Do-not-call request honoured",
     "failed_violation": "Call failed: compliance violation",
 }
+# How a run can end: an authored end, or the rep hanging up before one.
+ENDED_EARLY = "ended_early"
+RUN_OUTCOMES = {**OUTCOMES, ENDED_EARLY: "Call ended early"}
 
 
 class FrozenDict[K, V](dict[K, V]):
@@ -80,8 +83,10 @@ class Script:
     briefing: str
     start: str
     nodes: Mapping[str, Node]
-    best: Mapping[str, int]
+    best: Mapping[str, int]  # the most points per dimension, each from its own best call
     best_total: int
+    best_call: Mapping[str, int]  # points per dimension of one call earning `best_total`
+    best_path: tuple[str, ...]  # that call's replies, in order
 
     @cached_property
     def _replies(self) -> dict[str, Reply]:
