@@ -21,6 +21,7 @@ FIND_PYTHON = pyroot="$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv")"; \
 
 help:
 	@echo "make run    install, migrate, load the curriculum, create demo accounts, serve on http://$(HOST):$(PORT)"
+	@echo "            (PORT=8123 serves on another port; certificates then link to it too)"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make lint   ruff checks and the template linter"
 	@echo "make bench  measure throughput of the key pages against a trivial view"
@@ -43,13 +44,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Certificates and emails link to the address the site is served on (`make run PORT=8123`),
+# unless SITE_URL is set. The output is a summary; the demo accounts are the last of it.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_content
-	$(BIN)/python manage.py seed_demo
-	@echo "Serving CallReady on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py migrate --no-input --verbosity 0
+	@echo "Database migrated."
+	@$(BIN)/python manage.py load_content
+	@echo "Serving CallReady on http://$(HOST):$(PORT)/ (Ctrl-C stops it); certificates and emails link to $(SITE_URL)."
+	@$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # One test process per core; a file's tests stay in one process (the browser tests share one
 # Chromium per process).

@@ -123,6 +123,7 @@ compliance_urls = [
 
 certificate_urls = [
     path("<code:code>/", certification.certificate_detail, name="detail"),
+    path("<code:code>/certificate.pdf", certification.certificate_pdf, name="pdf"),
 ]
 
 verify_urls = [

@@ -265,4 +265,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # A certificate's PDF: WeasyPrint would warn, on every render, of each screen-only rule in
+    # site.css that print has no use for.
+    "loggers": {"weasyprint": {"level": "ERROR"}},
 }

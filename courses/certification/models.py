@@ -132,6 +132,11 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(32))
 
 
+def code_groups(code: str) -> list[str]:
+    """A code in groups of four, as certificates print it and people read it out."""
+    return [code[i : i + 4] for i in range(0, len(code), 4)]
+
+
 class CompletionRecord(AppendOnlyModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completion_records"
@@ -240,8 +245,12 @@ class Certificate(AppendOnlyModel):
         return f"Certificate {self.display_code}"
 
     @property
+    def code_groups(self) -> list[str]:
+        return code_groups(self.code)
+
+    @property
     def display_code(self) -> str:
-        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+        return "-".join(self.code_groups)
 
     def status_at(self, moment) -> CertificationStatus:
         """Valid, expired, superseded or revoked at `moment` (related rows prefetched)."""

@@ -9,22 +9,20 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from courses.certification import engagement, services
+from courses.certification import documents, engagement, services
 from courses.certification.forms import (
     AuditFilters,
     BulkCertifyForm,
@@ -36,7 +34,7 @@ from courses.certification.forms import (
     ReportFilters,
     VerifyForm,
 )
-from courses.certification.models import CertificationStatus
+from courses.certification.models import CertificationStatus, code_groups
 from courses.certification.reports import certification_rows, certification_totals
 from courses.certification.selectors import certificate_url
 from courses.models import AuditEntry, Certificate, CompletionRecord, Membership, Module
@@ -510,19 +508,42 @@ def viewable_certificate(request, code: str) -> Certificate:
     return certificate
 
 
-@require_GET
-def certificate_detail(request, code):
-    certificate = viewable_certificate(request, code)
-    context = {
+def certificate_context(request, certificate: Certificate) -> dict:
+    verify_url = documents.verification_url(certificate.code)
+    return {
         "certificate": certificate,
         "record": certificate.record,
         "status": certificate.status_at(timezone.now()),
         "Status": CertificationStatus,
-        "verify_url": settings.SITE_URL + reverse("verify:code", args=[certificate.code]),
+        "verify_url": verify_url,
+        "qr_svg": documents.qr_svg(verify_url),
         "can_revoke": is_compliance(request.user),
         "revoke_form": ReasonForm(),
     }
-    return render(request, "certificates/certificate.html", context)
+
+
+@require_GET
+def certificate_detail(request, code):
+    certificate = viewable_certificate(request, code)
+    return render(
+        request, "certificates/certificate.html", certificate_context(request, certificate)
+    )
+
+
+@require_GET
+def certificate_pdf(request, code):
+    """The certificate page as it prints, as a PDF download: for the same people."""
+    from courses.certification import pdf  # WeasyPrint: imported by this view only
+
+    certificate = viewable_certificate(request, code)
+    html = render_to_string(
+        "certificates/certificate.html", certificate_context(request, certificate), request
+    )
+    response = HttpResponse(pdf.pdf_from_html(html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="callready-certificate-{certificate.code}.pdf"'
+    )
+    return response
 
 
 def normalise(code: str) -> str:
@@ -554,6 +575,7 @@ def verify_code(request, code):
     context = {
         "form": VerifyForm(),
         "checked": True,
+        "checked_code": code_groups(normalise(code)),
         "certificate": certificate,
         "Status": CertificationStatus,
     }

@@ -39,7 +39,8 @@ def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
     return {key: reverse(name, urlconf=urlconf) for key, name in NAVIGATION.items()}
 
 
-# The files pages link to: every page's head, the drill's countdown, and a call's clock.
+# The files pages link to: every page's head, the drill's countdown, a call's clock, the
+# certificate's Print button.
 ASSETS = {
     "favicon": "favicon.svg",
     "site_css": "css/site.css",
@@ -47,6 +48,7 @@ ASSETS = {
     "htmx": "django_htmx/htmx-2.min.js",
     "drill_js": "js/drill.js",
     "call_js": "js/call.js",
+    "certificate_js": "js/certificate.js",
 }
 
 

@@ -181,7 +181,7 @@ class TestWhatComplianceAndTheVerifierSee:
             client.force_login(compliance)
             detail = client.get(reverse("certificates:detail", args=[certificate.code]))
             listing = client.get(reverse("compliance:certificates")).content.decode()
-        assert "This certificate is <strong>expired</strong>. Its holder was required" in verify
+        assert "</span> is <strong>expired</strong>. Its holder was required" in verify
         assert "<dt>Expires</dt>" in verify
         detail = detail.content.decode()
         assert "This certificate is <strong>superseded</strong>" in detail

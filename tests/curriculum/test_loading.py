@@ -2,6 +2,9 @@
 retiring what was removed, refusing bad content without a change, and the command.
 """
 
+import io
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -211,15 +214,34 @@ class TestCommand:
     def test_check_writes_nothing(self, builder, capsys):
         builder.simple()
         call_command("load_content", root=builder.root, check=True)
-        assert "Valid: 9 rules, 1 courses, 1 modules, 2 steps." in capsys.readouterr().out
+        assert capsys.readouterr().out == (
+            "Valid: 9 rules, 1 course, 1 module, 2 steps, 0 quiz questions, 0 roleplay calls.\n"
+        )
         assert not Module.objects.exists()
 
-    def test_load_prints_changes_then_no_changes(self, builder, capsys):
+    def test_by_default_it_prints_a_summary_not_every_row(self, builder):
+        builder.required_module()
+        builder.course(modules=["module-1"])
+        out = io.StringIO()
+        call_command("load_content", root=builder.root, stdout=out)
+        lines = out.getvalue().splitlines()
+        assert lines[0] == (
+            "Valid: 9 rules, 1 course, 1 module, 3 steps, 4 quiz questions, 1 roleplay call."
+        )
+        assert re.fullmatch(r"Curriculum loaded: \d+ created, 0 updated, 0 retired\.", lines[1])
+        assert len(lines) == 3 and "created " not in out.getvalue()
+        again = io.StringIO()
+        call_command("load_content", root=builder.root, stdout=again)
+        assert again.getvalue().splitlines()[1:] == ["Curriculum loaded: no changes."]
+
+    def test_verbosity_2_lists_each_change(self, builder):
         builder.simple()
-        call_command("load_content", root=builder.root)
-        assert "created module module-1" in capsys.readouterr().out
-        call_command("load_content", root=builder.root)
-        assert "no changes" in capsys.readouterr().out
+        out = io.StringIO()
+        call_command("load_content", root=builder.root, stdout=out, verbosity=2)
+        assert "  created module module-1" in out.getvalue().splitlines()
+        assert "  created step module-1/lesson-1" in out.getvalue().splitlines()
+        call_command("load_content", root=builder.root, stdout=out, verbosity=2)
+        assert "  no changes" in out.getvalue().splitlines()
 
     def test_errors_exit_non_zero_and_name_the_file(self, builder, capsys):
         builder.simple()

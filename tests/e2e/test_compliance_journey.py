@@ -115,7 +115,7 @@ def test_an_officer_certifies_verifies_and_revokes(live_server, completion, case
     verify(page, live_server.url, code)
     expect(page).to_have_url(f"{live_server.url}/verify/{certificate.code}/")
     status = page.get_by_role("status")
-    expect(status).to_have_text("This certificate is valid.")
+    expect(status).to_have_text(f"Certificate {certificate.display_code} is valid.")
     expect(page.locator(".facts-grid")).to_contain_text("Riley Parker")
     expect(page.locator(".facts-grid")).to_contain_text(module.title)
 
@@ -137,5 +137,7 @@ def test_an_officer_certifies_verifies_and_revokes(live_server, completion, case
     # --- The verification page says revoked. ---
     log_out(page)
     verify(page, live_server.url, code.lower())  # typed by hand, in lower case
-    expect(page.get_by_role("status")).to_have_text("This certificate is revoked.")
+    expect(page.get_by_role("status")).to_have_text(
+        f"Certificate {certificate.display_code} is revoked."
+    )
     expect(page.locator(".facts-grid")).to_contain_text("Revoked")

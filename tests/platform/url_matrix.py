@@ -112,6 +112,9 @@ MATRIX: dict[str, list[Entry]] = {
     "/certificates/<code:code>/": [
         Entry("GET", lambda w: reverse("certificates:detail", args=[w.certificate.code]), REPS_WORK)
     ],
+    "/certificates/<code:code>/certificate.pdf": [
+        Entry("GET", lambda w: reverse("certificates:pdf", args=[w.certificate.code]), REPS_WORK)
+    ],
     "/verify/": [Entry("GET", const("/verify/"), PUBLIC)],
     "/verify/<str:code>/": [
         Entry("GET", lambda w: reverse("verify:code", args=[w.certificate.code]), PUBLIC),

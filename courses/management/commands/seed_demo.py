@@ -21,14 +21,21 @@ DEMO_ACCOUNTS = [
 ]
 
 
+ROLE_LABELS = {REP: "Rep", MANAGER: "Manager", COMPLIANCE: "Compliance", None: "Administrator"}
+
+
 class Command(BaseCommand):
-    help = "Create the demo accounts and demo team (safe to run again: nothing is duplicated)."
+    help = (
+        "Create the demo accounts and demo team (safe to run again: nothing is duplicated). "
+        "Prints a summary, then the accounts; -v 2 says what happened to each."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        detailed = options["verbosity"] >= 2
         User = get_user_model()
         users = {}
-        self.stdout.write("Demo accounts (for trying the site; never use them in production):")
+        created_count = 0
         for username, password, first, last, role, superuser in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -43,25 +50,41 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save(update_fields=["password"])
+                created_count += 1
             if role:
                 user.groups.add(Group.objects.get_or_create(name=role)[0])
             users[username] = user
-            state = "created" if created else "already there, password unchanged"
-            label = role or "Administrator"
-            self.stdout.write(
-                f"  {label:<13} username: {username:<11} password: {password}  ({state})"
-            )
+            if detailed:
+                state = "created" if created else "already there, password unchanged"
+                self.stdout.write(f"  account {username}: {state}")
         team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
         team.managers.add(users["manager"])
         Membership.objects.get_or_create(team=team, user=users["rep"])
-        self.stdout.write(f"'{DEMO_TEAM}' is managed by 'manager' and has 'rep' in it.")
-        self.demo_assignment(team, users["manager"])
+        assigned = self.demo_assignment(team, users["manager"])
+        if detailed and assigned:
+            self.stdout.write(f"  assigned {assigned}")
+        kept = len(DEMO_ACCOUNTS) - created_count
+        self.stdout.write(
+            f"Demo data: {created_count} account(s) created"
+            + (f", {kept} already there (their passwords left as they were)" if kept else "")
+            + f"; '{DEMO_TEAM}' is managed by 'manager' and has 'rep' in it"
+            + (f"; {assigned}." if assigned else ".")
+        )
+        self.write_accounts()
 
-    def demo_assignment(self, team, manager):
-        """One overdue assignment, so the dashboard and the reminders have something to show."""
+    def write_accounts(self):
+        """The last thing `make run` prints before serving: who to log in as."""
+        self.stdout.write("Demo accounts (for trying the site; never use them in production):")
+        for username, password, _first, _last, role, _superuser in DEMO_ACCOUNTS:
+            label = ROLE_LABELS[role]
+            self.stdout.write(f"  {label:<14} username: {username:<11} password: {password}")
+
+    def demo_assignment(self, team, manager) -> str:
+        """One overdue assignment, so the dashboard and the reminders have something to show;
+        what was assigned, or nothing when it already was."""
         module = Module.objects.published().filter(slug=DEMO_OVERDUE_MODULE).first()
         if module is None or Assignment.objects.filter(team=team).exists():
-            return
+            return ""
         due = timezone.localdate() - datetime.timedelta(days=2)
         assignment_create(
             by=manager,
@@ -70,4 +93,4 @@ class Command(BaseCommand):
             due_date=due,
             note="Start here: the basics before your first calling block.",
         )
-        self.stdout.write(f"Assigned '{module.title}' to '{DEMO_TEAM}', due {due} (overdue).")
+        return f"'{module.title}' assigned to the team, due {due} (overdue)"
