@@ -29,11 +29,11 @@ from courses.models import (
     Team,
 )
 from courses.platform.access import manager_required, visible_people
+from courses.platform.charts import Series, horizontal_bars, share_over_time
 from courses.platform.csvexport import csv_response
 from courses.platform.people import display_name
 from courses.progress.models import ProgressStatus as Status
 from courses.teams import services
-from courses.teams.charts import Series, horizontal_bars, share_over_time
 from courses.teams.forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
 from courses.teams.selectors import build_grid, chart_data, describe, team_summary
 
@@ -382,8 +382,8 @@ def remind_now(request, user_id, pk):
             next_at = formats.date_format(timezone.localtime(refused.next_at), "j M Y, g:i a")
             level = messages.ERROR
             text = (
-                f"{name} was reminded of {assignment.module.title} less than a day ago; the "
-                f"next reminder can go on {next_at}. Nothing was sent."
+                f"Nothing was sent: {name} was reminded of {assignment.module.title} less than "
+                f"a day ago, and the next reminder can go from {next_at}."
             )
         else:
             level = messages.SUCCESS

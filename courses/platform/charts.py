@@ -62,6 +62,7 @@ class BarChart:
     baseline: float  # where the value axis starts
     total: int
     marks: list[Tick] = field(default_factory=list)  # e.g. the pass mark
+    axis: list[Tick] = field(default_factory=list)  # along the category axis, when numeric
 
     @property
     def empty(self) -> bool:
@@ -166,6 +167,7 @@ def histogram(
         baseline=height - PLOT_BOTTOM,
         total=sum(n for _, n in bins),
         marks=marks,
+        axis=[Tick(round(x(score), 1), str(score)) for score in range(0, 101, 20)],
     )
 
 
