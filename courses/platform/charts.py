@@ -23,13 +23,16 @@ def linear(domain: tuple[float, float], span: tuple[float, float]) -> Callable[[
     return lambda value: r0 + (value - d0) * ratio
 
 
-def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round values from 0 to at least `top`, about `count` of them: 0, 2, 4 … or 0, 5, 10 …"""
+def nice_ticks(top: float, count: int = 5, *, whole: bool = False) -> list[float]:
+    """Round values from 0 to at least `top`, about `count` of them: 0, 2, 4 … or 0, 5, 10 …
+    `whole`: the values are counts, so no step is less than one."""
     if top <= 0:
         return [0, 1]
     raw = top / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(step, 1)
     steps = math.ceil(top / step - 1e-9)
     return [round(i * step, 10) for i in range(steps + 1)]
 
@@ -81,7 +84,7 @@ def horizontal_bars(items: Sequence[tuple[str, int, str]], *, width: int = 400) 
     """One bar per (label, count, css class), longest for the largest count."""
     total = sum(value for _, value, _ in items)
     top = max((value for _, value, _ in items), default=0)
-    ticks = nice_ticks(top, 4)
+    ticks = nice_ticks(top, 4, whole=True)
     scale = linear((0, ticks[-1]), (LEFT, width - RIGHT))
     bars = []
     for index, (label, value, css) in enumerate(items):
@@ -137,7 +140,7 @@ def histogram(
     points) drawn across it."""
     bins = score_bins(scores)
     top = max((n for _, n in bins), default=0)
-    ticks = nice_ticks(top, 5)
+    ticks = nice_ticks(top, 5, whole=True)
     y = linear((0, ticks[-1]), (height - PLOT_BOTTOM, PLOT_TOP))
     x = linear((0, 100), (PLOT_LEFT, width - PLOT_RIGHT))
     step = x(10) - x(0)
@@ -234,7 +237,7 @@ def share_over_time(
 ) -> LineChart:
     """Lines of shares (0-1, drawn as 0-100%) over the days from `start` to `end`, a tick at
     each Monday, and each line's marked days that fall in the range."""
-    left, top, right, bottom = 44, 12, width - 12, height - 36
+    left, top, right, bottom = 56, 12, width - 16, height - 40
     span = max((end - start).days, 1)
     x = linear((0, span), (left, right))
     y = linear((0, 1), (bottom, top))

@@ -379,11 +379,12 @@ def remind_now(request, user_id, pk):
                 by=request.user, assignment=assignment, user=person, due=cell.due
             )
         except services.ReminderRefused as refused:
-            next_at = formats.date_format(timezone.localtime(refused.next_at), "j M Y, g:i a")
+            next_at = timezone.localtime(refused.next_at)
+            hour, day = formats.time_format(next_at, "g:i a"), formats.date_format(next_at, "j M Y")
             level = messages.ERROR
             text = (
                 f"Nothing was sent: {name} was reminded of {assignment.module.title} less than "
-                f"a day ago, and the next reminder can go from {next_at}."
+                f"a day ago. The next reminder can go at {hour} on {day}."
             )
         else:
             level = messages.SUCCESS

@@ -43,6 +43,10 @@ class TestScales:
     def test_ticks_are_round_and_reach_the_top(self, top, count, ticks):
         assert nice_ticks(top, count) == ticks
 
+    def test_counts_step_by_whole_numbers(self):
+        assert nice_ticks(1, 5, whole=True) == [0, 1]
+        assert nice_ticks(3, 5, whole=True) == [0, 1, 2, 3]
+
 
 class TestBars:
     def test_the_largest_count_gets_the_longest_bar(self):

@@ -210,7 +210,7 @@ class TestRemindNow:
             response = self.remind(manager_client, rep, assignment, follow=True)
         page = response.content.decode()
         assert "Nothing was sent: Rep was reminded of" in page and "less than a day ago" in page
-        assert "the next reminder can go from 3 Nov 2026, 10:00 a.m." in page  # New York time
+        assert "The next reminder can go at 10:00 a.m. on 3 Nov 2026." in page  # New York time
         assert len(mail.outbox) == 1
         assert Reminder.objects.count() == 1
         assert AuditEntry.objects.filter(action="assignment.reminded").count() == 1
