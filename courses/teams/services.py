@@ -335,7 +335,7 @@ def reminder_send_now(
     now = now or timezone.now()
     # Two presses at once: the second waits for the first (SQLite's write lock serialises
     # writing transactions anyway), then sees its reminder.
-    Assignment.objects.select_for_update().filter(pk=assignment.pk).exists()
+    list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk"))
     last = (
         Reminder.objects.filter(assignment=assignment, user=user, kind=Reminder.Kind.NOW)
         .order_by("-queued_at")

@@ -22,7 +22,15 @@ from courses.models import Assignment, AuditEntry, Module, Quiz, Team  # noqa: E
 from courses.teams.services import assignment_create  # noqa: E402
 from tests.factories import take_quiz  # noqa: E402
 
-from .keyboard import follow, log_in, no_navigation, tab_to, tick, type_into  # noqa: E402
+from .keyboard import (  # noqa: E402
+    choose_option,
+    follow,
+    log_in,
+    no_navigation,
+    tab_to,
+    tick,
+    type_into,
+)
 from .support import DESKTOP, PHONE, SCREENSHOTS, complete_module  # noqa: E402
 from .test_accessibility import FAILING_IMPACTS, run_axe  # noqa: E402
 
@@ -136,9 +144,8 @@ def test_several_due_dates_move_together_and_a_double_is_refused(
 
     # The same module for the same team on the same day: refused on the form.
     page.goto(live_server.url + "/team/assignments/new/")
-    tab_to(page, page.get_by_label("Training to assign"))
-    page.get_by_label("Training to assign").select_option(f"module:{first.pk}")
-    page.get_by_label("Assign to", exact=True).select_option(f"team:{team.pk}")
+    choose_option(page, page.get_by_label("Training to assign"), f"module:{first.pk}")
+    choose_option(page, page.get_by_label("Assign to", exact=True), f"team:{team.pk}")
     type_date(page, page.get_by_label("Due date"), due)
     follow(page, page.get_by_role("button", name="Assign"))
     expect(page.locator("main")).to_contain_text(f"{first.title} is already assigned to team Alpha")
