@@ -88,6 +88,9 @@ team_urls = [
     path("assignments/new/", teams.assignment_new, name="assignment-new"),
     path("assignments/<int:pk>/due/", teams.assignment_due, name="assignment-due"),
     path("assignments/<int:pk>/withdraw/", teams.assignment_withdraw, name="assignment-withdraw"),
+    path("assignments/due/", teams.assignments_due, name="assignments-due"),
+    path("people/<int:user_id>/remind/<int:pk>/", teams.remind_now, name="remind-now"),
+    path("charts/", teams.charts, name="charts"),
     path("mastery/", review.team_mastery, name="mastery"),
     path("teams/<int:team_id>/", teams.team_detail, name="team"),
     path(

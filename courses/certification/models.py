@@ -61,6 +61,7 @@ class AuditEntry(AppendOnlyModel):
         ASSIGNMENT_CREATED = "assignment.created", "Assignment made"
         ASSIGNMENT_CHANGED = "assignment.changed", "Assignment due date changed"
         ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", "Assignment withdrawn"
+        ASSIGNMENT_REMINDED = "assignment.reminded", "Reminder sent by a manager"
         MEMBER_ADDED = "team.member_added", "Team member added"
         MEMBER_REMOVED = "team.member_removed", "Team member removed"
         MANAGER_ADDED = "team.manager_added", "Team manager added"

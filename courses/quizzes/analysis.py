@@ -8,13 +8,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from courses.models import Answer, AttemptQuestion, Question, Quiz, QuizAttempt
 
 # The classical discrimination index compares the top and bottom 27% of attempts by score.
 GROUP_SHARE = 0.27
+
+# Below this many attempts (for a quiz) or answers (for a question), the shares can swing a
+# long way on one person's answers: the pages say so beside the numbers.
+SMALL_SAMPLE = 20
+
+# Topics are tags in the question banks (lower case, hyphenated). Most read well as words; these
+# are the ones that need more than that.
+TOPIC_NAMES = {
+    "dnc-registry": "The National Do-Not-Call Registry",
+    "dnc-requests": "Do-not-call requests",
+    "do-not-call": "Do-not-call rules",
+    "firm-list": "The firm's do-not-call list",
+    "state-dnc": "State do-not-call lists",
+    "state-hours": "State calling hours",
+    "robocalls-consent": "Consent for robocalls",
+    "automated-consent": "Consent for automated calls",
+    "prospect-view": "The prospect's point of view",
+    "call-blocks": "Calling blocks",
+    "call-frequency": "How often to call",
+    "boiler-rooms": "Boiler rooms",
+    "honest-statements": "Honest statements",
+    "business-numbers": "Business numbers",
+    "opening-line": "The opening line",
+}
+ACRONYMS = {"dnc": "DNC", "fcc": "FCC", "ftc": "FTC", "tcpa": "TCPA", "tsr": "TSR", "sec": "SEC"}
+
+
+def topic_name(tag: str) -> str:
+    """A topic tag as people write it: "calling-hours" is "Calling hours"."""
+    if tag in TOPIC_NAMES:
+        return TOPIC_NAMES[tag]
+    words = [ACRONYMS.get(word, word) for word in tag.replace("_", "-").split("-") if word]
+    if not words:
+        return tag
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 @dataclass
@@ -33,6 +68,10 @@ class QuestionStats:
     def facility(self) -> float | None:
         """Share of those asked who got it right."""
         return self.correct / self.answered if self.answered else None
+
+    @property
+    def small_sample(self) -> bool:
+        return self.answered < SMALL_SAMPLE
 
     @property
     def discrimination(self) -> float | None:
@@ -62,6 +101,11 @@ class QuizAnalysis:
     questions: list[QuestionStats] = field(default_factory=list)
     by_rule: list[Rollup] = field(default_factory=list)
     by_tag: list[Rollup] = field(default_factory=list)
+    best_scores: list[float] = field(default_factory=list)  # each person's best, in percent
+
+    @property
+    def small_sample(self) -> bool:
+        return self.attempts < SMALL_SAMPLE
 
 
 def item_analysis(quiz: Quiz, attempts: QuerySet[QuizAttempt]) -> QuizAnalysis:
@@ -115,7 +159,14 @@ def item_analysis(quiz: Quiz, attempts: QuerySet[QuizAttempt]) -> QuizAnalysis:
             else:
                 _add(rules, rule.slug, stats, f"{rule.title} ({rule.citation})", rule.slug)
         for tag in question.tags:
-            _add(tags, tag, stats, tag)
+            _add(tags, tag, stats, topic_name(tag))
+    analysis.best_scores = [
+        float(best)
+        for best in attempts.values("user")
+        .annotate(best=Max("percent"))
+        .order_by()
+        .values_list("best", flat=True)
+    ]
     analysis.by_rule = sorted(rules.values(), key=_hardest_first)
     analysis.by_tag = sorted(tags.values(), key=_hardest_first)
     return analysis

@@ -14,8 +14,9 @@ from courses.curriculum.models import published_step
 from courses.curriculum.selectors import visible_step
 from courses.models import Quiz, QuizAttempt, Step
 from courses.platform.access import overseer_required, visible_people
+from courses.platform.charts import histogram
 from courses.progress.selectors import module_url, step_context
-from courses.quizzes.analysis import item_analysis
+from courses.quizzes.analysis import SMALL_SAMPLE, item_analysis
 from courses.quizzes.selectors import shown_questions
 from courses.quizzes.services import (
     QuizRefused,
@@ -187,7 +188,8 @@ def quiz_list(request):
         )
         .order_by("step__module__course__position", "step__module__position", "step__position")
     )
-    return render(request, "insights/quiz_list.html", {"quizzes": quizzes, "nav": "insights"})
+    context = {"quizzes": quizzes, "small_sample": SMALL_SAMPLE, "nav": "insights"}
+    return render(request, "insights/quiz_list.html", context)
 
 
 @require_GET
@@ -195,4 +197,10 @@ def quiz_list(request):
 def quiz_detail(request, quiz_id):
     quiz = get_object_or_404(Quiz.objects.select_related("step__module"), pk=quiz_id)
     analysis = item_analysis(quiz, seen_attempts(request.user))
-    return render(request, "insights/quiz_detail.html", {"analysis": analysis, "nav": "insights"})
+    context = {
+        "analysis": analysis,
+        "scores": histogram(analysis.best_scores, mark=quiz.pass_mark),
+        "small_sample": SMALL_SAMPLE,
+        "nav": "insights",
+    }
+    return render(request, "insights/quiz_detail.html", context)

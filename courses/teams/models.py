@@ -141,6 +141,23 @@ class Assignment(models.Model):
                 ),
                 name="assignment_to_a_team_or_a_person",
             ),
+            # The same module for the same person or team by the same day is asked once: a
+            # second such request (a double post, two managers at once) is refused. System
+            # reassignments (certificate expiry) are left out, so an expiry sweep never fails.
+            models.UniqueConstraint(
+                fields=["module", "user", "due_date"],
+                condition=models.Q(
+                    withdrawn_at__isnull=True, user__isnull=False, assigned_by__isnull=False
+                ),
+                name="assignment_once_per_person_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["module", "team", "due_date"],
+                condition=models.Q(
+                    withdrawn_at__isnull=True, team__isnull=False, assigned_by__isnull=False
+                ),
+                name="assignment_once_per_team_and_day",
+            ),
         ]
 
     def __str__(self):
@@ -194,6 +211,7 @@ class Reminder(models.Model):
         DUE_IN_3_DAYS = "due-3", "Due in 3 days"
         DUE_TOMORROW = "due-1", "Due tomorrow"
         OVERDUE = "overdue", "Overdue"
+        NOW = "now", "Sent by a manager"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
@@ -209,12 +227,23 @@ class Reminder(models.Model):
         "the worker stopped before sending.",
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text='The manager who pressed "remind now"; empty for the scheduled reminders.',
+    )
 
     class Meta:
         ordering = ["-queued_at"]
         constraints = [
+            # Scheduled reminders go once per due date; a manager's are limited in time instead.
             models.UniqueConstraint(
-                fields=["user", "assignment", "kind", "due_date"], name="reminder_once"
+                fields=["user", "assignment", "kind", "due_date"],
+                condition=~models.Q(kind="now"),
+                name="reminder_once",
             )
         ]
 

@@ -8,7 +8,8 @@ its CSV export and the reminders all read it from here.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -17,6 +18,7 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, TeamTally
 from courses.platform.days import day_month
@@ -381,3 +383,93 @@ def team_summary(*, teams, today: datetime.date, module_ids=None, known=()) -> T
     for cell in cells:
         summaries[cell.module.pk].add(cell)
     return TeamSummary(list(summaries.values()))
+
+
+@dataclass
+class TeamCompletion:
+    """A team's completion by day: of the (person, module) pairs assigned to its members now,
+    how many were done by the end of each day."""
+
+    team: object
+    pairs: int
+    done_by_day: list[tuple[datetime.date, int]]
+    due_dates: list[datetime.date]
+
+    @property
+    def shares(self) -> list[tuple[datetime.date, float]]:
+        return [(day, done / self.pairs) for day, done in self.done_by_day] if self.pairs else []
+
+    @property
+    def share_now(self) -> int | None:
+        return round(100 * self.done_by_day[-1][1] / self.pairs) if self.pairs else None
+
+
+@dataclass
+class ChartData:
+    teams: list[TeamCompletion]
+    statuses: list[tuple[Status, int]]  # every status, in the grid's order, with its count
+
+
+def chart_data(*, teams, today: datetime.date, start: datetime.date) -> ChartData:
+    """What the manager's charts show, for everyone in `teams`: each team's completion from
+    `start` to `today` against its due dates, and the mix of statuses across their grid.
+
+    A fixed number of queries whatever the number of teams and people: the grid (as the
+    dashboard reads it), the memberships, the assignments and the completion times.
+    """
+    teams = list(teams)
+    people = (
+        get_user_model().objects.filter(memberships__team__in=teams).distinct().order_by("pk")
+    ).only("pk")
+    grid = build_grid(people, today=today, teams=teams)
+    cells = {(cell.person_id, cell.module.pk): cell for cell in grid.cells}
+    members: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in Membership.objects.filter(team__in=teams).values_list(
+        "team_id", "user_id"
+    ):
+        members[team_id].append(user_id)
+    team_modules: dict[int, set[int]] = defaultdict(set)
+    own_modules: dict[int, set[int]] = defaultdict(set)
+    for team_id, user_id, module_id in (
+        Assignment.objects.active()
+        .filter(Q(team__in=teams) | Q(user_id__in=[row.person.pk for row in grid.rows]))
+        .values_list("team_id", "user_id", "module_id")
+    ):
+        if team_id is not None:
+            team_modules[team_id].add(module_id)
+        else:
+            own_modules[user_id].add(module_id)
+    completed = {
+        (user_id, module_id): timezone.localdate(at)
+        for user_id, module_id, at in ModuleProgress.objects.filter(
+            user_id__in=[row.person.pk for row in grid.rows],
+            module_id__in=[module.pk for module in grid.modules],
+            completed_at__isnull=False,
+        ).values_list("user_id", "module_id", "completed_at")
+    }
+    days = [start + datetime.timedelta(days=n) for n in range((today - start).days + 1)]
+    result = []
+    for team in teams:
+        pairs = [
+            cells[(user_id, module_id)]
+            for user_id in members[team.pk]
+            for module_id in team_modules[team.pk] | own_modules[user_id]
+            if (user_id, module_id) in cells
+        ]
+        finished = sorted(
+            completed.get((cell.person_id, cell.module.pk), today)
+            for cell in pairs
+            if cell.status is Status.DONE
+        )
+        done_by_day = [(day, bisect_right(finished, day)) for day in days]
+        result.append(
+            TeamCompletion(
+                team=team,
+                pairs=len(pairs),
+                done_by_day=done_by_day,
+                due_dates=sorted({cell.due for cell in pairs if cell.due is not None}),
+            )
+        )
+    counts = Counter(cell.status for cell in cells.values())
+    order = [Status.DONE, Status.IN_PROGRESS, Status.DUE_SOON, Status.OVERDUE, Status.NOT_STARTED]
+    return ChartData(teams=result, statuses=[(status, counts[status]) for status in order])

@@ -13,7 +13,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -51,18 +52,25 @@ def assignment_create(
         raise ValueError("An assignment goes to a team or to a person.")
     now = now or timezone.now()
     validate_due_date(due_date, today=timezone.localdate(now), past_allowed=True)
+    _refuse_duplicates(modules, team=team, user=user, due_date=due_date)
     created = []
     for module in modules:
-        assignment = Assignment.objects.create(
-            module=module,
-            team=team,
-            user=user,
-            due_date=due_date,
-            late_joiner_days=late_joiner_days if team is not None else None,
-            note=note,
-            assigned_by=by,
-            assigned_at=now,
-        )
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    module=module,
+                    team=team,
+                    user=user,
+                    due_date=due_date,
+                    late_joiner_days=late_joiner_days if team is not None else None,
+                    note=note,
+                    assigned_by=by,
+                    assigned_at=now,
+                )
+        except IntegrityError:
+            # Someone made the same assignment between the check and this write.
+            _refuse_duplicates([module], team=team, user=user, due_date=due_date)
+            raise
         audit_record(
             actor=by,
             action=Action.ASSIGNMENT_CREATED,
@@ -84,6 +92,26 @@ def assignment_create(
     return created
 
 
+def _refuse_duplicates(modules, *, team, user, due_date: datetime.date) -> None:
+    """The same module for the same person or team by the same day is asked once: raises
+    ValidationError naming what is already assigned."""
+    existing = (
+        Assignment.objects.active()
+        .filter(module__in=modules, team=team, user=user, due_date=due_date)
+        .select_related("module")
+        .order_by("module__position")
+    )
+    titles = [assignment.module.title for assignment in existing]
+    if titles:
+        whom = f"team {team.name}" if team is not None else display_name(user)
+        raise ValidationError(
+            f"{', '.join(titles)} is already assigned to {whom}, due {due_date:%-d %b %Y}. "
+            "Nothing was assigned: change that assignment's due date instead, or choose "
+            "another date.",
+            code="duplicate",
+        )
+
+
 @transaction.atomic
 def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date) -> Assignment:
     """A due date beyond the horizon raises ValidationError and changes nothing."""
@@ -92,7 +120,16 @@ def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date
     if old == due_date:
         return assignment
     assignment.due_date = due_date
-    assignment.save(update_fields=["due_date"])
+    try:
+        with transaction.atomic():
+            assignment.save(update_fields=["due_date"])
+    except IntegrityError:
+        assignment.due_date = old
+        raise ValidationError(
+            f"{assignment.module.title} is already assigned to {_target_name(assignment)}, "
+            f"due {due_date:%-d %b %Y}: that date is taken.",
+            code="duplicate",
+        ) from None
     audit_record(
         actor=by,
         action=Action.ASSIGNMENT_CHANGED,
@@ -107,6 +144,19 @@ def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date
         details={"from": old.isoformat(), "to": due_date.isoformat()},
     )
     return assignment
+
+
+@transaction.atomic
+def assignments_change_due(
+    *, by, assignments: list[Assignment], due_date: datetime.date
+) -> list[Assignment]:
+    """Several assignments get one new due date, each change logged as a single one is; a due
+    date beyond the horizon raises ValidationError and changes none of them."""
+    validate_due_date(due_date, past_allowed=True)
+    return [
+        assignment_change_due(by=by, assignment=assignment, due_date=due_date)
+        for assignment in assignments
+    ]
 
 
 @transaction.atomic
@@ -257,3 +307,61 @@ def reminders_queue(*, today: datetime.date | None = None) -> QueueReport:
         send_digest.enqueue(digest_id)
         queued += 1
     return QueueReport(recorded, digests_recorded, queued)
+
+
+# A manager's "remind now" goes at most once a day per assignment and person.
+REMIND_AGAIN_AFTER = datetime.timedelta(hours=24)
+
+
+class ReminderRefused(Exception):
+    """A reminder was sent too recently; `next_at` is when another may go."""
+
+    def __init__(self, next_at: datetime.datetime):
+        super().__init__(f"The next reminder may go at {next_at.isoformat()}.")
+        self.next_at = next_at
+
+
+@transaction.atomic
+def reminder_send_now(
+    *, by, assignment: Assignment, user, due: datetime.date, now: datetime.datetime | None = None
+) -> Reminder:
+    """Record a reminder a manager asked for, log it, and queue its email once committed.
+
+    Raises ReminderRefused if one went to this person about this assignment within
+    REMIND_AGAIN_AFTER; nothing is recorded or sent then.
+    """
+    from courses.teams.tasks import send_reminder
+
+    now = now or timezone.now()
+    # Two presses at once: the second waits for the first (SQLite's write lock serialises
+    # writing transactions anyway), then sees its reminder.
+    list(Assignment.objects.select_for_update().filter(pk=assignment.pk).values_list("pk"))
+    last = (
+        Reminder.objects.filter(assignment=assignment, user=user, kind=Reminder.Kind.NOW)
+        .order_by("-queued_at")
+        .values_list("queued_at", flat=True)
+        .first()
+    )
+    if last is not None and now < last + REMIND_AGAIN_AFTER:
+        raise ReminderRefused(last + REMIND_AGAIN_AFTER)
+    reminder = Reminder.objects.create(
+        user=user,
+        assignment=assignment,
+        kind=Reminder.Kind.NOW,
+        due_date=due,
+        queued_at=now,
+        requested_by=by,
+    )
+    audit_record(
+        actor=by,
+        action=Action.ASSIGNMENT_REMINDED,
+        summary=(f"{display_name(user)} reminded of {assignment.module.title}, due {due:%Y-%m-%d}"),
+        person=user,
+        team=assignment.team,
+        module=assignment.module,
+        obj=assignment,
+        details={"reminder": reminder.pk, "due_date": due.isoformat()},
+        at=now,
+    )
+    transaction.on_commit(lambda: send_reminder.enqueue(reminder.pk))
+    return reminder

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from courses.models import ManagerDigest, Reminder
 from courses.platform.access import visible_people
+from courses.platform.people import display_name
 from courses.review.selectors import due_count
 from courses.teams.selectors import build_grid
 
@@ -73,7 +74,9 @@ def send_once(model: type[models.Model], pk: int, compose: Callable[[int], Email
 
 
 def reminder_email(reminder_id: int) -> Email | None:
-    reminder = Reminder.objects.select_related("user", "assignment__module").get(pk=reminder_id)
+    reminder = Reminder.objects.select_related("user", "assignment__module", "requested_by").get(
+        pk=reminder_id
+    )
     if not reminder.user.email:
         return None
     module = reminder.assignment.module
@@ -81,6 +84,8 @@ def reminder_email(reminder_id: int) -> Email | None:
         "reminder": reminder,
         "user": reminder.user,
         "module": module,
+        "today": timezone.localdate(),
+        "requested_by": display_name(reminder.requested_by) if reminder.requested_by else "",
         "link": site_link(reverse("learner:module", args=[module.slug])),
         "reminders_link": site_link(reverse("learner:reminders")),
         "review_due": due_count(user=reminder.user, now=timezone.now()),
@@ -90,6 +95,7 @@ def reminder_email(reminder_id: int) -> Email | None:
         Reminder.Kind.DUE_IN_3_DAYS: f"Due in 3 days: {module.title}",
         Reminder.Kind.DUE_TOMORROW: f"Due tomorrow: {module.title}",
         Reminder.Kind.OVERDUE: f"Overdue: {module.title}",
+        Reminder.Kind.NOW: f"A reminder from your manager: {module.title}",
     }[reminder.kind]
     return Email(subject, render_to_string("emails/reminder.txt", context), reminder.user.email)
 

@@ -4,14 +4,17 @@ Every view is for managers only, and every object is looked up within the manage
 their own teams and the members of those teams. Anything else is a 404.
 """
 
+import datetime
 import itertools
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import (
@@ -26,11 +29,13 @@ from courses.models import (
     Team,
 )
 from courses.platform.access import manager_required, visible_people
+from courses.platform.charts import Series, horizontal_bars, share_over_time
 from courses.platform.csvexport import csv_response
 from courses.platform.people import display_name
+from courses.progress.models import ProgressStatus as Status
 from courses.teams import services
 from courses.teams.forms import AssignmentForm, DashboardFilters, DueDateForm, MemberAddForm
-from courses.teams.selectors import build_grid, describe, team_summary
+from courses.teams.selectors import build_grid, chart_data, describe, team_summary
 
 PEOPLE_ORDER = ("last_name", "first_name", "username")
 
@@ -231,17 +236,21 @@ def assignment_new(request):
     form = AssignmentForm(request.POST or None, teams=teams, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created = services.assignment_create(
-            by=request.user,
-            modules=data["modules"],
-            team=data["team"],
-            user=data["user"],
-            due_date=data["due_date"],
-            late_joiner_days=data["late_joiner_days"],
-            note=data["note"],
-        )
-        messages.success(request, f"Assigned {len(created)} module(s).")
-        return redirect("team:assignments")
+        try:
+            created = services.assignment_create(
+                by=request.user,
+                modules=data["modules"],
+                team=data["team"],
+                user=data["user"],
+                due_date=data["due_date"],
+                late_joiner_days=data["late_joiner_days"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Assigned {len(created)} module(s).")
+            return redirect("team:assignments")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "manager/assignment_new.html", {"form": form, "nav": "assignments"}, status=status
@@ -258,10 +267,14 @@ def assignment_due(request, pk):
     assignment = my_assignment(request, pk)
     form = DueDateForm(request.POST)
     if form.is_valid() and assignment.withdrawn_at is None:
-        services.assignment_change_due(
-            by=request.user, assignment=assignment, due_date=form.cleaned_data["due_date"]
-        )
-        messages.success(request, f"The due date of {assignment.module.title} is changed.")
+        try:
+            services.assignment_change_due(
+                by=request.user, assignment=assignment, due_date=form.cleaned_data["due_date"]
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"The due date of {assignment.module.title} is changed.")
     else:
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
         messages.error(request, errors or "A withdrawn assignment cannot be changed.")
@@ -270,11 +283,118 @@ def assignment_due(request, pk):
 
 @require_POST
 @manager_required
-def assignment_withdraw(request, pk):
-    assignment = my_assignment(request, pk)
-    services.assignment_withdraw(by=request.user, assignment=assignment)
-    messages.success(request, f"{assignment.module.title} is withdrawn.")
+def assignments_due(request):
+    """One new due date for the chosen assignments: all of them change, or none."""
+    form = DueDateForm(request.POST)
+    chosen = set(request.POST.getlist("assignment"))
+    if not chosen:
+        messages.error(request, "Choose at least one assignment to change.")
+        return redirect("team:assignments")
+    if not all(pk.isdigit() and len(pk) < 19 for pk in chosen):
+        raise Http404("No such assignment.")
+    found = list(
+        my_assignments(request.user)
+        .active()
+        .filter(pk__in=chosen)
+        .select_related("module", "team", "user")
+        .order_by("due_date", "pk")
+    )
+    if len(found) != len(chosen):
+        messages.error(
+            request,
+            "One of the chosen assignments is not one of yours or has been withdrawn. "
+            "Nothing was changed.",
+        )
+        return redirect("team:assignments")
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"{errors} Nothing was changed.")
+        return redirect("team:assignments")
+    try:
+        services.assignments_change_due(
+            by=request.user, assignments=found, due_date=form.cleaned_data["due_date"]
+        )
+    except ValidationError as error:
+        messages.error(request, f"{error.messages[0]} Nothing was changed.")
+    else:
+        messages.success(
+            request,
+            f"The due date of {len(found)} assignment(s) is now "
+            f"{form.cleaned_data['due_date']:%-d %b %Y}.",
+        )
     return redirect("team:assignments")
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def assignment_withdraw(request, pk):
+    """GET asks for confirmation, naming the module and everyone it reaches; a POST that
+    confirms withdraws it. With htmx the question appears in place, in the assignment's row."""
+    assignment = get_object_or_404(
+        my_assignments(request.user).select_related("module", "team", "user"), pk=pk
+    )
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.assignment_withdraw(by=request.user, assignment=assignment)
+        messages.success(request, f"{assignment.module.title} is withdrawn.")
+        return redirect("team:assignments")
+    if assignment.withdrawn_at is not None:
+        messages.info(request, f"{assignment.module.title} was already withdrawn.")
+        return redirect("team:assignments")
+    members = []
+    if assignment.team_id is not None:
+        members = [
+            m.user
+            for m in Membership.objects.filter(team_id=assignment.team_id)
+            .select_related("user")
+            .order_by(*(f"user__{field}" for field in PEOPLE_ORDER))
+        ]
+    context = {"assignment": assignment, "members": members, "nav": "assignments"}
+    template = "manager/assignment_withdraw.html"
+    if request.htmx:
+        template += "#confirm"
+    return render(request, template, context)
+
+
+@require_POST
+@manager_required
+def remind_now(request, user_id, pk):
+    """Send one reminder to a person about one of their assignments, at most once a day."""
+    person = get_object_or_404(visible_people(request.user), pk=user_id)
+    assignment = my_assignment(request, pk)
+    grid = build_grid(
+        get_user_model().objects.filter(pk=person.pk),
+        today=timezone.localdate(),
+        teams=my_teams(request.user),
+        module_ids=[assignment.module_id],
+    )
+    cell = grid.rows[0].cells.get(assignment.module_id)
+    if cell is None or cell.assignment.id != assignment.pk:
+        raise Http404("That assignment does not reach this person.")
+    name = display_name(person)
+    if cell.status is Status.DONE:
+        level, text = messages.INFO, f"{name} has finished {assignment.module.title} already."
+    else:
+        try:
+            services.reminder_send_now(
+                by=request.user, assignment=assignment, user=person, due=cell.due
+            )
+        except services.ReminderRefused as refused:
+            next_at = timezone.localtime(refused.next_at)
+            hour, day = formats.time_format(next_at, "g:i a"), formats.date_format(next_at, "j M Y")
+            level = messages.ERROR
+            text = (
+                f"Nothing was sent: {name} was reminded of {assignment.module.title} less than "
+                f"a day ago. The next reminder can go at {hour} on {day}."
+            )
+        else:
+            level = messages.SUCCESS
+            text = f"A reminder of {assignment.module.title} is on its way to {name}."
+    if request.htmx:
+        tone = {messages.SUCCESS: "success", messages.ERROR: "error"}.get(level, "info")
+        context = {"tone": tone, "text": text}
+        return render(request, "manager/person.html#remind-result", context)
+    messages.add_message(request, level, text)
+    return redirect("team:person", person.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -309,3 +429,50 @@ def team_member_remove(request, team_id, user_id):
     services.team_member_remove(by=request.user, team=team, user=membership.user)
     messages.success(request, f"{display_name(membership.user)} left {team.name}.")
     return redirect("team:team", team.pk)
+
+
+# The completion chart looks back this far, and ahead far enough to show the next due dates.
+CHART_WEEKS_BACK = 8
+CHART_DAYS_AHEAD = 14
+
+
+@require_GET
+@manager_required
+def charts(request):
+    """Each team's completion over the last weeks against its due dates, and the status mix."""
+    teams = list(my_teams(request.user))
+    today = timezone.localdate()
+    start = today - datetime.timedelta(weeks=CHART_WEEKS_BACK)
+    end = today + datetime.timedelta(days=CHART_DAYS_AHEAD)
+    data = chart_data(teams=teams, today=today, start=start)
+    over_time = share_over_time(
+        [Series(t.team.name, t.shares, t.due_dates) for t in data.teams if t.pairs],
+        start=start,
+        end=end,
+        today=today,
+    )
+    shown = [t for t in data.teams if t.pairs]
+    # The table beside the line chart: each team's share at the end of each week, and today.
+    weeks = [day for day, _ in shown[0].done_by_day if day.weekday() == 6] if shown else []
+    if shown and today not in weeks:
+        weeks.append(today)
+    table = [
+        (day, [round(100 * dict(t.done_by_day)[day] / t.pairs) for t in shown]) for day in weeks
+    ]
+    total = sum(n for _, n in data.statuses)
+    context = {
+        "teams": teams,
+        "over_time": over_time,
+        "series": list(zip(shown, over_time.lines, strict=True)),
+        "table": table,
+        "start": start,
+        "today": today,
+        "mix": horizontal_bars(
+            [(status.label, n, f"chart-{status.badge}") for status, n in data.statuses]
+        ),
+        "statuses": [
+            (status, n, round(100 * n / total) if total else 0) for status, n in data.statuses
+        ],
+        "nav": "team",
+    }
+    return render(request, "manager/charts.html", context)

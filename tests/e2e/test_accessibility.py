@@ -97,7 +97,9 @@ def build_state(django_user_model, riley, morgan, casey):
     pending = complete_module(sam, required, quiz_right=True)
 
     # Assignments: one due in three days (a reminder goes out), one overdue.
-    assignment_create(by=morgan, modules=[practice], team=team, due_date=today + days(3))
+    (team_assignment,) = assignment_create(
+        by=morgan, modules=[practice], team=team, due_date=today + days(3)
+    )
     overdue = Module.objects.get(slug="dialing-and-smiling")
     assignment_create(by=morgan, modules=[overdue], user=riley, due_date=today - days(2))
     reminders_queue(today=today)
@@ -141,6 +143,7 @@ def build_state(django_user_model, riley, morgan, casey):
         "certificate": certificate,
         "pending": pending,
         "team": team,
+        "team_assignment": team_assignment,
         "drill_finished": finished,
         "drill_answered": answered,
         "drill_block": block,
@@ -267,6 +270,16 @@ def page_types(s, riley) -> list[PageType]:
         PageType("team-dashboard", "morgan", "/team/", "Team dashboard", shows="Overdue", **shot),
         PageType("person", "morgan", f"/team/people/{riley.pk}/", "Riley Parker", shows="1/6"),
         PageType("assignments", "morgan", "/team/assignments/", "Assignments", shows="Withdraw"),
+        PageType(
+            "withdraw-confirm",
+            "morgan",
+            f"/team/assignments/{s['team_assignment'].pk}/withdraw/",
+            "Withdraw this assignment?",
+            shows="will be withdrawn from team Alpha",
+        ),
+        PageType(
+            "team-charts", "morgan", "/team/charts/", "Progress charts", shows="Status mix", **shot
+        ),
         PageType("team-mastery", "morgan", "/team/mastery/", "Rule mastery", shows="Riley", **shot),
         PageType("assign-form", "morgan", "/team/assignments/new/", "Assign training"),
         PageType("team", "morgan", f"/team/teams/{s['team'].pk}/", "Team Alpha", shows="Sam"),
@@ -276,7 +289,8 @@ def page_types(s, riley) -> list[PageType]:
             "casey",
             f"/insights/quizzes/{s['required_quiz'].pk}/",
             s["required_quiz"].step.title,
-            shows="By question",
+            shows="Score distribution",
+            **shot,
         ),
         # The compliance officer.
         PageType(

@@ -225,11 +225,35 @@ MATRIX: dict[str, list[Entry]] = {
     ],
     "/team/assignments/<int:pk>/withdraw/": [
         Entry(
+            "GET",
+            lambda w: reverse("team:assignment-withdraw", args=[w.assignment.pk]),
+            ALPHA_GET,
+            note="the confirmation, naming what is withdrawn from whom",
+        ),
+        Entry(
             "POST",
             lambda w: reverse("team:assignment-withdraw", args=[w.assignment.pk]),
             ALPHA_POST,
+            data=lambda w: {"confirm": "yes"},
+        ),
+    ],
+    "/team/assignments/due/": [
+        Entry(
+            "POST",
+            const("/team/assignments/due/"),
+            (302, 403, 302, 302, 403, 403),
+            data=lambda w: {"assignment": [w.assignment.pk], "due_date": DUE},
+            note="another manager's assignment is an error on the page and changes nothing",
         )
     ],
+    "/team/people/<int:user_id>/remind/<int:pk>/": [
+        Entry(
+            "POST",
+            lambda w: reverse("team:remind-now", args=[w.users["rep"].pk, w.assignment.pk]),
+            ALPHA_POST,
+        )
+    ],
+    "/team/charts/": [Entry("GET", const("/team/charts/"), MANAGERS_GET)],
     "/team/teams/<int:team_id>/": [
         Entry("GET", lambda w: reverse("team:team", args=[w.alpha.pk]), ALPHA_GET),
         Entry(

@@ -45,7 +45,7 @@ class TestItemAnalysis:
         )
         assert analysis.by_rule[0].rule == "registry-permanent"  # hardest first
         by_tag = {r.label: r for r in analysis.by_tag}
-        assert (by_tag["registry"].answered, by_tag["registry"].correct) == (8, 5)
+        assert (by_tag["Registry"].answered, by_tag["Registry"].correct) == (8, 5)
 
     def test_no_attempts(self, quiz):
         analysis = item_analysis(quiz, QuizAttempt.objects.all())
@@ -72,7 +72,7 @@ class TestInsightPages:
         content = client.get(reverse("insights:quiz", args=[quiz.pk])).content.decode()
         assert "1 submitted attempt by your teams" in content
         listing = client.get(reverse("insights:quizzes")).content.decode()
-        assert '<td class="num">1</td>' in listing
+        assert '<td class="num">1 <span class="tag">small sample</span></td>' in listing
 
     def test_compliance_sees_everyone(self, client, quiz, rep, other_rep, compliance):
         take(rep, quiz)
@@ -89,7 +89,7 @@ class TestInsightPages:
         for i in range(people):
             take(make_user(django_user_model, f"p{i}"), quiz, {"scrub-days"} if i % 3 else ())
         client.force_login(compliance)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             assert client.get(reverse("insights:quiz", args=[quiz.pk])).status_code == 200
         with django_assert_max_num_queries(6):
             assert client.get(reverse("insights:quizzes")).status_code == 200

@@ -209,7 +209,7 @@ class TestAssigning:
         client.post(
             reverse("team:assignment-due", args=[assignment.pk]), {"due_date": "2026-12-24"}
         )
-        client.post(reverse("team:assignment-withdraw", args=[assignment.pk]))
+        client.post(reverse("team:assignment-withdraw", args=[assignment.pk]), {"confirm": "yes"})
         assignment.refresh_from_db()
         assert assignment.due_date == datetime.date(2026, 12, 24)
         assert assignment.withdrawn_at is not None and assignment.withdrawn_by == manager
