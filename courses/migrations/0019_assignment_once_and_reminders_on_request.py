@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0017_review_log_lead_answers'),
+        ('courses', '0018_roleplay_run_ended_early'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

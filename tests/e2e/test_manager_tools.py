@@ -77,7 +77,7 @@ def test_withdrawing_asks_first_naming_the_team_and_its_people(
     due = timezone.localdate() + days(10)
     (assignment,) = assignment_create(by=morgan, modules=[module], team=team, due_date=due)
     page = open_page(js=js, viewport=WIDTHS[width])
-    log_in(page, live_server.url, "morgan")
+    log_in(page, live_server.url, "morgan", lands_on="Team dashboard")
     page.goto(live_server.url + "/team/assignments/")
     withdraw = page.get_by_role("link", name=f"Withdraw… {module.title} for team Alpha")
     question = "will be withdrawn from team Alpha (1 member: Riley Parker)"
@@ -110,7 +110,7 @@ def test_a_manager_reminds_a_rep_once_a_day(
         by=morgan, modules=[module], user=riley, due_date=timezone.localdate() - days(2)
     )
     page = open_page(js=js, viewport=WIDTHS[width])
-    log_in(page, live_server.url, "morgan")
+    log_in(page, live_server.url, "morgan", lands_on="Team dashboard")
     page.goto(live_server.url + f"/team/people/{riley.pk}/")
     button = page.get_by_role("button", name=f"Remind now about {module.title}")
     sent = f"A reminder of {module.title} is on its way to Riley Parker."
@@ -140,7 +140,7 @@ def test_several_due_dates_move_together_and_a_double_is_refused(
     assignment_create(by=morgan, modules=[first], team=team, due_date=due)
     assignment_create(by=morgan, modules=[second], user=riley, due_date=due)
     page = open_page(viewport=WIDTHS[width])
-    log_in(page, live_server.url, "morgan")
+    log_in(page, live_server.url, "morgan", lands_on="Team dashboard")
 
     # The same module for the same team on the same day: refused on the form.
     page.goto(live_server.url + "/team/assignments/new/")
@@ -185,7 +185,7 @@ def test_the_charts_and_the_score_distribution(
     take_quiz(riley, quiz)
 
     page = open_page(viewport=WIDTHS[width])
-    log_in(page, live_server.url, "morgan")
+    log_in(page, live_server.url, "morgan", lands_on="Team dashboard")
     page.goto(live_server.url + "/team/")
     check_page(page, f"dashboard ({width})")
     shoot(page, "dashboard-with-charts-link", width)
