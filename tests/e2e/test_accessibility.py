@@ -404,6 +404,7 @@ def test_every_page_type_is_accessible(
         "\n".join(describe(*f) for f in found) + "\n" if found else "No violations found.\n"
     )
     REPORT.with_suffix(".json").write_text(json.dumps(found, indent=1))
+    assert not too_wide, "Pages that scroll sideways:\n" + "\n".join(too_wide)
     failing = [describe(*f) for f in found if f[2]["impact"] in FAILING_IMPACTS]
     others = [describe(*f) for f in found if f[2]["impact"] not in FAILING_IMPACTS]
     if others:
