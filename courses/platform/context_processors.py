@@ -36,13 +36,15 @@ def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
     return {key: reverse(name, urlconf=urlconf) for key, name in NAVIGATION.items()}
 
 
-# The files pages link to: every page's head, and the drill's countdown.
+# The files pages link to: every page's head, the countdowns (the drill's, a timed quiz's, the
+# wait before a retry) and the quiz's warnings.
 ASSETS = {
     "favicon": "favicon.svg",
     "site_css": "css/site.css",
     "print_css": "css/print.css",
     "htmx": "django_htmx/htmx-2.min.js",
-    "drill_js": "js/drill.js",
+    "countdown_js": "js/countdown.js",
+    "quiz_js": "js/quiz.js",
 }
 
 
