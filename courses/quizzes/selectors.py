@@ -200,8 +200,8 @@ def lessons_for_missed(attempt: QuizAttempt) -> list[LessonToRevisit]:
     Questions cite the rules they test and lessons the rules they teach: a lesson is listed
     for a missed question when it teaches one of that question's rules. A rule taught in the
     quiz's own module sends the rep to those lessons only; one taught only elsewhere, to the
-    lessons elsewhere. The quiz's module comes first, then the curriculum's order. Only
-    question numbers are named, nothing of what the right answers were.
+    first lesson (in the curriculum's order) that teaches it. The quiz's module comes first.
+    Only question numbers are named, nothing of what the right answers were.
     """
     lesson = "question__rules__steps__"
     rows = list(
@@ -222,9 +222,13 @@ def lessons_for_missed(attempt: QuizAttempt) -> list[LessonToRevisit]:
     )  # fmt: skip
     home = attempt.quiz.step.module_id
     taught_at_home = {rule for _, rule, _, module_id, *_ in rows if module_id == home}
+    first_elsewhere: dict[int, int] = {}  # a rule taught only elsewhere: its first lesson there
+    for _, rule, step_id, *_ in rows:
+        if rule not in taught_at_home:
+            first_elsewhere.setdefault(rule, step_id)
     lessons: dict[int, LessonToRevisit] = {}
     for position, rule, step_id, module_id, *where in rows:
-        if module_id != home and rule in taught_at_home:
+        if module_id != home and first_elsewhere.get(rule) != step_id:
             continue
         entry = lessons.setdefault(step_id, LessonToRevisit(*where, module_id == home))
         if position not in entry.positions:
