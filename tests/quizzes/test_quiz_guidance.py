@@ -145,6 +145,8 @@ class TestSaving:
         content = response.content.decode()
         assert response.status_code == 200 and "<html" not in content
         assert f'<span class="saved">Saved {saved_at} ' in content
+        # "Saving…" takes its place while the next save is on its way (htmx's indicator).
+        assert '<span class="htmx-indicator saving">Saving…</span>' in content
         counted = re.search(r'<div id="answered"[^>]*>.*?</div>', content, re.S).group(0)
         assert 'hx-swap-oob="true"' in counted
         assert 'max="3" value="1"' in counted and "1 of 3 answered" in counted
