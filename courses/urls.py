@@ -113,6 +113,11 @@ compliance_urls = [
     path("audit.csv", certification.audit_csv, name="audit-csv"),
     path("reports/certification/", certification.certification_report, name="report"),
     path("reports/certification.csv", certification.certification_report_csv, name="report-csv"),
+    path(
+        "reports/certification-totals.csv",
+        certification.certification_totals_csv,
+        name="report-totals-csv",
+    ),
 ]
 
 certificate_urls = [

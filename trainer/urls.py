@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
-from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from courses.platform.forms import LoginForm
-from courses.platform.views import health
+from courses.platform.views import RoleLoginView, health
 from courses.urls import (
     certificate_urls,
     compliance_urls,
@@ -17,9 +15,10 @@ from courses.urls import (
     verify_urls,
 )
 
-# Django's own account pages, with the site's login form in place of the stock one.
+# Django's own account pages, with the site's login page (its form, each role's landing) in
+# place of the stock one.
 account_urls = [
-    path("login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("login/", RoleLoginView.as_view(), name="login"),
     *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "login"),
 ]
 

@@ -4,10 +4,12 @@ value is a form error, never a change."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from courses.certification.reports import STATUSES
 from courses.models import AuditEntry, CompletionRecord, Module, Team
 from courses.platform.forms import DateInput
+from courses.platform.people import person_search
 from courses.teams.models import validate_due_date
 
 
@@ -69,7 +71,28 @@ class RecertifyForm(forms.Form):
     )
 
 
-class ReportFilters(forms.Form):
+class PersonSearch(forms.Form):
+    """A search by person: any of their name, username or email, in any case."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Person",
+        help_text="Name, username or email",
+        widget=forms.SearchInput,
+    )
+
+    @property
+    def query(self) -> str:
+        """What was searched for ("" for nothing, or a search that is not valid)."""
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    def people(self, *, to_person: str = "") -> Q:
+        """The rows whose person the search finds (every row when nothing is searched)."""
+        return person_search(self.query, to_person=to_person)
+
+
+class ReportFilters(PersonSearch):
     team = forms.ModelChoiceField(
         queryset=Team.objects.all(), required=False, empty_label="All teams"
     )

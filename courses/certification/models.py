@@ -111,6 +111,18 @@ class AuditEntry(AppendOnlyModel):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.summary}"
 
+    @property
+    def note(self) -> str:
+        """The note written with what was done (a certification, a rejection, an assignment),
+        kept in the details; empty when there is none."""
+        note = self.details.get("note") if isinstance(self.details, dict) else None
+        return note if isinstance(note, str) else ""
+
+    @property
+    def note_not_in_summary(self) -> str:
+        """The note, when the summary does not already say it in full (a rejection's does)."""
+        return self.note if self.note and self.note not in self.summary else ""
+
 
 # 20 random bytes in base 32: 32 characters, 160 bits: cannot be guessed or enumerated.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

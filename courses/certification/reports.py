@@ -1,7 +1,9 @@
 """The certification report: for each person and required module, where they stand on a day.
 
 Rows are produced a chunk of people at a time with a fixed number of queries per chunk, so a
-report of any size streams in constant memory.
+report of any size streams in constant memory. The totals per status are counted by the
+database in two queries, whatever the report's size; `standing` is the rule, and the totals'
+reading of it is tested against the rows.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
 from courses.certification.models import CertificationStatus as Status
 from courses.models import Certificate, CompletionRecord, Membership, Module
@@ -238,3 +240,100 @@ def _who_can_match(people, *, module_ids, statuses, completed_from, completed_to
             completed_at__lte=datetime.datetime.combine(completed_to, datetime.time.max, UTC)
         )
     return people.filter(Exists(records))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """How many of the report's rows have each status, and all of them."""
+
+    counts: dict[Status, int]
+    statuses: tuple[Status, ...] = STATUSES  # those a filter on statuses leaves
+
+    def of(self, status: Status) -> int:
+        return self.counts.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def by_status(self) -> list[tuple[Status, int]]:
+        """Each status the rows can have, in the order the report's filter offers them."""
+        return [(status, self.of(status)) for status in self.statuses]
+
+
+def certification_totals(
+    people,
+    *,
+    modules: list[Module],
+    moment: datetime.datetime,
+    statuses: set[Status] | None = None,
+    completed_from: datetime.date | None = None,
+    completed_to: datetime.date | None = None,
+) -> Totals:
+    """What `certification_rows` gives with the same arguments, counted per status by the
+    database: each person's standing on each module is decided by the record `standing`
+    reports on (the latest with a certificate valid at `moment`, else the latest), and the
+    pairs with no record before `moment` are missing.
+    """
+    if not modules:
+        return Totals({}, tuple(s for s in STATUSES if not statuses or s in statuses))
+    module_ids = [m.pk for m in modules]
+    valid = _valid_at(moment)
+    siblings = CompletionRecord.objects.filter(
+        user=OuterRef("user"), module=OuterRef("module"), completed_at__lte=moment
+    )
+    later = Q(completed_at__gt=OuterRef("completed_at")) | Q(
+        completed_at=OuterRef("completed_at"), pk__gt=OuterRef("pk")
+    )
+    reported = (valid & ~Exists(siblings.filter(valid).filter(later))) | (
+        ~Exists(siblings.filter(valid)) & ~Exists(siblings.filter(later))
+    )
+    status = Case(
+        When(valid, then=Value(Status.CERTIFIED.value)),
+        When(Q(review__isnull=True) | Q(review__at__gt=moment), then=Value(Status.PENDING.value)),
+        When(certificate__isnull=True, then=Value(Status.REJECTED.value)),
+        When(certificate__revocation__at__lte=moment, then=Value(Status.REVOKED.value)),
+        default=Value(Status.EXPIRED.value),
+    )
+    records = CompletionRecord.objects.filter(
+        user__in=people.values("pk"), module_id__in=module_ids, completed_at__lte=moment
+    ).filter(reported)
+    # A record's day is read in UTC, as in the rows.
+    if completed_from:
+        records = records.filter(
+            completed_at__gte=datetime.datetime.combine(completed_from, datetime.time.min, UTC)
+        )
+    if completed_to:
+        records = records.filter(
+            completed_at__lte=datetime.datetime.combine(completed_to, datetime.time.max, UTC)
+        )
+    counts = {
+        Status(row["status"]): row["rows"]
+        for row in records.annotate(status=status)
+        .values("status")
+        .annotate(rows=Count("pk"))
+        .order_by()
+    }
+    # Every pair without a record is missing; a row filtered by completion day has a record.
+    if not (completed_from or completed_to) and (not statuses or Status.MISSING in statuses):
+        counts[Status.MISSING] = people.count() * len(modules) - sum(counts.values())
+    if not statuses:
+        return Totals(counts)
+    return Totals(
+        {status: count for status, count in counts.items() if status in statuses},
+        tuple(status for status in STATUSES if status in statuses),
+    )
+
+
+def _valid_at(moment: datetime.datetime) -> Q:
+    """A completion record whose certificate is valid at `moment` (`certificate_status`)."""
+    return (
+        Q(certificate__issued_at__lte=moment)
+        & (Q(certificate__revocation__isnull=True) | Q(certificate__revocation__at__gt=moment))
+        & (Q(certificate__expires_at__isnull=True) | Q(certificate__expires_at__gt=moment))
+        & (
+            Q(certificate__supersession__isnull=True)
+            | Q(certificate__supersession__ends_at__gt=moment)
+        )
+    )

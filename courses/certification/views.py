@@ -7,24 +7,29 @@ the public verification page that anyone can use without logging in.
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from courses.certification import engagement, services
 from courses.certification.forms import (
     AuditFilters,
     BulkCertifyForm,
     CertifyForm,
+    PersonSearch,
     ReasonForm,
     RecertifyForm,
     RejectForm,
@@ -32,7 +37,8 @@ from courses.certification.forms import (
     VerifyForm,
 )
 from courses.certification.models import CertificationStatus
-from courses.certification.reports import certification_rows
+from courses.certification.reports import certification_rows, certification_totals
+from courses.certification.selectors import certificate_url
 from courses.models import AuditEntry, Certificate, CompletionRecord, Membership, Module
 from courses.platform.access import REP, compliance_required, is_compliance, visible_people
 from courses.platform.csvexport import csv_response
@@ -43,17 +49,29 @@ PAGE_SIZE = 100
 REPORT_PAGE_ROWS = 50
 
 
+def template_for(request, page: str) -> str:
+    """The page, or for htmx its `results` partial (a history restore wants the whole page)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{page}#results"
+    return page
+
+
 @require_GET
 @compliance_required
+@vary_on_headers("HX-Request")
 def queue(request):
     now = timezone.now()
+    search = PersonSearch(request.GET or None)
     pending = (
         CompletionRecord.objects.filter(review__isnull=True)
+        .filter(search.people(to_person="user"))
         .select_related("user", "module")
         .order_by("completed_at")
     )
-    expiring = Certificate.objects.expiring(now=now).select_related(
-        "record__user", "record__module"
+    expiring = (
+        Certificate.objects.expiring(now=now)
+        .filter(search.people(to_person="record__user"))
+        .select_related("record__user", "record__module")
     )
     outdated = (
         Module.objects.published()
@@ -75,12 +93,13 @@ def queue(request):
         .filter(outdated__gt=0)
     )
     context = {
+        "search": search,
         "pending": pending,
         "expiring": expiring,
         "outdated": outdated,
         "nav": "compliance",
     }
-    return render(request, "compliance/queue.html", context)
+    return render(request, template_for(request, "compliance/queue.html"), context)
 
 
 @require_GET
@@ -125,14 +144,25 @@ def record_certify(request, record_id):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("compliance:record", record.pk)
     try:
-        services.completion_certify(
+        certificate = services.completion_certify(
             officer=request.user, record=record, note=form.cleaned_data["note"]
         )
     except services.CertificationRefused as refused:
         messages.error(request, str(refused))
         return redirect("compliance:record", record.pk)
-    messages.success(request, f"Certified: {record.module.title} for {display_name(record.user)}.")
+    certified_message(request, [certificate])
     return redirect("compliance:queue")
+
+
+def certified_message(request, certificates: list[Certificate]) -> None:
+    """Say what was certified, each with a link to its new certificate. The message's markup
+    comes from its template, which escapes every name in it."""
+    shown = [
+        {"certificate": c, "url": certificate_url(c.code), "who": display_name(c.record.user)}
+        for c in certificates
+    ]
+    text = render_to_string("compliance/_certified_message.html", {"certified": shown})
+    messages.success(request, mark_safe(text.strip()))
 
 
 @require_POST
@@ -170,15 +200,14 @@ def bulk_certify(request):
         )
         return redirect("compliance:queue")
     records = form.cleaned_data["records"]
-    certified, refused = 0, []
+    certified, refused = [], []
     for record in records:
         try:
-            services.completion_certify(officer=request.user, record=record)
-            certified += 1
+            certified.append(services.completion_certify(officer=request.user, record=record))
         except services.CertificationRefused as reason:
             refused.append(f"{display_name(record.user)}: {reason}")
     if certified:
-        messages.success(request, f"Certified {certified} completion(s).")
+        certified_message(request, certified)
     for line in refused:
         messages.warning(request, f"Not certified. {line}")
     return redirect("compliance:queue")
@@ -186,16 +215,35 @@ def bulk_certify(request):
 
 @require_GET
 @compliance_required
+@vary_on_headers("HX-Request")
 def certificate_list(request):
     now = timezone.now()
-    certificates = Certificate.objects.select_related(
-        "record__user", "record__module", "revocation", "supersession", "certified_by"
-    ).order_by("-issued_at")
+    search = PersonSearch(request.GET or None)
+    certificates = (
+        Certificate.objects.filter(search.people(to_person="record__user"))
+        .select_related(
+            "record__user", "record__module", "revocation", "supersession", "certified_by"
+        )
+        .order_by("-issued_at")
+    )
     paginator = Paginator(certificates, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     for certificate in page:
         certificate.status = certificate.status_at(now)
-    return render(request, "compliance/certificates.html", {"page": page, "nav": "compliance"})
+    context = {
+        "search": search,
+        "page": page,
+        "query": _without(request, "page"),
+        "nav": "compliance",
+    }
+    return render(request, template_for(request, "compliance/certificates.html"), context)
+
+
+def _without(request, name: str) -> str:
+    """The request's query string without `name` (a page marker), for the pager's links."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 @require_POST
@@ -269,9 +317,7 @@ def audit_entries(request):
 def audit_log(request):
     form, entries = audit_entries(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "nav": "compliance"}
+    context = {"form": form, "page": page, "query": _without(request, "page"), "nav": "compliance"}
     return render(request, "compliance/audit.html", context)
 
 
@@ -294,10 +340,11 @@ def audit_csv(request):
             e.summary,
             e.object_type,
             e.object_id,
+            e.note,
         ]
         for e in entries.iterator(chunk_size=2000)
     )
-    header = ["When", "What", "Who", "About", "Team", "Module", "Summary", "Object", "Id"]
+    header = ["When", "What", "Who", "About", "Team", "Module", "Summary", "Object", "Id", "Note"]
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
@@ -311,9 +358,25 @@ def offer(field, objects: list) -> list:
     return objects
 
 
-def report_query(request, *, page=False, after=None):
-    """The filter form, the rows (lazily; for a `page`, read a few people at a time) and the
-    day the report is as of."""
+@dataclass
+class ReportQuery:
+    """The report's filter form and what it asks for: the people, and the report's arguments
+    (modules, moment, statuses, completion days) that its rows and totals share."""
+
+    form: ReportFilters
+    people: QuerySet
+    arguments: dict
+    as_of: datetime.date | None
+
+    def rows(self, **paging):
+        """The rows, lazily (a page reads a few people at a time: see `certification_rows`)."""
+        return certification_rows(self.people, **self.arguments, **paging)
+
+    def totals(self):
+        return certification_totals(self.people, **self.arguments)
+
+
+def report_query(request) -> ReportQuery:
     form = ReportFilters(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     User = get_user_model()
@@ -325,6 +388,8 @@ def report_query(request, *, page=False, after=None):
         people = people.filter(
             Exists(Membership.objects.filter(user=OuterRef("pk"), team=data["team"]))
         )
+    if data.get("q"):
+        people = people.filter(form.people())
     # The required modules in course order, as the module filter offers them.
     modules = offer(form.fields["module"], list(form.fields["module"].queryset))
     offer(form.fields["team"], list(form.fields["team"].queryset))
@@ -336,17 +401,14 @@ def report_query(request, *, page=False, after=None):
         if as_of
         else timezone.now()
     )
-    rows = certification_rows(
-        people,
-        modules=modules,
-        moment=moment,
-        statuses={CertificationStatus(data["status"])} if data.get("status") else None,
-        completed_from=data.get("completed_from"),
-        completed_to=data.get("completed_to"),
-        after=after,
-        first_chunk=people_for_a_page(len(modules)) if page else None,
-    )
-    return form, rows, as_of
+    arguments = {
+        "modules": modules,
+        "moment": moment,
+        "statuses": {CertificationStatus(data["status"])} if data.get("status") else None,
+        "completed_from": data.get("completed_from"),
+        "completed_to": data.get("completed_to"),
+    }
+    return ReportQuery(form, people, arguments, as_of)
 
 
 def people_for_a_page(modules: int) -> int:
@@ -357,10 +419,13 @@ def people_for_a_page(modules: int) -> int:
 
 @require_GET
 @compliance_required
+@vary_on_headers("HX-Request")
 def certification_report(request):
-    """A page of whole people at a time, at least REPORT_PAGE_ROWS rows, paged by username."""
+    """A page of whole people at a time, at least REPORT_PAGE_ROWS rows, paged by username,
+    with the totals of everyone the filters match."""
     after = request.GET.get("after", "")[:150]
-    form, rows, as_of = report_query(request, page=True, after=after)
+    report = report_query(request)
+    rows = report.rows(after=after, first_chunk=people_for_a_page(len(report.arguments["modules"])))
     shown, next_after = [], None
     for row in rows:
         if len(shown) >= REPORT_PAGE_ROWS and row.person.pk != shown[-1].person.pk:
@@ -375,15 +440,16 @@ def certification_report(request):
         next_query = query.urlencode()
         query.pop("after")
     context = {
-        "form": form,
+        "form": report.form,
         "rows": shown,
+        "totals": report.totals(),
         "next_query": next_query,
         "paged": bool(after),
-        "as_of": as_of,
+        "as_of": report.as_of,
         "query": query.urlencode(),
         "nav": "compliance",
     }
-    return render(request, "compliance/report.html", context)
+    return render(request, template_for(request, "compliance/report.html"), context)
 
 
 def _when(moment):
@@ -393,7 +459,7 @@ def _when(moment):
 @require_GET
 @compliance_required
 def certification_report_csv(request):
-    _, rows, as_of = report_query(request)
+    report = report_query(request)
     header = [
         "Name", "Username", "Teams", "Module", "Status", "Completed", "Content version",
         "Certified", "Expires", "Certified by", "Verification code",
@@ -412,10 +478,23 @@ def certification_report_csv(request):
             row.certified_by,
             row.code,
         ]
-        for row in rows
+        for row in report.rows()
     )
-    day = as_of or timezone.localdate()
+    day = report.as_of or timezone.localdate()
     return csv_response(f"certification-report-{day:%Y-%m-%d}.csv", header, lines)
+
+
+@require_GET
+@compliance_required
+def certification_totals_csv(request):
+    """The report's totals, with the same filters: how many rows of the report's CSV have each
+    status, and all of them. A file of its own, so that the report's CSV stays one row per
+    person and module for whatever reads it."""
+    report = report_query(request)
+    totals = report.totals()
+    lines = [[status.label, count] for status, count in totals.by_status] + [["All", totals.total]]
+    day = report.as_of or timezone.localdate()
+    return csv_response(f"certification-totals-{day:%Y-%m-%d}.csv", ["Status", "Rows"], lines)
 
 
 def viewable_certificate(request, code: str) -> Certificate:

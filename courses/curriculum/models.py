@@ -108,7 +108,9 @@ class Module(models.Model):
     # Progress, from `with_progress()` annotations.
     @property
     def percent(self) -> int:
-        return round(100 * self.done_count / self.step_count) if self.step_count else 0
+        from courses.progress.models import percent_done
+
+        return percent_done(done=self.done_count, steps=self.step_count)
 
     @property
     def status(self):

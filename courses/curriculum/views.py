@@ -6,8 +6,10 @@ The Rules page: the rules catalogue as compliance and managers need it.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from courses.certification.selectors import certification_statuses
 from courses.curriculum.selectors import (
@@ -25,6 +27,7 @@ from courses.progress.selectors import (
     module_url,
     next_step,
     step_context,
+    tag_modules,
 )
 from courses.quizzes.views import quiz_overview
 from courses.review.selectors import rule_mastery
@@ -36,6 +39,7 @@ def catalogue(request):
     modules = list(Module.objects.published().with_progress(request.user).select_related("course"))
     for module in modules:
         module.url = module_url(module)  # as My training's modules carry theirs
+    tag_modules(request.user, modules, today=timezone.localdate())
     courses = []
     for course in Course.objects.published():
         course.module_list = [m for m in modules if m.course_id == course.pk]
@@ -51,6 +55,7 @@ def module_detail(request, module_slug):
         slug=module_slug,
     )
     steps = module_steps(request.user, module)
+    tag_modules(request.user, [module], today=timezone.localdate())
     return render(
         request,
         "learner/module.html",
@@ -86,13 +91,13 @@ def lesson_complete(request, module_slug, step_slug):
             return render(request, "learner/lesson.html#lesson-progress", context, status=409)
         messages.error(request, str(refused))
         return redirect("learner:step", module_slug, step_slug)
-    context = step_context(request.user, step)
-    if request.htmx:
-        return render(request, "learner/lesson.html#lesson-progress", context)
-    following = context["following_step"]
+    following = step_context(request.user, step)["following_step"]
     if following is not None:
-        return redirect("learner:step", module_slug, following.slug)
-    return redirect("learner:module", module_slug)
+        to = reverse("learner:step", args=[module_slug, following.slug])
+    else:
+        to = reverse("learner:module", args=[module_slug])
+    # With JavaScript too the rep goes on to the next step: htmx loads the page it is told to.
+    return HttpResponseClientRedirect(to) if request.htmx else redirect(to)
 
 
 PAGES = {

@@ -65,6 +65,18 @@ def is_overseer(user) -> bool:
 overseer_required = _requires(is_overseer)
 
 
+def landing(user) -> str:
+    """The URL name of the page a person starts on after logging in: the work waiting for
+    their role. A compliance officer's review queue comes before a manager's dashboard (a
+    decision waits on them); anyone else starts on their own training."""
+    roles = roles_of(user)
+    if COMPLIANCE in roles:
+        return "compliance:queue"
+    if MANAGER in roles:
+        return "team:dashboard"
+    return "learner:home"
+
+
 def visible_people(user):
     """The people whose training `user` may see: everyone for compliance, else team members."""
     people = get_user_model().objects.all()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from courses.platform.access import is_compliance, is_manager
+from courses.platform.access import is_compliance, is_manager, landing
 
 NAVIGATION = {
     "home": "learner:home",
@@ -20,6 +20,9 @@ NAVIGATION = {
     "password_change": "password_change",
     "logout": "logout",
 }
+
+# The navigation's link to each page a role lands on (the brand links there).
+LANDING_LINK = {name: key for key, name in NAVIGATION.items()}
 
 
 def navigation_urls() -> dict[str, str]:
@@ -57,9 +60,11 @@ def asset_urls() -> dict[str, str]:
 
 def roles(request):
     user = request.user
+    urls = navigation_urls()
     return {
         "is_manager": is_manager(user),
         "is_compliance": is_compliance(user),
-        "urls": navigation_urls(),
+        "urls": urls,
+        "landing_url": urls[LANDING_LINK[landing(user)]],
         "assets": asset_urls(),
     }

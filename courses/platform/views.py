@@ -1,6 +1,22 @@
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.views.decorators.http import require_GET
+
+from courses.platform.access import landing
+from courses.platform.forms import LoginForm
+
+
+class RoleLoginView(LoginView):
+    """The login page; without a `next` address, a person lands on their role's page."""
+
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        if self.next_page:
+            return resolve_url(self.next_page)
+        return resolve_url(landing(self.request.user))
 
 
 @login_not_required

@@ -285,8 +285,15 @@ def _remind(rule: str, message: str) -> Finding:
     return Finding(rule=rule, message=message, blocks=False)
 
 
+def clock_text(moment: time | datetime) -> str:
+    """7:40 p.m.: the one way a time is written on the site (as its date filter writes "g:i a");
+    noon and midnight as 12:00 p.m. and 12:00 a.m."""
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'a.m.' if moment.hour < 12 else 'p.m.'}"
+
+
 def _clock(lead: Lead) -> str:
-    return lead.local_time.strftime("%H:%M on %A")
+    return f"{clock_text(lead.local_time)} on {lead.local_time:%A}"
 
 
 def _firm_dnc(lead: Lead, call: Call) -> list[Finding]:

@@ -8,10 +8,10 @@ A card carries no answer. What the engine decides for it is asked where the card
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from courses.practice.calling_rules import Call, Lead, local_clock
+from courses.practice.calling_rules import Call, Lead, clock_text, local_clock
 from courses.practice.states import STATE_LISTS, US_STATES
 
 ZONE_LABELS = {
@@ -97,12 +97,6 @@ def shift_zone(moment: datetime, zone: str, to_zone: str) -> datetime:
 
 
 # --- Writing times and dates ------------------------------------------------------------------
-
-
-def clock_text(moment: time | datetime) -> str:
-    """7:40 p.m.; noon and midnight as 12:00 p.m. and 12:00 a.m."""
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'a.m.' if moment.hour < 12 else 'p.m.'}"
 
 
 def day_text(day: date) -> str:

@@ -144,3 +144,50 @@ def status_of(
         if (due - today).days <= DUE_SOON_DAYS:
             return ProgressStatus.DUE_SOON
     return ProgressStatus.IN_PROGRESS if started or done else ProgressStatus.NOT_STARTED
+
+
+def percent_done(*, done: int, steps: int) -> int:
+    """How much of a module a person has done, as a whole percent: 4 of 9 steps is 44%.
+
+    Rounded, except at the ends: a percent shows 0 only when nothing is done and 100 only when
+    everything is, so a bar never says "0% done" beside steps that are done.
+    """
+    if not steps or done <= 0:
+        return 0
+    if done >= steps:
+        return 100
+    return min(99, max(1, round(100 * done / steps)))
+
+
+def module_tag(*, required: bool, due_day: str = "", overdue: bool = False) -> str:
+    """What a module is to a person, in words: work assigned to them (with its due date),
+    a module required for certification, or optional practice. `due_day` is set when the module
+    is assigned to them, directly or through a team."""
+    if due_day:
+        tag = f"Overdue, was due {due_day}" if overdue else f"Assigned, due {due_day}"
+        return f"{tag} · required for certification" if required else tag
+    return "Required for certification" if required else "Recommended practice"
+
+
+_LEFT_NAMES = {  # a step's kind: (one of them, several)
+    "lesson": ("1 lesson", "{} lessons"),
+    "roleplay": ("the call", "{} calls"),
+    "quiz": ("the quiz", "{} quizzes"),
+}
+
+
+def steps_left(kinds: list[str]) -> str:
+    """What is left of a module, from the kinds of the steps not done yet: "Only the quiz
+    left", "2 lessons, the call and the quiz left"; "" when nothing is."""
+    if not kinds:
+        return ""
+    if len(kinds) == 1:
+        kind = kinds[0]
+        return "Only 1 lesson left" if kind == "lesson" else f"Only {_LEFT_NAMES[kind][0]} left"
+    parts = []
+    for kind, (one, several) in _LEFT_NAMES.items():
+        count = kinds.count(kind)
+        if count:
+            parts.append(one if count == 1 else several.format(count))
+    words = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return words[0].upper() + words[1:] + " left"

@@ -17,7 +17,7 @@ from courses.models import Assignment, Membership, Module, ModuleProgress, Step,
 from courses.platform.days import weekday_day
 from courses.platform.rows import TemplateRow
 from courses.progress.models import ProgressStatus as Status
-from courses.progress.models import status_of
+from courses.progress.models import module_tag, percent_done, status_of, steps_left
 
 
 def module_steps(user, module: Module) -> list[Step]:
@@ -74,7 +74,7 @@ def step_context(user, step: Step, steps: list[Step] | None = None) -> dict:
         "next_step": next_step(steps),
         "done_count": done_count,
         "step_count": len(steps),
-        "percent": round(100 * done_count / len(steps)) if steps else 0,
+        "percent": percent_done(done=done_count, steps=len(steps)),
     }
 
 
@@ -101,6 +101,9 @@ class TrainingModule(TemplateRow):
     started: bool  # a step done, a quiz submitted or a call finished
     status: Status  # regardless of due dates
     percent: int
+    tag: str  # what the module is to the person: assigned, required or practice
+    next_step: ActiveStep | None = None  # the first active step not done
+    left: str = ""  # what is left, in words: "Only the quiz left"
 
 
 @dataclass(slots=True)
@@ -135,12 +138,38 @@ class ActiveStep(NamedTuple):
 
 @dataclass
 class MyTraining:
-    resume: TrainingModule | None
-    resume_step: ActiveStep | None
-    assigned: list[AssignedModule]
-    in_progress: list[TrainingModule]
+    next_module: TrainingModule | None  # where "your next step" is: see `next_up`
+    due: list[AssignedModule]  # assigned and not done: overdue first, then by due date
+    in_progress: list[TrainingModule]  # the rest, in catalogue order
     completed: list[TrainingModule]
     not_started: list[TrainingModule]
+
+    @property
+    def next_is_due(self) -> bool:
+        """Whether the next step belongs to assigned work (it then leads the Due list)."""
+        return bool(self.due) and self.next_module is self.due[0].module
+
+
+def next_up(
+    *,
+    due: list[TrainingModule],
+    last_touched: TrainingModule | None,
+    modules: list[TrainingModule],
+) -> TrainingModule | None:
+    """The one rule for the person's next step, read by My training.
+
+    Assigned work comes first: the first of `due` (the assigned modules not done, overdue
+    first, then by due date). With none, the module the person last worked in, if it is not
+    done; then the first module in progress, then the first not started (`modules` in
+    catalogue order). Everything done: nothing.
+    """
+    if due:
+        return due[0]
+    if last_touched is not None and last_touched.status is not Status.DONE:
+        return last_touched
+    unfinished = [module for module in modules if module.status is not Status.DONE]
+    started = [module for module in unfinished if module.status is Status.IN_PROGRESS]
+    return (started or unfinished or [None])[0]
 
 
 def my_training(user, *, today: datetime.date) -> MyTraining:
@@ -149,42 +178,38 @@ def my_training(user, *, today: datetime.date) -> MyTraining:
     Progress comes from the read model, so the numbers and statuses are the ones the person's
     manager sees in the team grid (`teams.selectors.build_grid`), read for one person: each
     module once, the assignments that reach the person, and their live completions (the
-    module they last worked in, and the steps they have done in it). Each module's active
+    module they last worked in, and the steps they have done in each). Each module's active
     steps are content, kept by its content version.
     """
     modules, steps = _training_modules(user)
-    assigned = _assigned(user, modules, today)
-    published = {module.id: module for module in modules.values() if module.published}
-
     module_of = {
         step_id: module_id for module_id, listed in steps.items() for step_id, *_ in listed
     }
     done = [  # latest first
         step_id for step_id in _COMPLETED_STEPS.filter(user=user) if step_id in module_of
     ]
-    resume = published.get(module_of[done[0]]) if done else None
-    if resume is None or resume.status is Status.DONE:
-        pending = [
-            row.module
-            for row in assigned
-            if row.status is not Status.DONE and row.module.id in published
-        ]
-        unfinished = [module for module in published.values() if module.status is not Status.DONE]
-        started = [module for module in unfinished if module.status is Status.IN_PROGRESS]
-        resume = (pending or started or unfinished or [None])[0]
-    resume_step = None
-    if resume is not None:
-        done_here = set(done)
-        resume_step = next(
-            (ActiveStep._make(row) for row in steps[resume.id] if row[0] not in done_here), None
-        )
+    done_here = set(done)
+    for module in modules.values():
+        remaining = [row for row in steps[module.id] if row[0] not in done_here]
+        if remaining:
+            module.next_step = ActiveStep._make(remaining[0])
+            module.left = steps_left([row[3] for row in remaining])
 
-    assigned_ids = {row.module.id for row in assigned}
-    others = [module for module in published.values() if module.id not in assigned_ids]
+    assigned = _assigned(user, modules, today)
+    due = [row for row in assigned if row.status is not Status.DONE]
+    published = [module for module in modules.values() if module.published]
+    last_touched = modules.get(module_of[done[0]]) if done else None
+    next_module = next_up(
+        due=[row.module for row in due if row.module.published],
+        last_touched=last_touched if last_touched and last_touched.published else None,
+        modules=published,
+    )
+
+    due_ids = {row.module.id for row in due}
+    others = [module for module in published if module.id not in due_ids]
     return MyTraining(
-        resume=resume,
-        resume_step=resume_step,
-        assigned=assigned,
+        next_module=next_module,
+        due=due,
         in_progress=[m for m in others if m.status is Status.IN_PROGRESS],
         completed=[m for m in others if m.status is Status.DONE],
         not_started=[m for m in others if m.status is Status.NOT_STARTED],
@@ -243,7 +268,8 @@ def _training_modules(
             step_count=count,
             started=bool(done) or scored,
             status=status_of(done=done, steps=count, started=False, due=None, today=None),
-            percent=round(100 * done / count) if count else 0,
+            percent=percent_done(done=done, steps=count),
+            tag=module_tag(required=required),
         )
     return modules, steps
 
@@ -290,21 +316,47 @@ class _Reach(NamedTuple):
 _REACHES = Assignment.objects.active().order_by().values_list(*_Reach._fields)
 
 
-def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedModule]:
-    """The live modules assigned to the person, overdue and due first, done last."""
+def assignment_dues(user) -> dict[int, tuple[datetime.date, int, str]]:
+    """The modules assigned to the person, directly or through a team, in two queries: by
+    module, the earliest due date among the assignments that reach them, with the id and note
+    of the assignment that sets it."""
     joined = dict(_MEMBERSHIPS.filter(user=user))
     reaching = _REACHES.filter(Q(user=user) | Q(team_id__in=list(joined)))
     earliest: dict[int, tuple[datetime.date, int, str]] = {}
     for reach in map(_Reach._make, reaching):
-        if reach.module_id not in modules:
-            continue  # a retired module
         due = reach.due_for(joined.get(reach.team_id))
         if reach.module_id not in earliest or (due, reach.id) < earliest[reach.module_id][:2]:
             earliest[reach.module_id] = (due, reach.id, reach.note)
+    return earliest
+
+
+def tag_modules(user, modules, *, today: datetime.date) -> None:
+    """Give each module (from `Module.objects.with_progress`) its `tag` for the person, as My
+    training's modules carry theirs: assigned work says so, with its due date."""
+    dues = assignment_dues(user)
+    for module in modules:
+        if module.pk not in dues:
+            module.tag = module_tag(required=module.required_for_certification)
+            continue
+        due = dues[module.pk][0]
+        status = status_of(
+            done=module.done_count, steps=module.step_count, started=False, due=due, today=today
+        )
+        module.tag = module_tag(
+            required=module.required_for_certification,
+            due_day=weekday_day(due),
+            overdue=status is Status.OVERDUE,
+        )
+
+
+def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedModule]:
+    """The live modules assigned to the person, overdue and due first, done last; each
+    module's tag says it is assigned."""
+    earliest = assignment_dues(user)
     rows = []
     for module in modules.values():  # catalogue order, kept among equals by the sort
         if module.id not in earliest:
-            continue
+            continue  # not assigned
         due, _, note = earliest[module.id]
         status = status_of(
             done=module.done_count,
@@ -312,6 +364,11 @@ def _assigned(user, modules: dict[int, TrainingModule], today) -> list[AssignedM
             started=module.started,
             due=due,
             today=today,
+        )
+        module.tag = module_tag(
+            required=module.required_for_certification,
+            due_day=weekday_day(due),
+            overdue=status is Status.OVERDUE,
         )
         rows.append(
             AssignedModule(

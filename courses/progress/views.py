@@ -20,9 +20,9 @@ def home(request):
         request,
         "learner/home.html",
         {
-            "resume": training.resume,
-            "resume_step": training.resume_step,
-            "assigned": training.assigned,
+            "next_module": training.next_module,
+            "next_is_due": training.next_is_due,
+            "due": training.due,
             "in_progress": training.in_progress,
             "completed": training.completed,
             "not_started": training.not_started,

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
 from courses.platform import sql
@@ -83,7 +83,7 @@ def quiz_availability(
         refusal = "You have used all your attempts at this quiz. Ask your manager for help."
     elif wait_until is not None:
         local = timezone.localtime(wait_until)
-        refusal = f"You can try again at {local:%-I:%M %p} ({local:%b %-d})."
+        refusal = f"You can try again at {dateformat.format(local, 'g:i a (j M)')}."
     return Availability(open_attempt, used, left, wait_until, passed, refusal)
 
 

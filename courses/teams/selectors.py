@@ -22,7 +22,7 @@ from courses.models import Assignment, Membership, Module, ModuleProgress, Step,
 from courses.platform.days import day_month
 from courses.platform.rows import TemplateRow
 from courses.progress.models import ProgressStatus as Status
-from courses.progress.models import status_of
+from courses.progress.models import percent_done, status_of
 
 
 class AssignedModule(NamedTuple):
@@ -60,7 +60,7 @@ class Cell(TemplateRow):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.steps) if self.steps else 0
+        return percent_done(done=self.done, steps=self.steps)
 
     @property
     def is_overdue(self) -> bool:
@@ -84,7 +84,13 @@ class Row(TemplateRow):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done_count / len(self.cells)) if self.cells else 0
+        """How much of their assigned modules the person has done, counted in steps: a module
+        half done counts as half, so 4 of 9 steps is 44%, never 0%."""
+        cells = self.cells.values()
+        return percent_done(
+            done=sum(min(cell.done, cell.steps) for cell in cells),
+            steps=sum(cell.steps for cell in cells),
+        )
 
 
 @dataclass

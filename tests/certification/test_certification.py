@@ -292,7 +292,9 @@ class TestEvidenceOfEngagement:
             reverse("compliance:bulk-certify"), {"records": [r.pk for r in records]}, follow=True
         )
         content = response.content.decode()
-        assert "Certified 2 completion(s)." in content
+        assert "Certified 2 completions." in content
+        for certificate in Certificate.objects.all():
+            assert f'href="/certificates/{certificate.code}/"' in content
         assert "Its evidence is flagged" in content
         assert set(Certificate.objects.values_list("record", flat=True)) == {
             records[0].pk,

@@ -1,14 +1,16 @@
 """The certification report's rows: filters let the database skip people who cannot match, and
-pages read only the people they show, without changing a single row."""
+pages read only the people they show, without changing a single row. Its totals, counted by
+the database, are the rows counted per status, whatever the filters and the day."""
 
 import datetime
+from collections import Counter
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from courses.certification.reports import STATUSES, certification_rows
+from courses.certification.reports import STATUSES, certification_rows, certification_totals
 from courses.certification.services import (
     certificate_revoke,
     completion_certify,
@@ -115,6 +117,74 @@ def test_completion_date_filters_give_exactly_the_rows_completed_on_those_days(w
         ) == [row for row in expected if status is None or row[2] == status]
 
 
+def totals(modules, **filters):
+    people = get_user_model().objects.filter(groups__name=REP)
+    counted = certification_totals(people, modules=modules, **filters)
+    return {status: count for status, count in counted.by_status if count}, counted.total
+
+
+def counted(modules, **filters):
+    statuses = Counter(row[2] for row in rows(modules, **filters))
+    return dict(statuses), statuses.total()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", [*MOMENTS, START + 12 * DAY])
+def test_the_totals_count_the_rows_of_each_status(world, moment):
+    """At each moment (before anything, pending, certified and revoked, expired, and one
+    module of one person certified while their other is pending)."""
+    assert totals(world, moment=moment) == counted(world, moment=moment)
+    assert totals(world[:1], moment=moment) == counted(world[:1], moment=moment)
+    for status in STATUSES:
+        assert totals(world, moment=moment, statuses={status}) == counted(
+            world, moment=moment, statuses={status}
+        )
+    both = {STATUSES[0], STATUSES[-1]}
+    assert totals(world, moment=moment, statuses=both) == counted(
+        world, moment=moment, statuses=both
+    )
+
+
+@pytest.mark.django_db
+def test_the_totals_at_a_known_moment(world):
+    counts, total = totals(world, moment=START + 30 * DAY)
+    assert total == 12  # six people, two modules
+    assert counts == {
+        "certified": 2,  # "certified", and module 1 of "both"
+        "pending": 2,  # "pending", and module 2 of "both"
+        "rejected": 1,
+        "revoked": 1,
+        "missing": 6,  # "idle" twice, and module 2 of the four who did only module 1
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "days",
+    [
+        (START.date(), None),
+        (None, START.date()),
+        (START.date() + DAY, START.date() + 9 * DAY),
+        (START.date() - 9 * DAY, START.date() - DAY),
+    ],
+)
+def test_the_totals_follow_the_completion_date_filters(world, days):
+    completed_from, completed_to = days
+    for status in [None, *STATUSES]:
+        filters = {
+            "moment": START + 30 * DAY,
+            "completed_from": completed_from,
+            "completed_to": completed_to,
+            "statuses": {status} if status else None,
+        }
+        assert totals(world, **filters) == counted(world, **filters)
+
+
+@pytest.mark.django_db
+def test_totals_of_no_modules_are_nothing(world):
+    assert totals([], moment=START) == ({}, 0)
+
+
 @pytest.mark.django_db
 def test_small_growing_chunks_give_the_same_rows(world):
     moment = START + 30 * DAY
@@ -149,10 +219,11 @@ def test_a_page_reads_only_the_people_it_shows(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(django_user_model, "from_db", classmethod(counting_from_db))
-        with django_assert_max_num_queries(7):
+        # Seven for the page, and two for the totals (the people counted, the rest grouped).
+        with django_assert_max_num_queries(9):
             page = client.get(reverse("compliance:report"))
         # Nobody matches a filter: the database says so without anyone being read.
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(9):
             filtered = client.get(reverse("compliance:report"), {"status": "revoked"})
     assert len(page.context["rows"]) == 50 and page.context["next_query"]
     assert filtered.context["rows"] == []

@@ -159,13 +159,20 @@ def choose_option(page: Page, select: Locator, value: str) -> None:
     expect(select).to_have_value(value)
 
 
-def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+def log_in(
+    page: Page,
+    base_url: str,
+    username: str,
+    password: str = PASSWORD,
+    lands_on: str = "My training",
+) -> None:
+    """Log in by keyboard; the page a person lands on is their role's (`lands_on`: its h1)."""
     page.goto(base_url + "/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in to CallReady")
     type_into(page, page.get_by_label("Username"), username)
     type_into(page, page.get_by_label("Password"), password)
     follow(page, page.get_by_role("button", name="Log in"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("My training")
+    expect(page.get_by_role("heading", level=1)).to_have_text(lands_on)
 
 
 def log_out(page: Page) -> None:

@@ -163,7 +163,7 @@ def page_types(s, riley) -> list[PageType]:
         PageType("verify", None, "/verify/", "Verify a CallReady certificate"),
         PageType("verify-result", None, f"/verify/{code}/", "Verify", shows="is valid", **shot),
         # The rep.
-        PageType("my-training", "riley", "/", "My training", shows="Assigned to you", **shot),
+        PageType("my-training", "riley", "/", "My training", shows="Overdue", **shot),
         PageType("catalogue", "riley", "/catalogue/", "Catalogue", **shot),
         PageType("module", "riley", f"/modules/{practice.slug}/", practice.title, **shot),
         PageType(
@@ -313,6 +313,33 @@ def page_types(s, riley) -> list[PageType]:
     ]
 
 
+# The page each person lands on after logging in: their role's.
+LANDS_ON = {
+    "riley": "My training",
+    "sam": "My training",
+    "morgan": "Team dashboard",
+    "casey": "Compliance",
+}
+
+
+def sideways_overflow(page: Page) -> str:
+    """ "" if the page fits its window's width; else how wide it is and the elements that stick
+    out past the right edge (the deepest ones, which are the cause)."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth <= width) return "";
+          const out = [...document.querySelectorAll("body *")].filter(el => {
+            const box = el.getBoundingClientRect();
+            return box.right > width + 1 && !el.closest(".table-wrap")
+              && ![...el.children].some(c => c.getBoundingClientRect().right > width + 1);
+          });
+          return `${document.documentElement.scrollWidth}px wide; ` + out.slice(0, 5).map(el =>
+            el.tagName.toLowerCase() + (el.className ? "." + el.className : "")).join(", ");
+        }"""
+    )
+
+
 def run_axe(page: Page) -> list[dict]:
     # The site's CSP allows no injected <script>: evaluate the source instead.
     if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -336,13 +363,14 @@ def test_every_page_type_is_accessible(
     assert CompletionRecord.objects.count() == 2
     pages: dict[str | None, Page] = {}
     found: list[tuple[str, str, dict]] = []
+    too_wide: list[str] = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     for kind in page_types(state, riley):
         if kind.who not in pages:
             pages[kind.who] = open_page(js=True)
             if kind.who:
-                log_in(pages[kind.who], live_server.url, kind.who)
+                log_in(pages[kind.who], live_server.url, kind.who, lands_on=LANDS_ON[kind.who])
         page = pages[kind.who]
         page.set_viewport_size(DESKTOP)  # each page opens at desktop width, then is narrowed
         response = page.goto(live_server.url + kind.path)
@@ -352,6 +380,9 @@ def test_every_page_type_is_accessible(
         for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(viewport)
             found += [(kind.name, width, v) for v in run_axe(page)]
+            overflow = sideways_overflow(page)
+            if overflow:
+                too_wide.append(f"{kind.name} ({width}): {overflow}")
             if kind.screenshot:
                 page.screenshot(path=SCREENSHOTS / f"{kind.name}-{width}.png", full_page=True)
 

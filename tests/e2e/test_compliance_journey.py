@@ -57,8 +57,7 @@ def verify(page: Page, base_url: str, code: str) -> None:
 def test_an_officer_certifies_verifies_and_revokes(live_server, completion, casey, open_page, js):
     module = completion.module
     page = open_page(js=js)
-    log_in(page, live_server.url, "casey")
-    follow(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Compliance"))
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
 
     # --- The review queue, and the evidence. ---
     waiting = page.get_by_role("region", name="Waiting for review")
@@ -121,7 +120,7 @@ def test_an_officer_certifies_verifies_and_revokes(live_server, completion, case
     expect(page.locator(".facts-grid")).to_contain_text(module.title)
 
     # --- Logged in again, the officer revokes it. ---
-    log_in(page, live_server.url, "casey")
+    log_in(page, live_server.url, "casey", lands_on="Compliance")
     open_certificate(page, certificate)
     revoke = page.get_by_role("region", name="Revoke this certificate")
     type_into(page, revoke.get_by_label("Reason"), REASON)

@@ -180,7 +180,7 @@ def test_recertify(world, data):
 def report_query():
     return st.dictionaries(
         st.sampled_from(
-            ["team", "module", "status", "completed_from", "completed_to", "as_of", "page"]
+            ["q", "team", "module", "status", "completed_from", "completed_to", "as_of", "page"]
         ),
         st.one_of(dates, st.sampled_from(["1", "2", "valid", "expired", "revoked"]), value),
     )
@@ -205,8 +205,18 @@ def test_report_and_audit_filters(world, data):
     url, query = data.draw(
         st.one_of(
             st.tuples(
-                st.sampled_from([reverse("compliance:report"), reverse("compliance:report-csv")]),
+                st.sampled_from(
+                    [
+                        reverse("compliance:report"),
+                        reverse("compliance:report-csv"),
+                        reverse("compliance:report-totals-csv"),
+                    ]
+                ),
                 report_query(),
+            ),
+            st.tuples(
+                st.sampled_from([reverse("compliance:queue"), reverse("compliance:certificates")]),
+                st.dictionaries(st.sampled_from(["q", "page"]), value),
             ),
             st.tuples(
                 st.sampled_from([reverse("compliance:audit"), reverse("compliance:audit-csv")]),

@@ -15,7 +15,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from tests.platform.support import LIMIT, NEW_PASSWORD, attempt
+from courses.platform.access import COMPLIANCE
+from tests.platform.support import LIMIT, LOGIN, NEW_PASSWORD, attempt
+from tests.support import role_group
 
 
 def page_text(response) -> str:
@@ -230,3 +232,42 @@ def test_cookies_are_same_site_and_the_session_cookie_is_http_only():
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.CSRF_COOKIE_SAMESITE == "Lax"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "lands_on", "heading"),
+    [
+        ("rep", "learner:home", "My training"),
+        ("manager", "team:dashboard", "Team dashboard"),
+        ("officer", "compliance:queue", "Compliance"),
+    ],
+)
+def test_each_role_lands_on_the_work_waiting_for_it(
+    rep, manager, compliance, who, lands_on, heading
+):
+    client = Client()
+    response = attempt(client, who, "pw")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(lands_on)
+    page = client.get(response["Location"])
+    assert re.search(rf"<h1[^>]*>\s*{heading}", page.content.decode())
+
+
+@pytest.mark.django_db
+def test_an_officer_who_also_manages_lands_on_the_review_queue(manager):
+    manager.groups.add(role_group(COMPLIANCE))
+    response = attempt(Client(), "manager", "pw")
+    assert response["Location"] == reverse("compliance:queue")
+
+
+@pytest.mark.django_db
+def test_the_page_asked_for_comes_before_the_roles_landing(manager):
+    wanted = reverse("team:assignments")
+    response = Client().post(f"{LOGIN}?next={wanted}", {"username": "manager", "password": "pw"})
+    assert response["Location"] == wanted
+    # An address off the site is not followed: the role's landing instead.
+    response = Client().post(
+        f"{LOGIN}?next=https://elsewhere.example/", {"username": "manager", "password": "pw"}
+    )
+    assert response["Location"] == reverse("team:dashboard")

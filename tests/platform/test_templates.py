@@ -107,8 +107,8 @@ def test_people_show_by_full_name_else_username_on_the_report_and_in_its_csv(
     make_user(django_user_model, "nameless", REP, first_name="")
     client.force_login(compliance)
     page = client.get(reverse("compliance:report")).content.decode()
-    assert "<tr><td>Ann Lee</td>" in page
-    assert "<tr><td>nameless</td>" in page
+    assert '<tr><td class="reflow-title">Ann Lee</td>' in page
+    assert '<tr><td class="reflow-title">nameless</td>' in page
     response = client.get(reverse("compliance:report-csv"))
     rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     names = {row[1]: row[0] for row in rows}
@@ -163,3 +163,77 @@ def test_dashboard_filters_select_what_was_chosen_and_escape_names(client, manag
         ("", "All assigned modules"),
         ("overdue", "Most overdue first"),
     ]
+
+
+class NavigationReader(HTMLParser):
+    """The addresses the main navigation links to (and the section it marks as current), and
+    those the page's own navigation (a section's tabs, the page's action buttons) links to."""
+
+    def __init__(self):
+        super().__init__()
+        self.main_nav: list[str] = []
+        self.section: set[str] = set()
+        self.page_nav: list[str] = []
+        self.inside: list[tuple[str, str]] = []  # open elements: (tag, where their links go)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        where = self.inside[-1][1] if self.inside else ""
+        if tag == "nav" and attrs.get("aria-label") == "Main":
+            where = "main"
+        elif tag == "nav" and attrs.get("aria-label") not in {"Breadcrumb", "People"}:
+            where = "page"  # a section's tabs
+        elif "page-actions" in (attrs.get("class") or "").split():
+            where = "page"  # the page's action buttons
+        if tag == "a" and where:
+            (self.main_nav if where == "main" else self.page_nav).append(attrs["href"])
+            if where == "main" and attrs.get("aria-current") == "page":
+                self.section.add(attrs["href"])
+        if tag not in {"a", "img", "input", "br", "meta", "link"}:
+            self.inside.append((tag, where))
+
+    def handle_endtag(self, tag):
+        if tag != "a" and self.inside:
+            self.inside.pop()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "pages"),
+    [
+        ("manager", ["team:dashboard", "team:assignments", "team:mastery", "insights:quizzes"]),
+        (
+            "officer",
+            [
+                "compliance:queue",
+                "compliance:certificates",
+                "compliance:report",
+                "compliance:audit",
+                "insights:quizzes",
+            ],
+        ),
+    ],
+)
+def test_no_page_repeats_a_link_of_the_main_navigation(client, manager, compliance, who, pages):
+    client.force_login(manager if who == "manager" else compliance)
+    for name in pages:
+        reader = NavigationReader()
+        reader.feed(client.get(reverse(name)).content.decode())
+        assert reader.main_nav, name
+        assert len(set(reader.main_nav)) == len(reader.main_nav), name
+        # A section's tabs begin with the section's own page; nothing else is linked twice.
+        assert set(reader.main_nav) & set(reader.page_nav) <= reader.section, name
+
+
+def test_every_template_writes_times_one_way():
+    """A time reads "4:51 p.m." on every page ("g:i a"), never "16:51" or "4:51 PM"."""
+    formats = re.compile(r"""\|date:["']([^"']*)["']""")
+    clock_24h_or_capitals = re.compile(r"(?<!\\)[HGA]")
+    found = {
+        f"{path.relative_to(TEMPLATES)}: {fmt}"
+        for path in TEMPLATES.rglob("*.html")
+        for fmt in formats.findall(path.read_text())
+        # Machine-readable values (a <time datetime> or an <input>'s value) keep ISO 8601.
+        if clock_24h_or_capitals.search(fmt) and not fmt.startswith("Y-m-d")
+    }
+    assert not found, found

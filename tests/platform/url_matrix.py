@@ -180,6 +180,9 @@ MATRIX: dict[str, list[Entry]] = {
     "/compliance/reports/certification.csv": [
         Entry("GET", const("/compliance/reports/certification.csv"), COMPLIANCE_GET)
     ],
+    "/compliance/reports/certification-totals.csv": [
+        Entry("GET", const("/compliance/reports/certification-totals.csv"), COMPLIANCE_GET)
+    ],
     # Quiz insight: managers (their teams) and compliance (everyone).
     "/insights/quizzes/": [Entry("GET", const("/insights/quizzes/"), OVERSEERS_GET)],
     "/insights/quizzes/<int:quiz_id>/": [

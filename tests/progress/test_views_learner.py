@@ -110,15 +110,26 @@ class TestCompletingALesson:
         response = rep_client.post(step_url("learner:lesson-complete", step="lesson-3"))
         assert response["Location"] == reverse("learner:module", args=["module-1"])
 
-    def test_htmx_post_returns_the_progress_partial(self, rep_client, small_curriculum):
+    def test_htmx_post_goes_on_to_the_next_step_as_a_plain_post_does(
+        self, rep_client, rep, small_curriculum
+    ):
         response = rep_client.post(step_url("learner:lesson-complete"), **HTMX)
-        content = response.content.decode()
         assert response.status_code == 200
-        assert "<html" not in content
-        assert 'id="lesson-progress"' in content
-        assert "1 of 3 steps done" in content
-        assert "Lesson complete." in content
-        assert 'hx-swap-oob="true"' in content  # the step list in the sidebar updates too
+        assert response["HX-Redirect"] == step_url("learner:step", step="lesson-2")
+        assert StepCompletion.objects.get(user=rep).step.slug == "lesson-1"
+        last = rep_client.post(step_url("learner:lesson-complete", step="lesson-3"), **HTMX)
+        assert last["HX-Redirect"] == reverse("learner:module", args=["module-1"])
+        # The page it goes to shows the lesson done.
+        page = rep_client.get(step_url("learner:step", step="lesson-2")).content.decode()
+        assert "2 of 3 steps done" in page and page.count("Done:") == 2
+
+    def test_an_htmx_post_for_a_step_that_is_not_a_lesson_here_is_refused(
+        self, rep_client, small_curriculum
+    ):
+        for module, step in [("module-1", "nope"), ("module-2", "lesson-9"), ("nope", "lesson-1")]:
+            response = rep_client.post(step_url("learner:lesson-complete", module, step), **HTMX)
+            assert response.status_code == 404 and "HX-Redirect" not in response
+        assert not StepCompletion.objects.exists()
 
     def test_completing_twice_changes_nothing(self, rep_client, rep, small_curriculum):
         rep_client.post(step_url("learner:lesson-complete"))

@@ -4,7 +4,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from courses.curriculum.loading import load_curriculum
 from courses.models import Answer, Module, Quiz, QuizAttempt, StepCompletion
@@ -318,7 +318,11 @@ class TestLimits:
             attempt = start(rep_client)
             submit(rep_client, attempt, answer_form(attempt, right=False))
             refused = rep_client.post(START, follow=True).content.decode()
-            assert "You can try again at" in refused
+            attempt.refresh_from_db()
+            retry = timezone.localtime(attempt.submitted_at + datetime.timedelta(minutes=10))
+            # Written as every time on the site is: "4:51 p.m.", not "4:51 PM".
+            assert f"You can try again at {dateformat.format(retry, 'g:i a')}" in refused
+            assert not re.search(r"\d (AM|PM)\b", refused)
             assert QuizAttempt.objects.count() == 1
             clock.shift(datetime.timedelta(minutes=11))
             start(rep_client)

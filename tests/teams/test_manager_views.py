@@ -245,8 +245,8 @@ class TestMyTrainingStatuses:
         assign(manager, team, modules[2], 30)  # done below
         complete(rep, modules[2])
         content = rep_client.get(reverse("learner:home")).content.decode()
-        assigned = content[content.index("Assigned to you") :]
-        assert assigned.index(modules[0].title) < assigned.index(modules[1].title)
+        due = content[content.index('id="due-heading"') :]
+        assert due.index(modules[0].title) < due.index(modules[1].title)
         assert "badge-overdue" in content and "badge-due-soon" in content
         assert "badge-done" in content
         assert "Sat 31 Oct 2026" in content  # the overdue due date
@@ -263,7 +263,7 @@ class TestMyTrainingStatuses:
 
         assignment = assign(manager, team, modules[0], 10)
         assignment_withdraw(by=manager, assignment=assignment)
-        assert "Assigned to you" not in rep_client.get(reverse("learner:home")).content.decode()
+        assert 'id="due-heading"' not in rep_client.get(reverse("learner:home")).content.decode()
 
 
 @pytest.mark.django_db
@@ -568,3 +568,15 @@ def test_the_csv_lists_everyone_once_in_order_however_many_people_it_streams(
     assert [(row[1], row[3]) for row in table[1:]] == [
         (person, module.title) for person in people for module in modules[:2]
     ]
+
+
+@pytest.mark.django_db
+def test_a_persons_progress_on_the_dashboard_counts_steps_not_only_finished_modules(
+    client, rep, manager, team, modules, frozen
+):
+    assign(manager, team, modules[0], 5)
+    assign(manager, team, modules[1], 5)
+    complete(rep, modules[0], steps=1)  # 1 of the 4 steps assigned, no module finished
+    client.force_login(manager)
+    content = client.get(reverse("team:dashboard")).content.decode()
+    assert "· 25% done" in content and "· 0% done" not in content
