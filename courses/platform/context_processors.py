@@ -39,14 +39,15 @@ def _navigation_urls(prefix: str, urlconf: str) -> dict[str, str]:
     return {key: reverse(name, urlconf=urlconf) for key, name in NAVIGATION.items()}
 
 
-# The files pages link to: every page's head, the drill's countdown, a call's clock, the
-# certificate's Print button.
+# The files pages link to: every page's head, the countdowns (the drill's, a timed quiz's, the
+# wait before a retry), the quiz's warnings, a call's clock, the certificate's Print button.
 ASSETS = {
     "favicon": "favicon.svg",
     "site_css": "css/site.css",
     "print_css": "css/print.css",
     "htmx": "django_htmx/htmx-2.min.js",
-    "drill_js": "js/drill.js",
+    "countdown_js": "js/countdown.js",
+    "quiz_js": "js/quiz.js",
     "call_js": "js/call.js",
     "certificate_js": "js/certificate.js",
 }

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from courses.curriculum.models import published_step
 from courses.curriculum.selectors import content_cache
-from courses.models import Answer, Choice, Question, QuizAttempt
+from courses.models import Answer, AttemptQuestion, Choice, Question, QuizAttempt, Step
 from courses.platform.rows import TemplateRow
 
 
@@ -179,3 +180,59 @@ def shown_questions(attempt: QuizAttempt, *, key: bool = True) -> list[ShownQues
             entry.points = points
         shown.append(entry)
     return shown
+
+
+@dataclass
+class LessonToRevisit(TemplateRow):
+    """A published lesson that teaches a rule of questions an attempt got wrong."""
+
+    module_slug: str
+    module_title: str
+    slug: str
+    title: str
+    in_quiz_module: bool
+    positions: list[int] = field(default_factory=list)  # the missed questions' numbers
+
+
+def lessons_for_missed(attempt: QuizAttempt) -> list[LessonToRevisit]:
+    """The lessons that teach the rules the attempt's wrong (or partly right) questions test.
+
+    Questions cite the rules they test and lessons the rules they teach: a lesson is listed
+    for a missed question when it teaches one of that question's rules. A rule taught in the
+    quiz's own module sends the rep to those lessons only; one taught only elsewhere, to the
+    first lesson (in the curriculum's order) that teaches it. The quiz's module comes first.
+    Only question numbers are named, nothing of what the right answers were.
+    """
+    lesson = "question__rules__steps__"
+    rows = list(
+        AttemptQuestion.objects.filter(
+            published_step(lesson),
+            **{f"{lesson}kind": Step.Kind.LESSON},
+            attempt=attempt,
+            is_correct=False,
+        )
+        .values_list(
+            "position", "question__rules", f"{lesson}pk", f"{lesson}module_id",
+            f"{lesson}module__slug", f"{lesson}module__title", f"{lesson}slug", f"{lesson}title",
+        )
+        .order_by(
+            f"{lesson}module__course__position", f"{lesson}module__position",
+            f"{lesson}position", "position",
+        )
+    )  # fmt: skip
+    home = attempt.quiz.step.module_id
+    taught_at_home = {rule for _, rule, _, module_id, *_ in rows if module_id == home}
+    first_elsewhere: dict[int, int] = {}  # a rule taught only elsewhere: its first lesson there
+    for _, rule, step_id, *_ in rows:
+        if rule not in taught_at_home:
+            first_elsewhere.setdefault(rule, step_id)
+    lessons: dict[int, LessonToRevisit] = {}
+    for position, rule, step_id, module_id, *where in rows:
+        if module_id != home and first_elsewhere.get(rule) != step_id:
+            continue
+        entry = lessons.setdefault(step_id, LessonToRevisit(*where, module_id == home))
+        if position not in entry.positions:
+            entry.positions.append(position)
+    for entry in lessons.values():
+        entry.positions.sort()
+    return sorted(lessons.values(), key=lambda entry: not entry.in_quiz_module)

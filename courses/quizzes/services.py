@@ -33,6 +33,15 @@ class QuizRefused(Exception):
     """The action is not allowed; the message says why, in words a rep understands."""
 
 
+class UnansweredQuestions(Exception):
+    """A submission left questions blank and was not confirmed: nothing was submitted. The
+    answers posted with it were kept; `positions` are the blank questions' numbers."""
+
+    def __init__(self, positions: Sequence[int]):
+        super().__init__(f"{len(positions)} unanswered")
+        self.positions = list(positions)
+
+
 @dataclass(frozen=True)
 class Availability:
     open_attempt: QuizAttempt | None
@@ -45,6 +54,11 @@ class Availability:
     @property
     def can_start(self) -> bool:
         return not self.refusal
+
+    @property
+    def waiting(self) -> bool:
+        """Whether only the wait after a failed attempt keeps a new one from starting now."""
+        return self.wait_until is not None and self.open_attempt is None and self.attempts_left != 0
 
 
 def quiz_availability(
@@ -320,6 +334,7 @@ def quiz_attempt_submit(
     user,
     attempt_id: int,
     raw_answers: Mapping[str, Sequence[str]] | None,
+    confirmed: bool = True,
     now: datetime.datetime | None = None,
 ) -> tuple[QuizAttempt, bool]:
     """Submit an attempt and score it, once.
@@ -327,6 +342,10 @@ def quiz_attempt_submit(
     Returns the attempt and whether this call graded it. A repeated or concurrent submission
     finds it already graded and changes nothing. After the deadline, newly posted answers are
     ignored and the answers saved in time are scored.
+
+    Unless `confirmed`, posted answers that leave questions blank are kept (as saving them
+    does) and UnansweredQuestions is raised instead: the rep is asked first. Once confirmed,
+    the blanks are scored, as wrong.
 
     Everything is read and scored first; the writes then start by claiming the attempt (only
     one claim can succeed), so the database's write lock is held for the writes alone.
@@ -349,6 +368,10 @@ def quiz_attempt_submit(
     timed_out = _is_expired(attempt, now)
     if raw_answers is not None and not timed_out:
         answers = parse_answers(items, raw_answers)
+        blank = [item.position for item in items if not answers[item.pk]]
+        if blank and not confirmed:
+            quiz_answer_save(user=user, attempt_id=attempt.pk, raw_answers=raw_answers, now=now)
+            raise UnansweredQuestions(blank)
     else:
         answers = {item.pk: [] for item in items}
         for item_id, choice_id in Answer.objects.filter(item_id__in=list(answers)).values_list(

@@ -1,7 +1,12 @@
-"""Taking quizzes: the overview, the attempt page, saving answers as you go, submitting once.
+"""Taking quizzes: the overview, the attempt page, saving answers as you go, submitting once
+(asking first when questions are left blank), and after a fail the lessons to read again and
+when the next attempt may start.
 
 Quiz insight for managers (their teams) and compliance (everyone).
 """
+
+import datetime
+import math
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -17,9 +22,10 @@ from courses.platform.access import overseer_required, visible_people
 from courses.platform.charts import histogram
 from courses.progress.selectors import module_url, step_context
 from courses.quizzes.analysis import SMALL_SAMPLE, item_analysis
-from courses.quizzes.selectors import shown_questions
+from courses.quizzes.selectors import lessons_for_missed, shown_questions
 from courses.quizzes.services import (
     QuizRefused,
+    UnansweredQuestions,
     answer_key_shown,
     quiz_answer_save,
     quiz_attempt_finish_if_expired,
@@ -27,6 +33,13 @@ from courses.quizzes.services import (
     quiz_attempt_submit,
     quiz_availability,
 )
+
+
+def seconds_until(moment: datetime.datetime | None, now: datetime.datetime) -> int:
+    """Whole seconds from `now` to `moment` (rounded up; 0 once past), for a countdown."""
+    if moment is None:
+        return 0
+    return max(0, math.ceil((moment - now).total_seconds()))
 
 
 def quiz_overview(request, step: Step, steps: list[Step] | None = None):
@@ -38,6 +51,7 @@ def quiz_overview(request, step: Step, steps: list[Step] | None = None):
         "quiz": quiz,
         "attempts": [a for a in attempts if a.submitted_at is not None],
         "availability": availability,
+        "retry_seconds": seconds_until(availability.wait_until, now),
     }
     return render(request, "learner/quiz.html", context)
 
@@ -66,12 +80,18 @@ def own_attempt(request, attempt_id: int) -> QuizAttempt:
 
 
 def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
-    key = True
+    now = timezone.now()
+    key, availability, lessons = True, None, []
     if attempt.is_submitted and attempt.user_id == request.user.pk:
-        key = answer_key_shown(
-            quiz=attempt.quiz,
-            attempts=list(QuizAttempt.objects.filter(user=request.user, quiz=attempt.quiz_id)),
-        )
+        attempts = list(QuizAttempt.objects.filter(user=request.user, quiz=attempt.quiz_id))
+        key = answer_key_shown(quiz=attempt.quiz, attempts=attempts)
+        if not attempt.passed:
+            lessons = lessons_for_missed(attempt)
+            availability = quiz_availability(
+                user=request.user, quiz=attempt.quiz, attempts=attempts, now=now
+            )
+            if availability.passed:  # passed since: nothing to try again
+                availability = None
     questions = shown_questions(attempt, key=key)
     step = attempt.quiz.step
     return {
@@ -82,9 +102,13 @@ def attempt_context(request, attempt: QuizAttempt, **extra) -> dict:
         "step": step,
         "questions": questions,
         "answered_count": sum(1 for q in questions if q.answered),
-        "saved_at": timezone.now(),
+        "saved_at": now,
+        "time_left": seconds_until(attempt.deadline, now),
         "own_attempt": attempt.user_id == request.user.pk,
         "key_shown": key,
+        "lessons": lessons,
+        "availability": availability,
+        "retry_seconds": seconds_until(availability and availability.wait_until, now),
         **extra,
     }
 
@@ -135,27 +159,39 @@ def quiz_answer(request, attempt_id):
             user=request.user, attempt_id=attempt.pk, raw_answers=answers_from(request)
         )
     except QuizRefused as refused:
-        attempt.refresh_from_db()
-        context = attempt_context(request, attempt, error=str(refused))
         if request.htmx:
-            return render(request, "learner/quiz_attempt.html#quiz-progress", context, status=409)
+            attempt.refresh_from_db()
+            context = attempt_context(request, attempt, save_error=str(refused))
+            return render(request, "learner/quiz_attempt.html#save-response", context, status=409)
         messages.error(request, str(refused))
         return redirect("learner:quiz-attempt", attempt.pk)
     if request.htmx:
         context = attempt_context(request, attempt, saved=True)
-        return render(request, "learner/quiz_attempt.html#quiz-progress", context)
+        return render(request, "learner/quiz_attempt.html#save-response", context)
     messages.success(request, "Your answers are saved. Submit when you are ready.")
     return redirect("learner:quiz-attempt", attempt.pk)
 
 
 @require_POST
 def quiz_submit(request, attempt_id):
+    posted = answers_from(request)
     try:
         attempt, graded = quiz_attempt_submit(
-            user=request.user, attempt_id=attempt_id, raw_answers=answers_from(request)
+            user=request.user,
+            attempt_id=attempt_id,
+            raw_answers=posted,
+            # Only this value confirms; anything else asks again (blanks score wrong anyway).
+            confirmed=request.POST.get("confirm") == "yes",
         )
     except QuizAttempt.DoesNotExist:
         raise Http404("No such attempt.") from None
+    except UnansweredQuestions as blank:
+        # Nothing was submitted; the answers posted were kept. Ask before submitting.
+        attempt = own_attempt(request, attempt_id)
+        context = attempt_context(request, attempt)
+        context["unanswered"] = [q for q in context["questions"] if q.position in blank.positions]
+        context["posted"] = [(name, value) for name, values in posted.items() for value in values]
+        return render(request, "learner/quiz_confirm.html", context)
     except QuizRefused as refused:
         attempt = own_attempt(request, attempt_id)
         context = attempt_context(request, attempt, error=str(refused))

@@ -193,7 +193,7 @@ class TestSubmitting:
         attempt = start(rep_client)
         item = attempt.items.get(question__key="registry-permanent")
         five_years = item.question.choices.get(text="Five years").pk
-        data = {f"q{item.position}": [str(item.choice_order.index(five_years))]}
+        data = {f"q{item.position}": [str(item.choice_order.index(five_years))], "confirm": "yes"}
         content = submit(rep_client, attempt, data, follow=True).content.decode()
         assert "That was the old rule." in content
         assert "Rule: 15 U.S.C. 6155" in content
