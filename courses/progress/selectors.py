@@ -145,6 +145,13 @@ class MyTraining:
     not_started: list[TrainingModule]
 
     @property
+    def to_certify(self) -> list[TrainingModule]:
+        """Modules required for certification that the person has yet to complete, assigned
+        ones first (in the Due list's order), then in catalogue order."""
+        waiting = [row.module for row in self.due] + self.in_progress + self.not_started
+        return [module for module in waiting if module.required_for_certification]
+
+    @property
     def next_is_due(self) -> bool:
         """Whether the next step belongs to assigned work (it then leads the Due list)."""
         return bool(self.due) and self.next_module is self.due[0].module

@@ -27,6 +27,7 @@ def home(request):
             "completed": training.completed,
             "not_started": training.not_started,
             "certification": certified.statuses,
+            "to_certify": training.to_certify,
             "expiring": certified.expiring,
             "review": review_today(user=user, now=now),
             "nav": "home",

@@ -218,6 +218,26 @@ class TestMyTraining:
         assert places == sorted(places)
         assert "Awaiting review" in section(content, "certification-heading")
 
+    def test_a_new_rep_sees_near_the_top_what_certification_asks_of_them(
+        self, rep_client, rep, courses
+    ):
+        content = rep_client.get(reverse("learner:home")).content.decode()
+        certification = section(content, "certification-heading")
+        assert "Still to complete for certification:" in certification
+        assert '<a href="/modules/required/">Required module</a>' in certification
+        assert "Optional module" not in certification
+        order = ["next-heading", "certification-heading", "drill-heading", "todo-heading"]
+        places = [content.index(f'id="{name}"') for name in order]
+        assert places == sorted(places)
+        # Once the required module is complete, it is compliance's to review: no longer "to
+        # complete", but awaiting review.
+        do(rep, courses["required"], 3, at=NOW - datetime.timedelta(days=1))
+        certification = section(
+            rep_client.get(reverse("learner:home")).content.decode(), "certification-heading"
+        )
+        assert "Still to complete" not in certification
+        assert "Awaiting review" in certification
+
     def test_my_training_keeps_its_query_budget(
         self, rep_client, rep, manager, courses, django_assert_max_num_queries
     ):
