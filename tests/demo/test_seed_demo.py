@@ -37,7 +37,7 @@ class TestSeedDemo:
     def test_a_summary_then_the_accounts_last(self, demo_module):
         lines = seed()
         assert lines[0].startswith(
-            "Demo data: 4 account(s) created; 'Demo team' is managed by 'manager' and has 'rep' "
+            "Demo data: 4 accounts created; 'Demo team' is managed by 'manager' and has 'rep' "
             "in it; 'Dialing and smiling' assigned to the team, due "
         )
         assert lines[0].endswith("(overdue).")
@@ -59,7 +59,7 @@ class TestSeedDemo:
         user.save()
         lines = seed()
         assert lines[0] == (
-            "Demo data: 0 account(s) created, 4 already there (their passwords left as they "
+            "Demo data: 0 accounts created, 4 already there (their passwords left as they "
             "were); 'Demo team' is managed by 'manager' and has 'rep' in it."
         )
         assert lines[1:] == ACCOUNT_LINES

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from courses.models import Assignment, Membership, Module, Team
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  assigned {assigned}")
         kept = len(DEMO_ACCOUNTS) - created_count
         self.stdout.write(
-            f"Demo data: {created_count} account(s) created"
+            f"Demo data: {created_count} account{pluralize(created_count)} created"
             + (f", {kept} already there (their passwords left as they were)" if kept else "")
             + f"; '{DEMO_TEAM}' is managed by 'manager' and has 'rep' in it"
             + (f"; {assigned}." if assigned else ".")
