@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from courses.certification.services import audit_record
 from courses.models import Assignment, AuditEntry, ManagerDigest, Membership, Module, Reminder, Team
+from courses.platform.days import day
 from courses.platform.people import display_name
 from courses.progress.models import ProgressStatus as Status
 from courses.teams.models import validate_due_date
@@ -105,7 +106,7 @@ def _refuse_duplicates(modules, *, team, user, due_date: datetime.date) -> None:
     if titles:
         whom = f"team {team.name}" if team is not None else display_name(user)
         raise ValidationError(
-            f"{', '.join(titles)} is already assigned to {whom}, due {due_date:%-d %b %Y}. "
+            f"{', '.join(titles)} is already assigned to {whom}, due {day(due_date)}. "
             "Nothing was assigned: change that assignment's due date instead, or choose "
             "another date.",
             code="duplicate",
@@ -127,7 +128,7 @@ def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date
         assignment.due_date = old
         raise ValidationError(
             f"{assignment.module.title} is already assigned to {_target_name(assignment)}, "
-            f"due {due_date:%-d %b %Y}: that date is taken.",
+            f"due {day(due_date)}: that date is taken.",
             code="duplicate",
         ) from None
     audit_record(

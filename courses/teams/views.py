@@ -31,6 +31,7 @@ from courses.models import (
 from courses.platform.access import manager_required, visible_people
 from courses.platform.charts import Series, horizontal_bars, share_over_time
 from courses.platform.csvexport import csv_response
+from courses.platform.days import day
 from courses.platform.people import display_name
 from courses.progress.models import ProgressStatus as Status
 from courses.teams import services
@@ -320,7 +321,7 @@ def assignments_due(request):
         messages.success(
             request,
             f"The due date of {len(found)} assignment(s) is now "
-            f"{form.cleaned_data['due_date']:%-d %b %Y}.",
+            f"{day(form.cleaned_data['due_date'])}.",
         )
     return redirect("team:assignments")
 
