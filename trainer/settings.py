@@ -201,6 +201,8 @@ OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_CLOCK_LEEWAY_SECONDS = 0
+# The login lockout counts password guesses; a single sign-on callback is not one.
+AXES_WHITELIST_CALLABLE = "courses.platform.oidc.is_single_sign_on"
 
 # The interface speaks English and Finnish; course content is written in English.
 LANGUAGE_CODE = "en"

@@ -103,6 +103,14 @@ def oidc_setting(attr: str, *default):
     return import_from_settings(attr, *default)
 
 
+def is_single_sign_on(request, credentials=None) -> bool:
+    """For django-axes (AXES_WHITELIST_CALLABLE): a callback's sign-in is not a password guess.
+    It proves itself with a one-time code from the provider, which throttles its own logins;
+    counted by address with no username, a few refused callbacks (people with no role, say)
+    would lock everyone behind that address out of single sign-on."""
+    return bool(credentials) and "nonce" in credentials and "username" not in credentials
+
+
 def _refuse(request, reason: str, detail: str = "") -> PermissionDenied:
     """Remember why, for the refusal page; Django's authenticate() stops at PermissionDenied."""
     setattr(request, REFUSAL, reason)
@@ -257,7 +265,10 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         return RoleAwareBackend().get_user(user_id)
 
 
-def refused(request, reason: str, status: int = 403):
+def refused(request, reason: str):
+    """The page that says why a sign-in did not happen: 503 while the provider is out of
+    reach, else 403."""
+    status = 503 if reason == UNREACHABLE else 403
     return render(request, "registration/sso_refused.html", {"reason": reason}, status=status)
 
 
@@ -278,7 +289,7 @@ class SignOnStart(OIDCAuthenticationRequestView):
             self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except ProviderUnavailable as error:
             log.warning("single sign-on unavailable: %s", error)
-            return refused(request, UNREACHABLE, status=503)
+            return refused(request, UNREACHABLE)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         return super().get(request)
 

@@ -142,6 +142,13 @@ def test_keyboard_only_sign_in(live_server, sso, open_page):
     expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
 
 
+def test_sign_in_needs_no_javascript(live_server, sso, open_page):
+    page = open_page(js=False, viewport=PHONE)
+    sign_in(page, live_server.url, RITA)
+    expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
+    no_sideways_scroll(page)
+
+
 def test_roles_follow_the_provider_at_each_sign_in(live_server, sso, open_page):
     sign_in(open_page(), live_server.url, RITA)
     assert roles_of("rita") == {"Rep"}

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
+from axes.models import AccessAttempt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -418,6 +419,21 @@ def test_the_callback_is_not_an_htmx_fragment(client, sso_settings):
     response = client.get("/oidc/callback/?code=abc&state=xyz", headers={"HX-Request": "true"})
     assert response.status_code == 403
     assert b"<html" in response.content
+
+
+@pytest.mark.django_db
+def test_refused_callbacks_lock_nobody_out(client, sso_settings, monkeypatch, rep):
+    # The provider's token endpoint refuses connections (nothing listens on the discard port).
+    down = dict.fromkeys(ENDPOINTS, "http://127.0.0.1:9/")
+    monkeypatch.setattr(oidc, "discover", lambda issuer: down)
+    for _ in range(7):  # more than the lockout's five: refused, never counted as guesses
+        client.get("/oidc/authenticate/")
+        state = next(reversed(client.session["oidc_states"]))
+        response = client.get(f"/oidc/callback/?code=used-up&state={state}")
+        assert response.status_code == 503
+        assert b"Single sign-on is unavailable" in response.content
+    assert not AccessAttempt.objects.exists()
+    assert client.post("/accounts/login/", {"username": "rep", "password": "pw"}).status_code == 302
 
 
 # OIDC_ONLY: passwords for administrators only.
