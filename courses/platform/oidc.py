@@ -38,6 +38,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from courses.certification.services import audit_record
 from courses.models import AuditEntry, SingleSignOnIdentity
 from courses.platform.access import ROLES, landing
 from courses.platform.backends import RoleAwareBackend
@@ -93,7 +94,10 @@ def discover(issuer: str) -> dict[str, str]:
     missing = [key for key in DISCOVERED.values() if not document.get(key)]
     if missing:
         raise ProviderUnavailable(f"the discovery document at {issuer} lacks {missing}")
-    return {setting: document[key] for setting, key in DISCOVERED.items()}
+    # The issuer as the provider writes it (a trailing slash kept): ID tokens must name it so.
+    return {setting: document[key] for setting, key in DISCOVERED.items()} | {
+        "issuer": document["issuer"]
+    }
 
 
 def oidc_setting(attr: str, *default):
@@ -143,8 +147,6 @@ def _profile(claims: dict) -> dict[str, str]:
 def sso_sign_in(*, issuer: str, claims: dict, roles: frozenset[str]):
     """The account for a signed-in subject, with exactly `roles` among the site's roles (other
     groups are left alone). A newcomer with no role gets no account: returns None."""
-    from courses.certification.services import audit_record
-
     User = get_user_model()
     identity = (
         SingleSignOnIdentity.objects.select_related("user")
@@ -231,7 +233,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
                 key,
                 algorithms=[self.OIDC_RP_SIGN_ALGO],
                 audience=self.OIDC_RP_CLIENT_ID,
-                issuer=settings.OIDC_ISSUER_URL,
+                issuer=discover(settings.OIDC_ISSUER_URL)["issuer"],
                 leeway=settings.OIDC_CLOCK_LEEWAY_SECONDS,
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )

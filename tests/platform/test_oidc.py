@@ -32,6 +32,7 @@ ISSUER = "https://id.example.com/realm"
 CLIENT = "callready"
 ROLE_MAP = "sales-reps=Rep,sales-managers=Manager,compliance=Compliance"
 ENDPOINTS = {
+    "issuer": ISSUER,
     "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{ISSUER}/authorize",
     "OIDC_OP_TOKEN_ENDPOINT": f"{ISSUER}/token",
     "OIDC_OP_USER_ENDPOINT": f"{ISSUER}/userinfo",
@@ -424,7 +425,7 @@ def test_the_callback_is_not_an_htmx_fragment(client, sso_settings):
 @pytest.mark.django_db
 def test_refused_callbacks_lock_nobody_out(client, sso_settings, monkeypatch, rep):
     # The provider's token endpoint refuses connections (nothing listens on the discard port).
-    down = dict.fromkeys(ENDPOINTS, "http://127.0.0.1:9/")
+    down = dict.fromkeys(ENDPOINTS, "http://127.0.0.1:9/") | {"issuer": ISSUER}
     monkeypatch.setattr(oidc, "discover", lambda issuer: down)
     for _ in range(7):  # more than the lockout's five: refused, never counted as guesses
         client.get("/oidc/authenticate/")
