@@ -9,7 +9,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from courses.platform.oidc_roles import RoleMapError, parse_role_map
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "courses.platform.backends.RoleAwareBackend",
+    # Single sign-on's callback (courses/platform/oidc.py); it does nothing unless
+    # OIDC_ISSUER_URL is set.
+    "courses.platform.oidc.SingleSignOnBackend",
 ]
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes.
 # Username and address together: one person's typos never lock out a whole office behind one
@@ -160,6 +166,43 @@ SESSION_ENGINE = "courses.platform.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "learner:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (courses/platform/oidc.py, through mozilla-django-oidc): off
+# unless OIDC_ISSUER_URL is set. The provider's endpoints and signing keys are read from
+# <issuer>/.well-known/openid-configuration when first needed, so the site starts while the
+# provider is down. The role map is checked here: a mistake stops the start with a message.
+OIDC_ISSUER_URL = os.environ.get("OIDC_ISSUER_URL", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ROLE_CLAIM = os.environ.get("OIDC_ROLE_CLAIM", "").strip() or "groups"
+OIDC_ROLE_MAP: dict[str, frozenset[str]] = {}
+# Password login only for administrators (staff); everyone else signs in with single sign-on.
+OIDC_ONLY = env_bool("OIDC_ONLY")
+if OIDC_ISSUER_URL:
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER_URL is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be too: "
+            "the client this site is registered as at the provider."
+        )
+    try:
+        OIDC_ROLE_MAP = parse_role_map(os.environ.get("OIDC_ROLE_MAP", ""))
+    except RoleMapError as error:
+        raise ImproperlyConfigured(str(error)) from error
+elif OIDC_ONLY:
+    raise ImproperlyConfigured(
+        "OIDC_ONLY=1 turns password login off, but OIDC_ISSUER_URL is not set: nobody but "
+        "an administrator could sign in. Set OIDC_ISSUER_URL (and the other OIDC_* "
+        "variables) or unset OIDC_ONLY."
+    )
+# ID tokens are RS256-signed, checked against the provider's published keys (JWKS), and must be
+# for this client (aud), from this issuer (iss), and unexpired, with no leeway for clock skew.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CLOCK_LEEWAY_SECONDS = 0
+# The login lockout counts password guesses; a single sign-on callback is not one.
+AXES_WHITELIST_CALLABLE = "courses.platform.oidc.is_single_sign_on"
 
 # The interface speaks English and Finnish; course content is written in English.
 LANGUAGE_CODE = "en"

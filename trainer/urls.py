@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
+from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 
+from courses.platform.forms import PasswordResetForm
+from courses.platform.oidc import SignOnCallback, SignOnStart
 from courses.platform.views import RoleLoginView, health
 from courses.urls import (
     certificate_urls,
@@ -16,14 +19,32 @@ from courses.urls import (
 )
 
 # Django's own account pages, with the site's login page (its form, each role's landing) in
-# place of the stock one.
+# place of the stock one, and a password reset that knows when single sign-on has replaced
+# passwords.
 account_urls = [
     path("login/", RoleLoginView.as_view(), name="login"),
-    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "login"),
+    path(
+        "password_reset/",
+        PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    *(
+        pattern
+        for pattern in auth_urls.urlpatterns
+        if pattern.name not in {"login", "password_reset"}
+    ),
+]
+
+# Single sign-on (courses/platform/oidc.py): off to the provider, and back. The names are the
+# ones mozilla-django-oidc reverses.
+sso_urls = [
+    path("authenticate/", SignOnStart.as_view(), name="oidc_authentication_init"),
+    path("callback/", SignOnCallback.as_view(), name="oidc_authentication_callback"),
 ]
 
 urlpatterns = [
     path("accounts/", include(account_urls)),
+    path("oidc/", include(sso_urls)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("certificates/", include((certificate_urls, "certificates"))),

@@ -4,8 +4,13 @@ value is a form error, never a change."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from courses.platform.oidc import password_login_for_everyone
 
 
 class LoginForm(AuthenticationForm):
@@ -16,6 +21,26 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+    def confirm_login_allowed(self, user):
+        """Under OIDC_ONLY a password opens administrators' accounts only."""
+        super().confirm_login_allowed(user)
+        if not password_login_for_everyone() and not user.is_staff:
+            raise ValidationError(
+                _("Password login is for administrators only. Sign in with single sign-on."),
+                code="single_sign_on_only",
+            )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Under OIDC_ONLY only administrators get a reset link; anyone else is answered the same
+    way (nobody learns which addresses have accounts) and sent nothing."""
+
+    def get_users(self, email):
+        users = super().get_users(email)
+        if password_login_for_everyone():
+            return users
+        return (user for user in users if user.is_staff)
 
 
 class DateInput(forms.DateInput):

@@ -6,12 +6,21 @@ from django.views.decorators.http import require_GET
 
 from courses.platform.access import landing
 from courses.platform.forms import LoginForm
+from courses.platform.oidc import enabled as single_sign_on
+from courses.platform.oidc import password_login_for_everyone
 
 
 class RoleLoginView(LoginView):
     """The login page; without a `next` address, a person lands on their role's page."""
 
     authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            single_sign_on=single_sign_on(),
+            password_login=password_login_for_everyone(),
+        )
 
     def get_default_redirect_url(self):
         if self.next_page:

@@ -110,6 +110,7 @@ def test_production_throttles_logins_with_axes(production):
     assert production["AUTHENTICATION_BACKENDS"] == [
         "axes.backends.AxesStandaloneBackend",
         "courses.platform.backends.RoleAwareBackend",
+        "courses.platform.oidc.SingleSignOnBackend",
     ]
     assert production["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware"
     # The suite runs with the same backends, so its logins are throttled as in production.

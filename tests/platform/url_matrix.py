@@ -54,6 +54,8 @@ MANAGERS_GET = (302, 403, 200, 200, 403, 403)
 ALPHA_GET = (302, 403, 200, 404, 403, 403)
 ALPHA_POST = (302, 403, 302, 404, 403, 403)
 OVERSEERS_GET = (302, 403, 200, 200, 200, 403)
+# Not served (a feature that is switched off): 404 for everyone, visitors included.
+NOWHERE = (404, 404, 404, 404, 404, 404)
 
 DUE = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
 
@@ -108,6 +110,19 @@ MATRIX: dict[str, list[Entry]] = {
     ],
     "/accounts/reset/done/": [Entry("GET", const("/accounts/reset/done/"), PUBLIC)],
     "/health/": [Entry("GET", const("/health/"), PUBLIC)],
+    # Single sign-on: off unless OIDC_ISSUER_URL is set, as here; with it on, both are open to
+    # visitors (tests/platform/test_oidc.py, tests/e2e/test_sso.py).
+    "/oidc/authenticate/": [
+        Entry("GET", const("/oidc/authenticate/"), NOWHERE, note="single sign-on is off")
+    ],
+    "/oidc/callback/": [
+        Entry(
+            "GET",
+            const("/oidc/callback/?code=x&state=y"),
+            NOWHERE,
+            note="single sign-on is off",
+        )
+    ],
     # Certificates and their public verification.
     "/certificates/<code:code>/": [
         Entry("GET", lambda w: reverse("certificates:detail", args=[w.certificate.code]), REPS_WORK)
@@ -424,6 +439,7 @@ PUBLIC_ROUTES = (
     "/accounts/login/",
     "/accounts/password_reset/",
     "/accounts/reset/",
+    "/oidc/",
 )
 
 
