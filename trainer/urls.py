@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 
+from courses.platform import twofactor_views
 from courses.platform.views import RoleLoginView, health
 from courses.urls import (
     certificate_urls,
@@ -24,6 +25,7 @@ account_urls = [
 
 urlpatterns = [
     path("accounts/", include(account_urls)),
+    path("accounts/two-factor/", include((twofactor_views.urlpatterns, "twofactor"))),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("certificates/", include((certificate_urls, "certificates"))),
