@@ -110,3 +110,10 @@ def test_compliance_sets_up_two_factor_and_logs_in_with_a_code(
     expect(page.get_by_text("You have 10 recovery codes left.")).to_be_visible()
     if js:
         check_page(page, "two-factor")
+    follow(page, page.get_by_role("link", name="Turn off two-factor authentication"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Turn off two-factor authentication")
+    if js:
+        check_page(page, "two-factor-remove")
+    follow(page, page.get_by_role("link", name="Cancel"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor authentication")
+    assert TOTPDevice.objects.filter(user=casey).exists()

@@ -9,6 +9,8 @@ from binascii import unhexlify
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -96,8 +98,11 @@ def test_the_secret_is_shown_in_groups_of_four_in_base32():
 
 
 @pytest.mark.django_db
-def test_setting_up_shows_a_qr_code_and_the_key_and_a_wrong_code_stores_nothing(rep_client, rep):
-    response = rep_client.get(SETUP)
+def test_setting_up_shows_a_qr_code_and_the_key_and_a_wrong_code_stores_nothing(
+    rep_client, rep, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        response = rep_client.get(SETUP)
     assert response.status_code == 200
     page = response.content.decode()
     key = rep_client.session[twofactor.SETUP_KEY]
@@ -117,7 +122,9 @@ def code_of(key: str) -> str:
 
 
 @pytest.mark.django_db
-def test_a_first_code_turns_it_on_and_the_recovery_codes_are_shown_once(rep_client, rep):
+def test_a_first_code_turns_it_on_and_the_recovery_codes_are_shown_once(
+    rep_client, rep, django_assert_max_num_queries
+):
     rep_client.get(SETUP)
     key = rep_client.session[twofactor.SETUP_KEY]
     response = rep_client.post(SETUP, {"code": code_of(key)})
@@ -129,7 +136,8 @@ def test_a_first_code_turns_it_on_and_the_recovery_codes_are_shown_once(rep_clie
     codes = list(StaticToken.objects.filter(device__user=rep).values_list("token", flat=True))
     assert len(codes) == 10
 
-    page = rep_client.get(CODES).content.decode()
+    with django_assert_max_num_queries(8):
+        page = rep_client.get(CODES).content.decode()
     assert all(code in page for code in codes)
     assert "shown only this once" in page
     again = rep_client.get(CODES).content.decode()
@@ -265,9 +273,6 @@ def test_the_code_page_costs_few_queries(client, rep, django_assert_max_num_quer
 def test_the_gate_costs_no_query_for_people_without_two_factor(rep_client, small_curriculum):
     """The session remembers that the person has no authenticator."""
     rep_client.get("/catalogue/")
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         assert rep_client.get("/catalogue/").status_code == 200
     assert not [q for q in queries.captured_queries if "otp_" in q["sql"]]
