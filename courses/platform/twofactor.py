@@ -7,8 +7,9 @@ administrators (is_staff) without one are first sent to set it up. The gate is a
 keyed on the signed-in person and this session's verification, so it holds whatever way they
 logged in (the login form, the admin's, single sign-on).
 
-Whether a person has a device is kept in their session (read once per login, and rewritten by
-every change made here), so that the gate costs no query on the pages everyone opens.
+Whether a person has a device is kept in their session (read at each login, and rewritten by
+every change made here), so that the gate costs no query on the pages everyone opens. Another
+session the person already had open learns of a new authenticator at its next login.
 """
 
 from __future__ import annotations
@@ -104,10 +105,6 @@ def totp_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def recovery_device(user) -> StaticDevice | None:
-    return StaticDevice.objects.devices_for_user(user, confirmed=True).first()
-
-
 def has_device(request) -> bool:
     """Whether the signed-in person has an authenticator, as this session last read it."""
     user = request.user
@@ -147,14 +144,15 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not _is_open(request):
+        if user.is_authenticated and not user.is_verified():
             step = gate(
                 authenticated=True,
                 verified=False,
                 has_device=has_device(request),
                 required=is_required(user),
             )
-            if step is not None:
+            # Only a request held back pays for resolving its address.
+            if step is not None and not _is_open(request):
                 return _send_to(request, step)
         return self.get_response(request)
 
