@@ -44,7 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that writes every change made there to the audit log.
+    "courses.platform.adminsite.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "courses",
 ]
 
@@ -67,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication: whether this session confirmed a one-time code, and then the
+    # two-factor gate (courses/platform/twofactor.py), whatever way the person logged in.
+    "django_otp.middleware.OTPMiddleware",
+    "courses.platform.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -159,6 +167,16 @@ AXES_VERBOSE = False  # lockouts are still logged; this only silences the start-
 if trusted_proxies := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = trusted_proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor authentication (django-otp): an authenticator app's time-based codes, with one-time
+# recovery codes. Anyone may turn it on for their account, and is then asked for a code after
+# each login; REQUIRE_2FA=1 makes it compulsory for compliance officers and administrators
+# (is_staff), who cannot open any page until they have set it up and entered a code. Wrong codes
+# lock verification out for 1, 2, 4, 8... seconds (django-otp's throttling, per device).
+REQUIRE_2FA = env_bool("REQUIRE_2FA")
+OTP_TOTP_ISSUER = "CallReady"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Database sessions (Django's, with their read written out: courses/platform/sessions.py): one
 # query per request, and a logout or an expiry holds in every server process at once.

@@ -3,6 +3,7 @@ from django.contrib.auth import urls as auth_urls
 from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 
+from courses.platform import twofactor_views
 from courses.platform.forms import PasswordResetForm
 from courses.platform.oidc import SignOnCallback, SignOnStart
 from courses.platform.views import RoleLoginView, health
@@ -45,6 +46,7 @@ sso_urls = [
 urlpatterns = [
     path("accounts/", include(account_urls)),
     path("oidc/", include(sso_urls)),
+    path("accounts/two-factor/", include((twofactor_views.urlpatterns, "twofactor"))),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("certificates/", include((certificate_urls, "certificates"))),

@@ -19,6 +19,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.certification.engagement import Flag, evidence_flags
 from courses.curriculum.models import Module
@@ -78,6 +79,16 @@ class AuditEntry(AppendOnlyModel):
             ("Recertification required"),
         )
         CONTENT_LOADED = "content.loaded", "Content loaded"
+        TWOFACTOR_ADDED = "twofactor.added", _("Two-factor authentication set up")
+        TWOFACTOR_REMOVED = "twofactor.removed", _("Two-factor authentication removed")
+        RECOVERY_CODES_REGENERATED = (
+            "twofactor.codes_regenerated",
+            _("Two-factor recovery codes regenerated"),
+        )
+        RECOVERY_CODE_USED = "twofactor.code_used", _("Two-factor recovery code used")
+        ADMIN_ADDED = "admin.added", _("Added in the admin")
+        ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
+        ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

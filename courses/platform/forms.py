@@ -45,3 +45,29 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("Enter the 6-digit code from your authenticator app, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class SetupCodeForm(forms.Form):
+    """The first code the authenticator app shows, to confirm it was set up."""
+
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=16,
+        help_text=_("Enter the 6-digit code your authenticator app now shows."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

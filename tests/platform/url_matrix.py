@@ -109,6 +109,34 @@ MATRIX: dict[str, list[Entry]] = {
         )
     ],
     "/accounts/reset/done/": [Entry("GET", const("/accounts/reset/done/"), PUBLIC)],
+    # Two-factor authentication: each person's own (nobody in the world has turned it on; the
+    # flows, with their POSTs, are in test_two_factor.py).
+    "/accounts/two-factor/": [Entry("GET", const("/accounts/two-factor/"), SIGNED_IN)],
+    "/accounts/two-factor/setup/": [Entry("GET", const("/accounts/two-factor/setup/"), SIGNED_IN)],
+    "/accounts/two-factor/verify/": [
+        Entry(
+            "GET",
+            const("/accounts/two-factor/verify/"),
+            (302, 302, 302, 302, 302, 302),
+            note="nobody has an authenticator, so there is no code to enter: sent on",
+        )
+    ],
+    "/accounts/two-factor/recovery-codes/": [
+        Entry(
+            "GET",
+            const("/accounts/two-factor/recovery-codes/"),
+            (302, 302, 302, 302, 302, 302),
+            note="no authenticator, no recovery codes: sent to the two-factor page",
+        )
+    ],
+    "/accounts/two-factor/devices/<int:device_id>/remove/": [
+        Entry(
+            "GET",
+            const("/accounts/two-factor/devices/999999/remove/"),
+            (302, 404, 404, 404, 404, 404),
+            note="only a person's own authenticator is found",
+        )
+    ],
     "/health/": [Entry("GET", const("/health/"), PUBLIC)],
     # Single sign-on: off unless OIDC_ISSUER_URL is set, as here; with it on, both are open to
     # visitors (tests/platform/test_oidc.py, tests/e2e/test_sso.py).
