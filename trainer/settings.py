@@ -167,6 +167,11 @@ LANGUAGES = [("en", "English"), ("fi", "Suomi")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
+# Days, times and numbers as each language writes them (trainer/formats/<language>/formats.py);
+# templates use the named formats ("DATE_FORMAT", "TIME_FORMAT", ...), never literal ones.
+FORMAT_MODULE_PATH = "trainer.formats"
+# Numbers on these pages are small (scores, counts, percentages): no grouping of thousands.
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 STATIC_URL = "static/"
