@@ -6,4 +6,5 @@ class CoursesConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
+        from courses.platform import language  # noqa: F401  (the stored language at login)
         from courses.teams import tally  # noqa: F401  (connects the tallies' receivers)

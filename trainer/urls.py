@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 
-from courses.platform.views import RoleLoginView, health
+from courses.platform.views import (
+    RoleAwarePasswordResetView,
+    RoleLoginView,
+    choose_language,
+    health,
+)
 from courses.urls import (
     certificate_urls,
     compliance_urls,
@@ -15,17 +20,25 @@ from courses.urls import (
     verify_urls,
 )
 
-# Django's own account pages, with the site's login page (its form, each role's landing) in
-# place of the stock one.
+# Django's own account pages, with the site's login page (its form, each role's landing) and
+# password reset (its email in the person's language) in place of the stock ones.
 account_urls = [
     path("login/", RoleLoginView.as_view(), name="login"),
-    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "login"),
+    path("password_reset/", RoleAwarePasswordResetView.as_view(), name="password_reset"),
+    *(
+        pattern
+        for pattern in auth_urls.urlpatterns
+        if pattern.name not in {"login", "password_reset"}
+    ),
 ]
 
 urlpatterns = [
     path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    # The language chooser: Django's own view (django.conf.urls.i18n), which also stores a
+    # signed-in person's choice.
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("certificates/", include((certificate_urls, "certificates"))),
     path("compliance/", include((compliance_urls, "compliance"))),
     path("insights/", include((insight_urls, "insights"))),

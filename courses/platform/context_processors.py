@@ -19,6 +19,7 @@ NAVIGATION = {
     "admin": "admin:index",
     "password_change": "password_change",
     "logout": "logout",
+    "set_language": "set_language",
 }
 
 # The navigation's link to each page a role lands on (the brand links there).
