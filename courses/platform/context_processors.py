@@ -70,4 +70,6 @@ def roles(request):
         "urls": urls,
         "landing_url": urls[LANDING_LINK[landing(user)]],
         "assets": asset_urls(),
+        # The language chooser's choices, each named in its own language ("English", "Suomi").
+        "languages": settings.LANGUAGES,
     }

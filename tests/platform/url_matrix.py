@@ -108,6 +108,15 @@ MATRIX: dict[str, list[Entry]] = {
     ],
     "/accounts/reset/done/": [Entry("GET", const("/accounts/reset/done/"), PUBLIC)],
     "/health/": [Entry("GET", const("/health/"), PUBLIC)],
+    # The language chooser, on every page (the login page too).
+    "/i18n/setlang/": [
+        Entry(
+            "POST",
+            const("/i18n/setlang/"),
+            PUBLIC_POST,
+            data=lambda w: {"language": "fi", "next": "/"},
+        )
+    ],
     # Certificates and their public verification.
     "/certificates/<code:code>/": [
         Entry("GET", lambda w: reverse("certificates:detail", args=[w.certificate.code]), REPS_WORK)
@@ -420,6 +429,7 @@ def request(client: Client, entry: Entry, world: World, **extra):
 # Open to visitors; everything else sends them to log in.
 PUBLIC_ROUTES = (
     "/health/",
+    "/i18n/setlang/",
     "/verify/",
     "/accounts/login/",
     "/accounts/password_reset/",
