@@ -58,8 +58,15 @@ def remember_in_browser(response: HttpResponse, language: str) -> None:
 
 @receiver(user_logged_in, dispatch_uid="courses.platform.language.login")
 def _stored_language_wins_at_login(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """A stored choice wins over the browser's; a person who has none yet, but chose one in
+    this browser before logging in, keeps that one as theirs."""
+    if request is None:
+        return
     language = stored_language(user)
-    if request is None or not offered(language):
+    if not offered(language):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if offered(chosen):
+            language_choose(user=user, language=chosen)
         return
     translation.activate(language)
     request.LANGUAGE_CODE = language

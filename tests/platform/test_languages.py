@@ -89,9 +89,19 @@ class TestChoosing:
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fi"
         assert page_language(client.get("/")) == "fi"
 
+    def test_a_choice_made_before_logging_in_becomes_theirs(self, client, rep):
+        choose(client, "en", "/accounts/login/")
+        log_in(client)
+        assert LanguagePreference.objects.get(user=rep).language == "en"
+        assert page_language(Client().get("/accounts/login/", **FINNISH)) == "fi"
+        fresh = Client()
+        log_in(fresh)
+        assert page_language(fresh.get("/", **FINNISH)) == "en"
+
     def test_without_a_stored_choice_login_leaves_the_browser_to_decide(self, client, rep):
         response = log_in(client)
         assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        assert not LanguagePreference.objects.exists()
         assert page_language(client.get("/")) == "en"
         assert page_language(client.get("/", **FINNISH)) == "fi"
 
