@@ -264,7 +264,7 @@ def share_over_time(
                 points=" ".join(f"{cx:g},{cy:g}" for cx, cy in coords),
                 last=coords[-1] if coords else None,
                 marks=[
-                    Tick(x_of(day), f"{day.day} {day:%b}")
+                    Tick(x_of(day), day_month(day))
                     for day in sorted(set(one.marks))
                     if start <= day <= end
                 ],
