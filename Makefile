@@ -17,7 +17,7 @@ FIND_PYTHON = pyroot="$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv")"; \
 	    && { command -v "$$c" || echo "$$c"; } && exit 0; \
 	done; exit 1
 
-.PHONY: help install run test lint format check-content bench clean
+.PHONY: help install run test lint format check-content bench clean messages compile-messages
 
 help:
 	@echo "make run    install, migrate, load the curriculum, create demo accounts, serve on http://$(HOST):$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make test   install, then run the whole test suite"
 	@echo "make lint   ruff checks and the template linter"
 	@echo "make bench  measure throughput of the key pages against a trivial view"
+	@echo "make messages, make compile-messages   update the Finnish catalogue, then compile it"
 
 $(STAMP): pyproject.toml
 	@py="$$($(FIND_PYTHON))" || { \
@@ -77,6 +78,20 @@ bench: $(STAMP)
 	  echo "make bench needs wrk; installing it (Debian/Ubuntu: apt-get install wrk)."; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; }
 	DEBUG=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# The interface's translations (README, "Languages"): both need GNU gettext.
+MESSAGES_LANGUAGE ?= fi
+GETTEXT_NEEDED = command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Translations need GNU gettext (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)." >&2; \
+	  exit 1; }
+
+messages: $(STAMP)
+	@$(GETTEXT_NEEDED)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l $(MESSAGES_LANGUAGE) --no-location --no-obsolete
+
+compile-messages: $(STAMP)
+	@$(GETTEXT_NEEDED)
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l $(MESSAGES_LANGUAGE)
 
 check-content: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py load_content --check

@@ -6,5 +6,8 @@ class CoursesConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self):
-        from courses.platform import twofactor  # noqa: F401  (connects the login receiver)
+        from courses.platform import (
+            language,  # noqa: F401  (the stored language at login)
+            twofactor,  # noqa: F401  (connects the login receiver)
+        )
         from courses.teams import tally  # noqa: F401  (connects the tallies' receivers)

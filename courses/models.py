@@ -10,7 +10,7 @@ from courses.certification.models import (
     Supersession,
 )
 from courses.curriculum.models import Course, Module, Rule, Step
-from courses.platform.models import SingleSignOnIdentity
+from courses.platform.models import LanguagePreference, SingleSignOnIdentity
 from courses.practice.models import DrillAnswer, DrillRuleResult, DrillSession
 from courses.progress.models import CallResult, ModuleProgress, StepCompletion, StepStart
 from courses.quizzes.models import (
@@ -41,6 +41,7 @@ __all__ = [
     "DrillRuleResult",
     "DrillSession",
     "Expiry",
+    "LanguagePreference",
     "ManagerDigest",
     "Membership",
     "Module",

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common: the language follows the user's choice, else the browser.
     "django.middleware.locale.LocaleMiddleware",
+    # A login that finds the person's stored language puts it in the language cookie.
+    "courses.platform.language.LanguageAtLoginMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,6 +230,16 @@ LANGUAGES = [("en", "English"), ("fi", "Suomi")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
+# Days, times and numbers as each language writes them (trainer/formats/<language>/formats.py);
+# templates use the named formats ("DATE_FORMAT", "TIME_FORMAT", ...), never literal ones.
+FORMAT_MODULE_PATH = "trainer.formats"
+# Numbers on these pages are small (scores, counts, percentages): no grouping of thousands.
+USE_THOUSAND_SEPARATOR = False
+# A choice of language is remembered by the browser for a year (and, for a signed-in person, in
+# the database: courses/platform/language.py). Only the server reads the cookie.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -321,6 +333,7 @@ if not DEBUG and env_bool("HTTPS", default=True):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preload-ready by default (a year, subdomains included); SECURE_HSTS_PRELOAD=0 opts out.

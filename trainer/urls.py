@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
-from django.contrib.auth.views import PasswordResetView
 from django.urls import include, path
 
 from courses.platform import twofactor_views
-from courses.platform.forms import PasswordResetForm
 from courses.platform.oidc import SignOnCallback, SignOnStart
-from courses.platform.views import RoleLoginView, health
+from courses.platform.views import (
+    RoleAwarePasswordResetView,
+    RoleLoginView,
+    choose_language,
+    health,
+)
 from courses.urls import (
     certificate_urls,
     compliance_urls,
@@ -19,16 +22,12 @@ from courses.urls import (
     verify_urls,
 )
 
-# Django's own account pages, with the site's login page (its form, each role's landing) in
-# place of the stock one, and a password reset that knows when single sign-on has replaced
-# passwords.
+# Django's own account pages, with the site's login page (its form, each role's landing) and
+# password reset (its email in the person's language; administrators only under OIDC_ONLY) in
+# place of the stock ones.
 account_urls = [
     path("login/", RoleLoginView.as_view(), name="login"),
-    path(
-        "password_reset/",
-        PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
-    ),
+    path("password_reset/", RoleAwarePasswordResetView.as_view(), name="password_reset"),
     *(
         pattern
         for pattern in auth_urls.urlpatterns
@@ -49,6 +48,9 @@ urlpatterns = [
     path("accounts/two-factor/", include((twofactor_views.urlpatterns, "twofactor"))),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    # The language chooser: Django's own view (django.conf.urls.i18n), which also stores a
+    # signed-in person's choice.
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("certificates/", include((certificate_urls, "certificates"))),
     path("compliance/", include((compliance_urls, "compliance"))),
     path("insights/", include((insight_urls, "insights"))),

@@ -12,6 +12,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from courses.platform.days import day_month
+from courses.platform.numbers import percent
+
 
 def linear(domain: tuple[float, float], span: tuple[float, float]) -> Callable[[float], float]:
     """The straight map from `domain` onto `span` (either may run backwards: y grows down).
@@ -161,7 +166,10 @@ def histogram(
                 text_y=round(top_y - 4, 1),
             )
         )
-    marks = [] if mark is None else [Tick(round(x(float(mark)), 1), f"pass mark {mark:g}%")]
+    marks = []
+    if mark is not None:
+        label = _("pass mark %(percent)s") % {"percent": percent(mark, None)}
+        marks = [Tick(round(x(float(mark)), 1), label)]
     return BarChart(
         width=width,
         height=height,
@@ -256,7 +264,7 @@ def share_over_time(
                 points=" ".join(f"{cx:g},{cy:g}" for cx, cy in coords),
                 last=coords[-1] if coords else None,
                 marks=[
-                    Tick(x_of(day), f"{day.day} {day:%b}")
+                    Tick(x_of(day), day_month(day))
                     for day in sorted(set(one.marks))
                     if start <= day <= end
                 ],
@@ -265,9 +273,9 @@ def share_over_time(
     monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
     x_ticks = []
     while monday <= end:
-        x_ticks.append(Tick(x_of(monday), f"{monday.day} {monday:%b}"))
+        x_ticks.append(Tick(x_of(monday), day_month(monday)))
         monday += datetime.timedelta(days=7)
-    y_ticks = [Tick(round(y(share), 1), f"{round(share * 100)}%") for share in (0, 0.5, 1)]
+    y_ticks = [Tick(round(y(share), 1), percent(share * 100)) for share in (0, 0.5, 1)]
     return LineChart(
         width=width,
         height=height,

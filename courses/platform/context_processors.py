@@ -19,6 +19,7 @@ NAVIGATION = {
     "admin": "admin:index",
     "password_change": "password_change",
     "logout": "logout",
+    "set_language": "set_language",
 }
 
 # The navigation's link to each page a role lands on (the brand links there).
@@ -69,4 +70,6 @@ def roles(request):
         "urls": urls,
         "landing_url": urls[LANDING_LINK[landing(user)]],
         "assets": asset_urls(),
+        # The language chooser's choices, each named in its own language ("English", "Suomi").
+        "languages": settings.LANGUAGES,
     }

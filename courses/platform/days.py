@@ -1,10 +1,10 @@
 """Days as pages write them, for lists that show many of them.
 
-Each function writes a day exactly as the template's date filter does with the format it names
-(the same formatting, so the same words in every language), at a fraction of its cost: what a
-day reads as depends only on the day, the format and the language, so each is worked out once
-per process. A moment is written as its day where the site is (the current time zone), as the
-filter does; a date is written as it is.
+Each function writes a day exactly as the template's date filter does with the named format it
+uses (trainer/formats: each language writes its own), at a fraction of its cost: what a day
+reads as depends only on the day, the format and the language, so each is worked out once per
+process and language. A moment is written as its day where the site is (the current time zone),
+as the filter does; a date is written as it is.
 """
 
 from __future__ import annotations
@@ -13,27 +13,31 @@ import datetime
 from functools import lru_cache
 
 from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 
 def day(moment: datetime.date | None) -> str:
-    """ "j M Y": 2 Mar 2026; an empty string for no moment."""
-    return "" if moment is None else _written(_local(moment), "j M Y", get_language())
+    """SHORT_DATE_FORMAT: 2 Mar 2026 (2.3.2026); an empty string for no moment."""
+    if moment is None:
+        return ""
+    return _written(_local(moment), ("SHORT_DATE_FORMAT",), get_language())
 
 
 def day_month(moment: datetime.date) -> str:
-    """ "j M": 2 Mar (a due date in the team grid, where the year goes without saying)."""
-    return _written(_local(moment), "j M", get_language())
+    """MONTH_DAY_FORMAT: 2 Mar (2.3.), a due date in the team grid, where the year goes
+    without saying."""
+    return _written(_local(moment), ("MONTH_DAY_FORMAT",), get_language())
 
 
 def weekday_day(moment: datetime.date) -> str:
-    """ "D j M Y": Mon 2 Mar 2026."""
-    return _written(_local(moment), "D j M Y", get_language())
+    """The weekday, then SHORT_DATE_FORMAT: Mon 2 Mar 2026 (ma 2.3.2026)."""
+    return _written(_local(moment), ("D", "SHORT_DATE_FORMAT"), get_language())
 
 
 def long_day(moment: datetime.date) -> str:
-    """ "j F Y": 2 March 2026."""
-    return _written(_local(moment), "j F Y", get_language())
+    """DATE_FORMAT: 2 March 2026 (2. maaliskuuta 2026)."""
+    return _written(_local(moment), ("DATE_FORMAT",), get_language())
 
 
 def _local(value: datetime.date) -> datetime.date:
@@ -41,5 +45,5 @@ def _local(value: datetime.date) -> datetime.date:
 
 
 @lru_cache(maxsize=4096)
-def _written(value: datetime.date, format: str, language: str | None) -> str:
-    return dateformat.format(value, format)
+def _written(value: datetime.date, formats: tuple[str, ...], language: str | None) -> str:
+    return " ".join(dateformat.format(value, get_format(name)) for name in formats)

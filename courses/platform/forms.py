@@ -8,8 +8,10 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from courses.platform.language import stored_language
 from courses.platform.oidc import password_login_for_everyone
 
 
@@ -34,7 +36,13 @@ class LoginForm(AuthenticationForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Under OIDC_ONLY only administrators get a reset link; anyone else is answered the same
-    way (nobody learns which addresses have accounts) and sent nothing."""
+    way (nobody learns which addresses have accounts) and sent nothing. The email is written in
+    the person's stored language, else in the language of the page it was asked for on."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = stored_language(context.get("user")) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
     def get_users(self, email):
         users = super().get_users(email)

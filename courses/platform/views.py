@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import resolve_url
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from courses.platform.access import landing
-from courses.platform.forms import LoginForm
+from courses.platform.forms import LoginForm, PasswordResetForm
+from courses.platform.language import language_choose, offered
 from courses.platform.oidc import enabled as single_sign_on
 from courses.platform.oidc import password_login_for_everyone
 
@@ -26,6 +29,29 @@ class RoleLoginView(LoginView):
         if self.next_page:
             return resolve_url(self.next_page)
         return resolve_url(landing(self.request.user))
+
+
+class RoleAwarePasswordResetView(PasswordResetView):
+    """Django's password reset: its email in the person's language, and under OIDC_ONLY for
+    administrators only."""
+
+    form_class = PasswordResetForm
+
+
+@login_not_required
+@require_POST
+def choose_language(request):
+    """The language chooser: Django's language view (the cookie, back to the page it was chosen
+    on), and for a signed-in person the stored choice, so it follows them to other browsers."""
+    language = request.POST.get("language")
+    if not offered(language):
+        return HttpResponseBadRequest(
+            _("That language is not offered. Choose English or Suomi."),
+            content_type="text/plain; charset=utf-8",
+        )
+    if request.user.is_authenticated:
+        language_choose(user=request.user, language=language)
+    return set_language(request)
 
 
 @login_not_required

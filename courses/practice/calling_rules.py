@@ -23,7 +23,12 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import Literal
+
+from django.utils.dateformat import time_format
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 from courses.practice.states import (
     EARLIEST,
@@ -286,10 +291,14 @@ def _remind(rule: str, message: str) -> Finding:
 
 
 def clock_text(moment: time | datetime) -> str:
-    """7:40 p.m.: the one way a time is written on the site (as its date filter writes "g:i a");
-    noon and midnight as 12:00 p.m. and 12:00 a.m."""
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'a.m.' if moment.hour < 12 else 'p.m.'}"
+    """7:40 p.m. (19.40 in Finnish): a time as the site's date filter writes it, in the active
+    language's TIME_FORMAT; noon and midnight as 12:00 p.m. and 12:00 a.m."""
+    return _clock_text(moment.hour, moment.minute, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _clock_text(hour: int, minute: int, language: str | None) -> str:
+    return time_format(time(hour, minute), get_format("TIME_FORMAT"))
 
 
 def _clock(lead: Lead) -> str:

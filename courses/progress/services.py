@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone
 
 from courses.certification.engagement import minimum_reading_seconds
 from courses.certification.services import completion_record_if_complete
@@ -72,7 +72,7 @@ def lesson_complete(*, user, step: Step, now=None) -> tuple[StepCompletion, bool
     started_at = StepStart.objects.get(user=user, step=step).started_at
     ready_at = started_at + datetime.timedelta(seconds=minimum_reading_seconds(step.minutes))
     if now < ready_at:
-        when = dateformat.format(timezone.localtime(ready_at), "g:i a")
+        when = dateformat.format(timezone.localtime(ready_at), formats.get_format("TIME_FORMAT"))
         raise ProgressRefused(
             f"This lesson takes about {step.minutes} min to read. Take the time to read it: "
             f"from {when} you can mark it complete."

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from courses.models import ManagerDigest, Reminder
 from courses.platform.access import visible_people
+from courses.platform.language import in_recipients_language
 from courses.platform.people import display_name
 from courses.review.selectors import due_count
 from courses.teams.selectors import build_grid
@@ -126,9 +127,13 @@ def digest_email(digest_id: int) -> Email | None:
 
 @task
 def send_reminder(reminder_id: int) -> bool:
-    return send_once(Reminder, reminder_id, reminder_email)
+    return send_once(
+        Reminder, reminder_id, in_recipients_language(reminder_email, Reminder, "user")
+    )
 
 
 @task
 def send_digest(digest_id: int) -> bool:
-    return send_once(ManagerDigest, digest_id, digest_email)
+    return send_once(
+        ManagerDigest, digest_id, in_recipients_language(digest_email, ManagerDigest, "manager")
+    )

@@ -381,7 +381,10 @@ def remind_now(request, user_id, pk):
             )
         except services.ReminderRefused as refused:
             next_at = timezone.localtime(refused.next_at)
-            hour, day = formats.time_format(next_at, "g:i a"), formats.date_format(next_at, "j M Y")
+            hour, day = (
+                formats.time_format(next_at, "TIME_FORMAT"),
+                formats.date_format(next_at, "SHORT_DATE_FORMAT"),
+            )
             level = messages.ERROR
             text = (
                 f"Nothing was sent: {name} was reminded of {assignment.module.title} less than "

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from courses.platform import people
+from courses.platform import numbers, people
 
 register = template.Library()
 register.filter("display_name", people.display_name)
@@ -15,10 +15,19 @@ register.filter("display_name", people.display_name)
 
 @register.filter
 def percent(share):
-    """0.734 -> "73%"; nothing to show -> an em dash."""
+    """0.734 -> "73%" ("73 %" in Finnish); nothing to show -> an em dash."""
     if share is None or share == "":
         return "—"
-    return f"{round(float(share) * 100)}%"
+    return numbers.percent(float(share) * 100)
+
+
+@register.filter
+def percent_number(value, decimals=0):
+    """85 -> "85%" ("85 %" in Finnish), for a number that already is a percentage; with
+    `percent_number:"-1"`, decimals are kept as they are (87.5%); nothing -> an em dash."""
+    if value is None or value == "":
+        return "—"
+    return numbers.percent(float(value), None if str(decimals) == "-1" else int(decimals))
 
 
 @register.filter
@@ -33,7 +42,7 @@ def when(iso: str):
     if not iso:
         return "—"
     moment = datetime.datetime.fromisoformat(iso)
-    return date_format(timezone.localtime(moment), "j M Y, g:i a")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @lru_cache(maxsize=256)

@@ -3,10 +3,12 @@
 // the page. The server keeps the time and decides what is late; this only shows it.
 //
 // A countdown is an element with data-seconds-left (worked out by the server when it drew the
-// page) holding a .countdown-text. Its data attributes say what it shows:
+// page) holding a .countdown-text. Its data attributes say what it shows, in the page's language
+// (the words are the page's, drawn by the server; this script writes only numbers):
 //   data-text       the words while it runs, "{time}" standing for the time left
+//   data-text-one   the words when one second is left (format "seconds"), if they differ
 //   data-over-text  the words once it reaches zero
-//   data-format     "seconds" ("42 seconds", the default) or "clock" ("4:05", "1:02:09")
+//   data-format     "seconds" ("42", the default) or "clock" ("4:05", "1:02:09")
 //   data-reveal     the id of an element (hidden until then) to show once it reaches zero
 // A countdown that is hidden (it has nothing to say without this script) is shown. Content
 // that htmx swaps in starts its own countdowns; one whose element has left the page stops.
@@ -24,7 +26,7 @@
       var rest = seconds % 60;
       return hours ? hours + ":" + pad(minutes) + ":" + pad(rest) : minutes + ":" + pad(rest);
     }
-    return seconds + (seconds === 1 ? " second" : " seconds");
+    return String(seconds);
   }
 
   function start(clock) {
@@ -36,8 +38,9 @@
     clock.setAttribute("data-counting", "");
     clock.hidden = false;
     var format = clock.getAttribute("data-format") || "seconds";
-    var running = clock.getAttribute("data-text") || "{time} left.";
-    var over = clock.getAttribute("data-over-text") || "Time is up.";
+    var running = clock.getAttribute("data-text") || "{time}";
+    var runningOne = clock.getAttribute("data-text-one") || running;
+    var over = clock.getAttribute("data-over-text") || "";
     var ends = Date.now() + left * 1000;
     var timer = null;
 
@@ -60,7 +63,8 @@
       }
       var seconds = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
       if (seconds > 0) {
-        text.textContent = running.replace("{time}", spoken(seconds, format));
+        var words = format === "seconds" && seconds === 1 ? runningOne : running;
+        text.textContent = words.replace("{time}", spoken(seconds, format));
       } else {
         window.clearInterval(timer);
         finish();

@@ -21,8 +21,10 @@
     Array.prototype.forEach.call(warning.querySelectorAll("[data-position]"), function (item) {
       item.hidden = blank.indexOf(item.getAttribute("data-position")) === -1;
     });
-    var count = warning.querySelector("[data-unanswered-count]");
-    count.textContent = blank.length + (blank.length === 1 ? " question" : " questions");
+    // The words come from the page, in its language: this only chooses them and fills in the count.
+    var heading = warning.querySelector("[data-unanswered-other]");
+    var words = heading.getAttribute(blank.length === 1 ? "data-unanswered-one" : "data-unanswered-other");
+    heading.textContent = words.replace("{count}", blank.length);
     return blank.length > 0;
   }
 

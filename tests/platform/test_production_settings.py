@@ -83,6 +83,7 @@ PRODUCTION_VALUES = (
     "from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k) for k "
     "in ['SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', "
     "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+    "'LANGUAGE_COOKIE_SECURE', "
     "'SECURE_PROXY_SSL_HEADER', 'DEBUG', 'AUTHENTICATION_BACKENDS', 'MIDDLEWARE']}))"
 )
 
@@ -103,6 +104,7 @@ def test_production_turns_https_on(production):
     assert production["SECURE_SSL_REDIRECT"] is True
     assert production["SESSION_COOKIE_SECURE"] is True
     assert production["CSRF_COOKIE_SECURE"] is True
+    assert production["LANGUAGE_COOKIE_SECURE"] is True
     assert production["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 

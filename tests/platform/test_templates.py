@@ -225,15 +225,49 @@ def test_no_page_repeats_a_link_of_the_main_navigation(client, manager, complian
         assert set(reader.main_nav) & set(reader.page_nav) <= reader.section, name
 
 
-def test_every_template_writes_times_one_way():
-    """A time reads "4:51 p.m." on every page ("g:i a"), never "16:51" or "4:51 PM"."""
-    formats = re.compile(r"""\|date:["']([^"']*)["']""")
-    clock_24h_or_capitals = re.compile(r"(?<!\\)[HGA]")
+# The date and time filters' formats a template may name: each language writes them its own way
+# (trainer/formats). Besides them, only a weekday's name, and machine-readable values (a <time
+# datetime> or an <input>'s value) in ISO 8601.
+NAMED_FORMATS = {
+    "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "MONTH_DAY_FORMAT",
+    "YEAR_MONTH_FORMAT",
+    "TIME_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+}
+WEEKDAY_OR_MACHINE = {"D", "l", "c", "Y-m-d", r"Y-m-d\TH:i"}
+DATE_FILTER = re.compile(r"""\|(date|time)(?::["']([^"']*)["'])?""")
+
+
+def literal_formats(text: str) -> list[str]:
+    return [
+        f"|{name}:{fmt}"
+        for name, fmt in DATE_FILTER.findall(text)
+        if fmt and fmt not in NAMED_FORMATS | WEEKDAY_OR_MACHINE
+    ]
+
+
+def test_every_template_writes_days_and_times_through_the_named_formats():
+    """A day or a time is written as the page's language writes it ("4:51 p.m.", "16.51"): a
+    template names the format, and never writes one like "g:i a" or "H:i" itself."""
     found = {
         f"{path.relative_to(TEMPLATES)}: {fmt}"
-        for path in TEMPLATES.rglob("*.html")
-        for fmt in formats.findall(path.read_text())
-        # Machine-readable values (a <time datetime> or an <input>'s value) keep ISO 8601.
-        if clock_24h_or_capitals.search(fmt) and not fmt.startswith("Y-m-d")
+        for path in TEMPLATES.rglob("*")
+        if path.suffix in {".html", ".txt"}
+        for fmt in literal_formats(path.read_text())
     }
     assert not found, found
+
+
+def test_the_format_rule_catches_a_literal_format():
+    assert literal_formats('{{ at|date:"H:i" }} {{ at|time:"g:i a" }} {{ d|date:"j M Y" }}') == [
+        "|date:H:i",
+        "|time:g:i a",
+        "|date:j M Y",
+    ]
+    assert not literal_formats(
+        '{{ at|date:"DATETIME_FORMAT" }} {{ at|time:"TIME_FORMAT" }} {{ d|date:"D" }}'
+        " {{ d|date:'Y-m-d' }} {{ d|date }}"
+    )

@@ -151,6 +151,15 @@ MATRIX: dict[str, list[Entry]] = {
             note="single sign-on is off",
         )
     ],
+    # The language chooser, on every page (the login page too).
+    "/i18n/setlang/": [
+        Entry(
+            "POST",
+            const("/i18n/setlang/"),
+            PUBLIC_POST,
+            data=lambda w: {"language": "fi", "next": "/"},
+        )
+    ],
     # Certificates and their public verification.
     "/certificates/<code:code>/": [
         Entry("GET", lambda w: reverse("certificates:detail", args=[w.certificate.code]), REPS_WORK)
@@ -463,6 +472,7 @@ def request(client: Client, entry: Entry, world: World, **extra):
 # Open to visitors; everything else sends them to log in.
 PUBLIC_ROUTES = (
     "/health/",
+    "/i18n/setlang/",
     "/verify/",
     "/accounts/login/",
     "/accounts/password_reset/",
