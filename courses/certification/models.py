@@ -19,6 +19,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.certification.engagement import Flag, evidence_flags
 from courses.curriculum.models import Module
@@ -78,6 +79,7 @@ class AuditEntry(AppendOnlyModel):
             ("Recertification required"),
         )
         CONTENT_LOADED = "content.loaded", "Content loaded"
+        RECORD_EXPORTED = "record.exported", _("Training record exported")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

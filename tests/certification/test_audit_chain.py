@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection, transaction
+from django.urls import reverse
 
 from courses.certification import chain
 from courses.certification.selectors import audit_chain_verdict
@@ -193,3 +194,49 @@ def test_writers_at_the_same_moment_never_fork_the_chain(django_user_model):
         list(range(1, 91))
     )
     assert audit_chain_verdict().message() == "Audit chain intact: 90 entries"
+
+
+@pytest.mark.django_db
+class TestTheAuditPage:
+    def test_the_audit_page_offers_the_check_without_running_it(
+        self, client, officer, django_assert_max_num_queries
+    ):
+        for n in range(3):
+            record(officer, n)
+        client.force_login(officer)
+        with django_assert_max_num_queries(8):
+            page = client.get(reverse("compliance:audit")).content.decode()
+        assert reverse("compliance:audit-verify") in page
+        assert "Verify the chain" in page
+        assert "Chain verified" not in page
+
+    def test_the_check_reports_an_intact_chain(self, client, officer):
+        for n in range(3):
+            record(officer, n)
+        client.force_login(officer)
+        page = client.get(reverse("compliance:audit-verify")).content.decode()
+        assert "Chain verified: 3 entries, none changed, removed or reordered." in page
+        assert "<h1>" in page  # the whole page, without JavaScript
+
+    def test_with_htmx_the_check_answers_with_its_status_only(self, client, officer):
+        record(officer, 1)
+        client.force_login(officer)
+        response = client.get(reverse("compliance:audit-verify"), headers={"HX-Request": "true"})
+        page = response.content.decode()
+        assert page.strip().startswith('<div id="chain-status"')
+        assert "Chain verified: 1 entry," in page and "<h1>" not in page
+
+    def test_the_check_names_the_first_broken_entry(self, client, officer):
+        for n in range(4):
+            record(officer, n)
+        tamper("UPDATE courses_auditentry SET summary = 'Nothing' WHERE sequence = 2")
+        client.force_login(officer)
+        page = client.get(reverse("compliance:audit-verify")).content.decode()
+        assert "Chain broken at entry 2" in page
+        assert "The entries before it verify." in page
+
+    def test_the_check_is_for_compliance_only(self, client, officer, rep):
+        client.force_login(rep)
+        assert client.get(reverse("compliance:audit-verify")).status_code == 403
+        client.logout()
+        assert client.get(reverse("compliance:audit-verify")).status_code == 302
