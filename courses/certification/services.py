@@ -43,7 +43,9 @@ from courses.teams.models import validate_due_date
 CHAIN_LOCK = 0x43524155  # "CRAU"
 
 
-@transaction.atomic
+# Inside a caller's transaction it takes no savepoint: an error in it fails the caller's whole
+# transaction, and no caller carries on after one.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor,
