@@ -89,6 +89,7 @@ class AuditEntry(AppendOnlyModel):
         ADMIN_ADDED = "admin.added", _("Added in the admin")
         ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
         ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")
+        RECORD_EXPORTED = "record.exported", _("Training record exported")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -114,6 +115,15 @@ class AuditEntry(AppendOnlyModel):
     object_id = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=500)
     details = models.JSONField(default=dict, blank=True)
+    # The hash chain (courses/certification/chain.py): written once with the entry.
+    sequence = models.PositiveBigIntegerField(
+        unique=True, editable=False, help_text="The entry's place in the chain, from 1."
+    )
+    hash = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="SHA-256 over the previous entry's hash and this entry's content.",
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -1,5 +1,5 @@
 """Where a person stands with certification, module by module: what My training and the
-module page tell the rep."""
+module page tell the rep; and whether the audit log's hash chain is intact."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from courses.certification import chain
 from courses.certification.models import CODE_ALPHABET, certificate_expiring, certificate_status
 from courses.certification.models import CertificationStatus as Status
-from courses.models import CompletionRecord, Module, Review
+from courses.models import AuditEntry, CompletionRecord, Module, Review
 from courses.platform.days import day, long_day
 from courses.platform.rows import TemplateRow
 from courses.progress.selectors import module_url_for
@@ -187,3 +188,16 @@ def certification(user, *, now: datetime.datetime, module: Module | None = None)
                 )
             )
     return Certification(statuses=statuses, expiring=expiring)
+
+
+def audit_chain_verdict(*, using: str = "default") -> chain.Verdict:
+    """Whether the audit log in database `using` is an unbroken hash chain. It reads every
+    entry (in chunks, in sequence order): one pass over the table, so it runs on request
+    (the audit page's button, `manage.py verify_audit`, after a restore), never on every view."""
+    rows = (
+        AuditEntry.objects.using(using)
+        .order_by("sequence")
+        .values("pk", "hash", *chain.FIELDS)
+        .iterator(chunk_size=5000)
+    )
+    return chain.verify_audit_chain(rows)

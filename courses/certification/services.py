@@ -10,8 +10,10 @@ from dataclasses import asdict
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+
+from courses.certification import chain
 
 # The dashboard and the learner home page import it from here.
 from courses.models import (
@@ -36,7 +38,14 @@ from courses.quizzes.selectors import shown_questions
 from courses.roleplays.selectors import run_exchanges
 from courses.teams.models import validate_due_date
 
+# Any number: the key of PostgreSQL's transaction lock that lets one writer at a time extend
+# the audit chain.
+CHAIN_LOCK = 0x43524155  # "CRAU"
 
+
+# Inside a caller's transaction it takes no savepoint: an error in it fails the caller's whole
+# transaction, and no caller carries on after one.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor,
@@ -49,8 +58,20 @@ def audit_record(
     details: dict | None = None,
     at=None,
 ) -> AuditEntry:
-    """Log what happened; `at` is when it happened (now, unless the caller says otherwise)."""
-    return AuditEntry.objects.create(
+    """Log what happened; `at` is when it happened (now, unless the caller says otherwise).
+
+    The entry extends the hash chain (`chain.py`). Writers take turns: on PostgreSQL through a
+    transaction-level advisory lock, on SQLite through the write lock that every transaction
+    takes when it begins (IMMEDIATE, see settings). The unique sequence number refuses a fork
+    should anything get past them.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+    head = AuditEntry.objects.order_by("-sequence").values("sequence", "hash").first()
+    sequence, previous = (head["sequence"] + 1, head["hash"]) if head else (1, chain.GENESIS)
+    entry = AuditEntry(
+        sequence=sequence,
         at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -60,8 +81,15 @@ def audit_record(
         module_slug=module.slug if module is not None else "",
         object_type=type(obj).__name__.lower() if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        details=details or {},
+        details=chain.as_stored(details),
     )
+    entry.hash = chain.link_hash(previous, chain_row(entry))
+    entry.save(force_insert=True)
+    return entry
+
+
+def chain_row(entry: AuditEntry) -> dict:
+    return {name: getattr(entry, name) for name in chain.FIELDS}
 
 
 Action = AuditEntry.Action

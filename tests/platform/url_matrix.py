@@ -49,6 +49,8 @@ OWN_GET = (302, 200, 404, 404, 404, 404)
 REP_ONLY_POST = (302, 302, 404, 404, 404, 404)
 COMPLIANCE_GET = (302, 403, 403, 403, 200, 403)
 COMPLIANCE_POST = (302, 403, 403, 403, 302, 403)
+# A download made by a POST (so that it is written to the audit log): compliance gets the file.
+COMPLIANCE_DOWNLOAD = (302, 403, 403, 403, 200, 403)
 MANAGERS_GET = (302, 403, 200, 200, 403, 403)
 # Team Alpha's things: its manager only; the other team's manager gets a 404.
 ALPHA_GET = (302, 403, 200, 404, 403, 403)
@@ -229,6 +231,21 @@ MATRIX: dict[str, list[Entry]] = {
     ],
     "/compliance/audit/": [Entry("GET", const("/compliance/audit/"), COMPLIANCE_GET)],
     "/compliance/audit.csv": [Entry("GET", const("/compliance/audit.csv"), COMPLIANCE_GET)],
+    "/compliance/audit/verify/": [Entry("GET", const("/compliance/audit/verify/"), COMPLIANCE_GET)],
+    "/compliance/people/<int:user_id>/record.json": [
+        Entry(
+            "POST",
+            lambda w: reverse("compliance:record-json", args=[w.users["rep"].pk]),
+            COMPLIANCE_DOWNLOAD,
+        )
+    ],
+    "/compliance/people/<int:user_id>/record.pdf": [
+        Entry(
+            "POST",
+            lambda w: reverse("compliance:record-pdf", args=[w.users["rep"].pk]),
+            COMPLIANCE_DOWNLOAD,
+        )
+    ],
     "/compliance/reports/certification/": [
         Entry("GET", const("/compliance/reports/certification/"), COMPLIANCE_GET)
     ],
