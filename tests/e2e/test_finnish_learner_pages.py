@@ -43,7 +43,7 @@ def finnish_pages(s) -> list[tuple[str, str | None, str, str, str]]:
     code = s["certificate"].code
     return [
         ("my-training", "riley", "/", "Oma koulutus", "Myöhässä"),
-        ("catalogue", "riley", "/catalogue/", "Koulutustarjonta", "vaiheita tehty"),
+        ("catalogue", "riley", "/catalogue/", "Koulutustarjonta", "vaihetta"),
         ("module", "riley", f"/modules/{practice.slug}/", practice.title, "Vaiheet"),
         (
             "lesson",
@@ -69,7 +69,7 @@ def finnish_pages(s) -> list[tuple[str, str | None, str, str, str]]:
         ),
         ("reminders", "riley", "/reminders/", "Saamasi muistutukset", "Määräpäivä"),
         ("rules", "casey", "/rules/", "Säännöt", "Osaaminen nyt"),
-        ("certificate", "casey", f"/certificates/{code}/", "Suoritustodistus", "Mitätöi"),
+        ("certificate", "casey", f"/certificates/{code}/", "todistus", "Mitätöi"),
         ("verify-result", None, f"/verify/{code}/", "Tarkista", "voimassa"),
     ]
 

@@ -105,7 +105,7 @@ class TestTheRepsPagesInFinnish:
             page = finnish(rep_client, reverse("learner:home"))
         says(
             page,
-            ["Oma koulutus</h1>", "Aloita tästä", "Aloita: Intro", "vaiheita tehty 0/3",
+            ["Oma koulutus</h1>", "Aloita tästä", "Aloita: Intro", "0/3 vaihetta tehty",
              ">Soittoharjoitus</h2>", "Siirry soittoharjoitukseen", "Vaaditaan sertifiointiin",
              "Sertifiointia varten vielä suoritettava:"],
             ["My training</h1>", "Start here", "Begin:", "steps done", ">Dialing drill</h2>",
@@ -116,7 +116,7 @@ class TestTheRepsPagesInFinnish:
         page = finnish(rep_client, reverse("learner:catalogue"))
         says(
             page,
-            ["Koulutustarjonta</h1>", "0\u00a0% · vaiheita tehty 0/3", "Aloittamatta"],
+            ["Koulutustarjonta</h1>", "0\u00a0% · 0/3 vaihetta", "Aloittamatta"],
             ["Catalogue</h1>", " steps</span>", "Not started", 'progress"'],
         )
 
@@ -134,7 +134,7 @@ class TestTheRepsPagesInFinnish:
         page = finnish(rep_client, LESSON)
         says(
             page,
-            ["Merkitse suoritetuksi ja jatka", "vaiheita tehty 0/3", "noin 1 min",
+            ["Merkitse suoritetuksi ja jatka", "0/3 vaihetta tehty", "noin 1 min",
              'aria-label="Oppitunnit"'],
             ["Mark complete and continue", "steps done", "about 1 min", 'aria-label="Lessons"'],
         )  # fmt: skip
@@ -165,6 +165,14 @@ class TestTheRepsPagesInFinnish:
              "Choose one"],
         )  # fmt: skip
         submit = reverse("learner:quiz-submit", args=[attempt.pk])
+        # Submitted blank, without JavaScript: asked first, in Finnish.
+        response = rep_client.post(submit, {}, **FI)
+        assert response.status_code == 200
+        says(
+            response.content.decode(),
+            ["4 kysymystä 4:stä vielä vastaamatta", "Lähetä silti", "Palaa vastaamaan"],
+            ["not answered yet", "Submit anyway", "Go back and answer"],
+        )
         rep_client.post(submit, answer_form(attempt), **FI)
         page = finnish(rep_client, reverse("learner:quiz-attempt", args=[attempt.pk]))
         says(
@@ -215,7 +223,7 @@ def test_a_certificate_in_finnish(client, rep, certificate):
     page = finnish(client, reverse("certificates:detail", args=[certificate.code]))
     says(
         page,
-        ["Suoritustodistus</h1>", "Tämä todistaa, että", "Tulosta</button>", "Lataa PDF</a>",
+        ["Suoritus\u00adtodistus</h1>", "Tämä todistaa, että", "Tulosta</button>", "Lataa PDF</a>",
          "Tarkistuskoodi", "Koulutus, ei oikeudellista neuvontaa."],
         ["Certificate of completion", "This certifies that", "Print</button>",
          "Download PDF", "Verification code", "Training, not legal advice"],
