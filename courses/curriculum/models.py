@@ -11,6 +11,8 @@ once, in the catalogue, and shows wherever the rule is taught, tested or rehears
 
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def published_step(path: str = "") -> models.Q:
@@ -143,9 +145,9 @@ class StepQuerySet(models.QuerySet):
 
 class Step(models.Model):
     class Kind(models.TextChoices):
-        LESSON = "lesson", "Lesson"
-        QUIZ = "quiz", "Quiz"
-        ROLEPLAY = "roleplay", "Roleplay call"
+        LESSON = "lesson", _("Lesson")
+        QUIZ = "quiz", _("Quiz")
+        ROLEPLAY = "roleplay", _("Roleplay call")
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="steps")
     slug = models.SlugField()
@@ -183,14 +185,14 @@ class Step(models.Model):
 
 class Rule(models.Model):
     class Source(models.TextChoices):
-        PRIMARY = "primary", "Primary text"
-        SECONDARY = "secondary", "Secondary source"
+        PRIMARY = "primary", _("Primary text")
+        SECONDARY = "secondary", _("Secondary source")
 
     class Binds(models.TextChoices):
-        EVERY_CALLER = "every-caller", "Every caller"
-        TSR_SELLERS = "sellers-outside-tsr-exclusion", "Sellers outside the TSR's exclusion"
-        BROKER_DEALERS = "broker-dealers", "Broker-dealers"
-        STATE_CALLERS = "callers-into-state", "Callers into the state"
+        EVERY_CALLER = "every-caller", _("Every caller")
+        TSR_SELLERS = "sellers-outside-tsr-exclusion", _("Sellers outside the TSR's exclusion")
+        BROKER_DEALERS = "broker-dealers", _("Broker-dealers")
+        STATE_CALLERS = "callers-into-state", _("Callers into the state")
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -215,5 +217,5 @@ class Rule(models.Model):
     @property
     def binds_label(self) -> str:
         if self.binds == self.Binds.STATE_CALLERS and self.state:
-            return f"Callers into {self.state}"
+            return gettext("Callers into %(state)s") % {"state": self.state}
         return self.get_binds_display()

@@ -128,7 +128,7 @@ def rule_list(request):
         "mastery": rule_mastery(people=people, now=now),
         "untested": [entry for entry in rules if not entry.tested],
         "days": PERFORMANCE_DAYS,
-        "whose": "the organisation" if is_compliance(request.user) else "your teams",
+        "whole_organisation": is_compliance(request.user),  # else the viewer's teams
         "nav": "rules",
     }
     return render(request, "rules/list.html", context)

@@ -8,6 +8,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from courses.curriculum.models import Step
 
@@ -73,10 +75,10 @@ class StepStart(models.Model):
 class CallResult(models.TextChoices):
     """A person's best finished call in a module."""
 
-    NONE = "", "No call finished"
-    PASSED = "passed", "Passed"
-    NOT_PASSED = "not passed", "Not passed"
-    VIOLATION = "violation", "Broke a rule"
+    NONE = "", gettext_lazy("No call finished")
+    PASSED = "passed", gettext_lazy("Passed")
+    NOT_PASSED = "not passed", gettext_lazy("Not passed")
+    VIOLATION = "violation", gettext_lazy("Broke a rule")
 
 
 class ModuleProgress(models.Model):
@@ -120,11 +122,11 @@ DUE_SOON_DAYS = 3
 class ProgressStatus(models.TextChoices):
     """Where a person stands with a module: the words a rep, a manager and a reminder share."""
 
-    NOT_STARTED = "not started", "Not started"
-    IN_PROGRESS = "in progress", "In progress"
-    DUE_SOON = "due soon", "Due soon"
-    OVERDUE = "overdue", "Overdue"
-    DONE = "done", "Done"
+    NOT_STARTED = "not started", gettext_lazy("Not started")
+    IN_PROGRESS = "in progress", gettext_lazy("In progress")
+    DUE_SOON = "due soon", gettext_lazy("Due soon")
+    OVERDUE = "overdue", gettext_lazy("Overdue")
+    DONE = "done", gettext_lazy("Done")
 
     @property
     def badge(self) -> str:
@@ -163,16 +165,32 @@ def module_tag(*, required: bool, due_day: str = "", overdue: bool = False) -> s
     """What a module is to a person, in words: work assigned to them (with its due date),
     a module required for certification, or optional practice. `due_day` is set when the module
     is assigned to them, directly or through a team."""
+    if due_day and overdue:
+        if required:
+            return _("Overdue, was due %(day)s · required for certification") % {"day": due_day}
+        return _("Overdue, was due %(day)s") % {"day": due_day}
     if due_day:
-        tag = f"Overdue, was due {due_day}" if overdue else f"Assigned, due {due_day}"
-        return f"{tag} · required for certification" if required else tag
-    return "Required for certification" if required else "Recommended practice"
+        if required:
+            return _("Assigned, due %(day)s · required for certification") % {"day": due_day}
+        return _("Assigned, due %(day)s") % {"day": due_day}
+    return _("Required for certification") if required else _("Recommended practice")
 
 
-_LEFT_NAMES = {  # a step's kind: (one of them, several)
-    "lesson": ("1 lesson", "{} lessons"),
-    "roleplay": ("the call", "{} calls"),
-    "quiz": ("the quiz", "{} quizzes"),
+def _left_name(kind: str, count: int) -> str:
+    """One kind of step left, in words, as an item of a list: "1 lesson", "the call",
+    "2 quizzes"."""
+    if kind == "lesson":
+        return ngettext("%(count)d lesson", "%(count)d lessons", count) % {"count": count}
+    if kind == "roleplay":
+        return _("the call") if count == 1 else _("%(count)d calls") % {"count": count}
+    return _("the quiz") if count == 1 else _("%(count)d quizzes") % {"count": count}
+
+
+_LEFT_ORDER = ("lesson", "roleplay", "quiz")
+_ONLY_LEFT = {  # one step left, of each kind: whole sentences, for the languages' word order
+    "lesson": gettext_lazy("Only 1 lesson left"),
+    "roleplay": gettext_lazy("Only the call left"),
+    "quiz": gettext_lazy("Only the quiz left"),
 }
 
 
@@ -182,12 +200,12 @@ def steps_left(kinds: list[str]) -> str:
     if not kinds:
         return ""
     if len(kinds) == 1:
-        kind = kinds[0]
-        return "Only 1 lesson left" if kind == "lesson" else f"Only {_LEFT_NAMES[kind][0]} left"
-    parts = []
-    for kind, (one, several) in _LEFT_NAMES.items():
-        count = kinds.count(kind)
-        if count:
-            parts.append(one if count == 1 else several.format(count))
-    words = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return words[0].upper() + words[1:] + " left"
+        return str(_ONLY_LEFT[kinds[0]])
+    parts = [_left_name(kind, kinds.count(kind)) for kind in _LEFT_ORDER if kind in kinds]
+    if len(parts) == 1:
+        words = parts[0]
+    else:
+        # Translators: a list of what is left of a module, e.g. "2 lessons, the call and the quiz".
+        words = _("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+    sentence = _("%(steps)s left") % {"steps": words}
+    return sentence[:1].upper() + sentence[1:]

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, formats, timezone
+from django.utils.translation import gettext as _
 
 from courses.certification.engagement import minimum_reading_seconds
 from courses.certification.services import completion_record_if_complete
@@ -74,7 +75,10 @@ def lesson_complete(*, user, step: Step, now=None) -> tuple[StepCompletion, bool
     if now < ready_at:
         when = dateformat.format(timezone.localtime(ready_at), formats.get_format("TIME_FORMAT"))
         raise ProgressRefused(
-            f"This lesson takes about {step.minutes} min to read. Take the time to read it: "
-            f"from {when} you can mark it complete."
+            _(
+                "This lesson takes about %(minutes)s min to read. Take the time to read it: "
+                "from %(time)s you can mark it complete."
+            )
+            % {"minutes": step.minutes, "time": when}
         )
     return step_complete(user=user, step=step, started_at=started_at, now=now)

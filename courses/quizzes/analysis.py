@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext, gettext_lazy
 
 from courses.models import Answer, AttemptQuestion, Question, Quiz, QuizAttempt
 
@@ -23,21 +24,21 @@ SMALL_SAMPLE = 20
 # Topics are tags in the question banks (lower case, hyphenated). Most read well as words; these
 # are the ones that need more than that.
 TOPIC_NAMES = {
-    "dnc-registry": "The National Do-Not-Call Registry",
-    "dnc-requests": "Do-not-call requests",
-    "do-not-call": "Do-not-call rules",
-    "firm-list": "The firm's do-not-call list",
-    "state-dnc": "State do-not-call lists",
-    "state-hours": "State calling hours",
-    "robocalls-consent": "Consent for robocalls",
-    "automated-consent": "Consent for automated calls",
-    "prospect-view": "The prospect's point of view",
-    "call-blocks": "Calling blocks",
-    "call-frequency": "How often to call",
-    "boiler-rooms": "Boiler rooms",
-    "honest-statements": "Honest statements",
-    "business-numbers": "Business numbers",
-    "opening-line": "The opening line",
+    "dnc-registry": gettext_lazy("The National Do-Not-Call Registry"),
+    "dnc-requests": gettext_lazy("Do-not-call requests"),
+    "do-not-call": gettext_lazy("Do-not-call rules"),
+    "firm-list": gettext_lazy("The firm's do-not-call list"),
+    "state-dnc": gettext_lazy("State do-not-call lists"),
+    "state-hours": gettext_lazy("State calling hours"),
+    "robocalls-consent": gettext_lazy("Consent for robocalls"),
+    "automated-consent": gettext_lazy("Consent for automated calls"),
+    "prospect-view": gettext_lazy("The prospect's point of view"),
+    "call-blocks": gettext_lazy("Calling blocks"),
+    "call-frequency": gettext_lazy("How often to call"),
+    "boiler-rooms": gettext_lazy("Boiler rooms"),
+    "honest-statements": gettext_lazy("Honest statements"),
+    "business-numbers": gettext_lazy("Business numbers"),
+    "opening-line": gettext_lazy("The opening line"),
 }
 ACRONYMS = {"dnc": "DNC", "fcc": "FCC", "ftc": "FTC", "tcpa": "TCPA", "tsr": "TSR", "sec": "SEC"}
 
@@ -45,7 +46,7 @@ ACRONYMS = {"dnc": "DNC", "fcc": "FCC", "ftc": "FTC", "tcpa": "TCPA", "tsr": "TS
 def topic_name(tag: str) -> str:
     """A topic tag as people write it: "calling-hours" is "Calling hours"."""
     if tag in TOPIC_NAMES:
-        return TOPIC_NAMES[tag]
+        return str(TOPIC_NAMES[tag])
     words = [ACRONYMS.get(word, word) for word in tag.replace("_", "-").split("-") if word]
     if not words:
         return tag
@@ -155,7 +156,7 @@ def item_analysis(quiz: Quiz, attempts: QuerySet[QuizAttempt]) -> QuizAnalysis:
         analysis.questions.append(stats)
         for rule in question.rules.all() or [None]:
             if rule is None:
-                _add(rules, "", stats, "No rule named")
+                _add(rules, "", stats, gettext("No rule named"))
             else:
                 _add(rules, rule.slug, stats, f"{rule.title} ({rule.citation})", rule.slug)
         for tag in question.tags:

@@ -7,14 +7,15 @@ attempt is submitted (or when its time runs out).
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from courses.curriculum.models import Step
 
 
 class Quiz(models.Model):
     class Review(models.TextChoices):
-        FULL = "full", "Answer key after every attempt"
-        KEY_AFTER_PASS = "key_after_pass", "Answer key once passed or out of attempts"
+        FULL = "full", _("Answer key after every attempt")
+        KEY_AFTER_PASS = "key_after_pass", _("Answer key once passed or out of attempts")
 
     step = models.OneToOneField(Step, on_delete=models.PROTECT, related_name="quiz")
     pass_mark = models.PositiveSmallIntegerField(help_text="Percent needed to pass.")
@@ -53,9 +54,9 @@ class Scenario(models.Model):
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SINGLE = "single", "Choose one"
-        MULTIPLE = "multiple", "Choose all that apply"
-        TRUE_FALSE = "true_false", "True or false"
+        SINGLE = "single", _("Choose one")
+        MULTIPLE = "multiple", _("Choose all that apply")
+        TRUE_FALSE = "true_false", _("True or false")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="questions")
     key = models.SlugField(max_length=80)

@@ -160,7 +160,7 @@ def shown_questions(attempt: QuizAttempt, *, key: bool = True) -> list[ShownQues
             item_id=item_id,
             position=position,
             kind=question.kind,
-            kind_label=question.kind_label,
+            kind_label=str(question.kind_label),  # in the language of the request
             prompt=question.prompt,
             scenario=question.scenario,
             new_scenario=bool(question.scenario) and question.scenario_id != previous_scenario,

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from courses.models import Answer, AttemptQuestion, Choice, Question, Quiz, QuizAttempt, Step
 from courses.platform import sql
@@ -78,12 +79,14 @@ def quiz_availability(
             wait_until = None
     refusal = ""
     if open_attempt is not None:
-        refusal = "You already have an attempt in progress."
+        refusal = _("You already have an attempt in progress.")
     elif left == 0:
-        refusal = "You have used all your attempts at this quiz. Ask your manager for help."
+        refusal = _("You have used all your attempts at this quiz. Ask your manager for help.")
     elif wait_until is not None:
         local = timezone.localtime(wait_until)
-        refusal = f"You can try again at {dateformat.format(local, 'g:i a (j M)')}."
+        refusal = _("You can try again at %(moment)s.") % {
+            "moment": dateformat.format(local, "g:i a (j M)")
+        }
     return Availability(open_attempt, used, left, wait_until, passed, refusal)
 
 
@@ -240,7 +243,7 @@ def parse_answers(items: Sequence[Drawn], raw: Mapping[str, Sequence[str]]) -> d
     positions = {f"q{item.position}": item for item in items}
     for name in raw:
         if name.startswith("q") and name not in positions:
-            raise QuizRefused("Your answers name a question that is not in this attempt.")
+            raise QuizRefused(_("Your answers name a question that is not in this attempt."))
     for name, item in positions.items():
         values = raw.get(name, [])
         picked: list[int] = []
@@ -250,13 +253,16 @@ def parse_answers(items: Sequence[Drawn], raw: Mapping[str, Sequence[str]]) -> d
             number = value.isascii() and value.isdigit() and len(value) <= 6
             if not number or int(value) >= len(item.choice_order):
                 raise QuizRefused(
-                    f"Question {item.position}: that answer is not one of its choices."
+                    _("Question %(number)s: that answer is not one of its choices.")
+                    % {"number": item.position}
                 )
             choice_id = item.choice_order[int(value)]
             if choice_id not in picked:
                 picked.append(choice_id)
         if len(picked) > 1 and item.kind != "multiple":
-            raise QuizRefused(f"Question {item.position}: choose only one answer.")
+            raise QuizRefused(
+                _("Question %(number)s: choose only one answer.") % {"number": item.position}
+            )
         answers[item.pk] = picked
     return answers
 
@@ -321,10 +327,12 @@ def quiz_answer_save(
     now = now or timezone.now()
     attempt = _open_attempt_for_update(user=user, attempt_id=attempt_id)
     if attempt.submitted_at is not None:
-        raise QuizRefused("This attempt has already been submitted; answers can no longer change.")
+        raise QuizRefused(
+            _("This attempt has already been submitted; answers can no longer change.")
+        )
     if _is_expired(attempt, now):
-        raise QuizRefused("Time is up for this attempt; answers can no longer change.")
-    _, items = _drawn(attempt, attempt.quiz.step.module.content_version)
+        raise QuizRefused(_("Time is up for this attempt; answers can no longer change."))
+    _key, items = _drawn(attempt, attempt.quiz.step.module.content_version)
     _store_answers(parse_answers(items, raw_answers))
     return attempt
 
@@ -407,7 +415,7 @@ def quiz_attempt_submit(
         )
         completed = False
         if step is not None:
-            _, completed = step_complete(
+            _completion, completed = step_complete(
                 user=user, step=step, started_at=attempt.started_at, now=now
             )
         if not completed:  # a completion made now has refreshed the row, this result in it

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.curriculum.models import published_step
@@ -129,7 +130,7 @@ def viewable_attempt(request, attempt_id: int) -> QuizAttempt:
 def quiz_attempt(request, attempt_id):
     attempt = viewable_attempt(request, attempt_id)
     if quiz_attempt_finish_if_expired(attempt=attempt):
-        messages.warning(request, "Time ran out; the answers saved before then were scored.")
+        messages.warning(request, _("Time ran out; the answers saved before then were scored."))
     if attempt.user_id != request.user.pk and not attempt.is_submitted:
         # Someone else's open attempt: nothing to review yet, and no answers to show.
         return render(
@@ -168,7 +169,7 @@ def quiz_answer(request, attempt_id):
     if request.htmx:
         context = attempt_context(request, attempt, saved=True)
         return render(request, "learner/quiz_attempt.html#save-response", context)
-    messages.success(request, "Your answers are saved. Submit when you are ready.")
+    messages.success(request, _("Your answers are saved. Submit when you are ready."))
     return redirect("learner:quiz-attempt", attempt.pk)
 
 
@@ -197,10 +198,10 @@ def quiz_submit(request, attempt_id):
         context = attempt_context(request, attempt, error=str(refused))
         return render(request, "learner/quiz_attempt.html", context, status=400)
     if not graded:
-        messages.info(request, "This attempt was already submitted; it counts once.")
+        messages.info(request, _("This attempt was already submitted; it counts once."))
     elif attempt.timed_out:
         messages.warning(
-            request, "Time was up before you submitted; the answers saved in time were scored."
+            request, _("Time was up before you submitted; the answers saved in time were scored.")
         )
     return redirect("learner:quiz-attempt", attempt.pk)
 

@@ -225,7 +225,7 @@ def describe(rows: list[Row]) -> None:
     scores: dict[Decimal, str] = {}
     for row in rows:
         for cell in row.cells.values():
-            parts = [cell.status.label]
+            parts = [str(cell.status.label)]
             if cell.due is not None:
                 if cell.due not in dues:
                     dues[cell.due] = f"due {day_month(cell.due)}"
