@@ -6,6 +6,8 @@ import copy
 from datetime import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import DrillSession
 from courses.practice.calling_rules import Call, Lead, local_clock
@@ -13,17 +15,21 @@ from courses.practice.drill import CARDS, MAX_SEED
 from courses.practice.grading import CHOICES
 from courses.practice.states import US_STATES
 
-CALLERS = (("other", "Another seller"), ("broker-dealer", "A broker-dealer"))
+CALLERS = (("other", _("Another seller")), ("broker-dealer", _("A broker-dealer")))
 CONSENTS = (
-    ("none", "None"),
-    ("express", "Prior express consent"),
-    ("written", "Prior express written consent"),
+    ("none", pgettext_lazy("consent", "None")),
+    ("express", _("Prior express consent")),
+    ("written", _("Prior express written consent")),
 )
-LINE_LABELS = {"landline": "Home landline", "mobile": "Personal mobile", "business": "Business"}
+LINE_LABELS = {
+    "landline": _("Home landline"),
+    "mobile": _("Personal mobile"),
+    "business": pgettext_lazy("a telephone line", "Business"),
+}
 METHOD_LABELS = {
-    "live": "Dialed by hand, live agent",
-    "autodialed": "Placed by a dialer, live agent",
-    "prerecorded": "Prerecorded or artificial voice",
+    "live": _("Dialed by hand, live agent"),
+    "autodialed": _("Placed by a dialer, live agent"),
+    "prerecorded": _("Prerecorded or artificial voice"),
 }
 
 
@@ -34,7 +40,7 @@ class LocalDateTimeField(forms.Field):
     """
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    default_error_messages = {"invalid": "Enter a date and time as YYYY-MM-DDTHH:MM."}
+    default_error_messages = {"invalid": _("Enter a date and time as YYYY-MM-DDTHH:MM.")}
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -75,7 +81,7 @@ def flag(label: str) -> forms.TypedChoiceField:
     """
     return FixedTypedChoiceField(
         label=label,
-        choices=(("1", "Yes"), ("0", "No")),
+        choices=(("1", _("Yes")), ("0", _("No"))),
         coerce=lambda value: value == "1",
         required=False,
         empty_value=False,
@@ -88,26 +94,28 @@ def day(label: str) -> forms.DateField:
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
 
 
 class CallCheckForm(forms.Form):
-    state = FixedChoiceField(label="State of the called party", choices=US_STATES.items())
-    when = LocalDateTimeField(label="Their local date and time")
-    line = FixedChoiceField(label="Number", choices=LINE_LABELS.items())
-    registry = flag("On the National Do-Not-Call Registry")
-    state_list = flag("On the state's own do-not-call list")
-    firm_dnc = flag("Asked the firm not to call")
-    last_purchase = day("Last purchase or transaction with the seller")
-    last_inquiry = day("Last inquiry or application")
-    written_permission = flag("Signed written permission naming this number")
-    personal_relationship = flag("You know them personally")
-    caller = FixedChoiceField(label="Who is calling", choices=CALLERS)
-    method = FixedChoiceField(label="How the call is made", choices=METHOD_LABELS.items())
-    consent = FixedChoiceField(label="Consent to calls like this", choices=CONSENTS)
+    state = FixedChoiceField(label=_("State of the called party"), choices=US_STATES.items())
+    when = LocalDateTimeField(label=_("Their local date and time"))
+    line = FixedChoiceField(
+        label=pgettext_lazy("a telephone number", "Number"), choices=LINE_LABELS.items()
+    )
+    registry = flag(_("On the National Do-Not-Call Registry"))
+    state_list = flag(_("On the state's own do-not-call list"))
+    firm_dnc = flag(_("Asked the firm not to call"))
+    last_purchase = day(_("Last purchase or transaction with the seller"))
+    last_inquiry = day(_("Last inquiry or application"))
+    written_permission = flag(_("Signed written permission naming this number"))
+    personal_relationship = flag(_("You know them personally"))
+    caller = FixedChoiceField(label=_("Who is calling"), choices=CALLERS)
+    method = FixedChoiceField(label=_("How the call is made"), choices=METHOD_LABELS.items())
+    consent = FixedChoiceField(label=_("Consent to calls like this"), choices=CONSENTS)
     calls_24h = forms.IntegerField(
-        label="Calls to them in the last 24 hours",
+        label=_("Calls to them in the last 24 hours"),
         required=False,
         min_value=0,
         max_value=999,
@@ -122,7 +130,7 @@ class CallCheckForm(forms.Form):
         for name in ("last_purchase", "last_inquiry"):
             day = cleaned.get(name)
             if when and day and day > when.date():
-                self.add_error(name, "This date is after the call: enter one on or before it.")
+                self.add_error(name, _("This date is after the call: enter one on or before it."))
         return cleaned
 
     def lead_and_call(self) -> tuple[Lead, Call]:
@@ -157,11 +165,11 @@ def seed_field() -> forms.IntegerField:
         required=False,
         min_value=0,
         max_value=MAX_SEED - 1,
-        label="Deal number",
+        label=_("Deal number"),
         error_messages={
-            "invalid": "A deal number is a whole number from 0.",
-            "min_value": "A deal number is a whole number from 0.",
-            "max_value": "There is no deal with that number.",
+            "invalid": _("A deal number is a whole number from 0."),
+            "min_value": _("A deal number is a whole number from 0."),
+            "max_value": _("There is no deal with that number."),
         },
     )
 
@@ -181,9 +189,9 @@ class LeadAnswerForm(forms.Form):
     """An answer to a lead card: Call now, Don't call, or Call later with a moment on the
     lead's clock (`callback` in cleaned_data, naive)."""
 
-    choice = forms.ChoiceField(choices=list(CHOICES.items()))
-    callback_date = forms.DateField(required=False, label="Date")
-    callback_time = forms.TimeField(required=False, label="Time")
+    choice = forms.ChoiceField(choices=[(key, _(label)) for key, label in CHOICES.items()])
+    callback_date = forms.DateField(required=False, label=_("Date"))
+    callback_time = forms.TimeField(required=False, label=_("Time"))
 
     def clean(self):
         data = super().clean()
@@ -192,7 +200,7 @@ class LeadAnswerForm(forms.Form):
             day, moment = data.get("callback_date"), data.get("callback_time")
             if day is None or moment is None:
                 raise forms.ValidationError(
-                    "Say when to call back: a date and a time on the lead's clock."
+                    _("Say when to call back: a date and a time on the lead's clock.")
                 )
             data["callback"] = datetime.combine(day, moment)
         return data

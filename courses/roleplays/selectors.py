@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from courses.curriculum.selectors import content_cache
 from courses.models import RoleplayRun, Rule
 from courses.roleplays import engine
@@ -68,9 +70,10 @@ class Exchange:
 
     @property
     def score_changes(self) -> list[tuple[str, int]]:
+        """Each dimension the reply moved, by its label in the language of the page."""
         if self.reply is None:
             return []
-        return [(d, v) for d, v in self.reply.scores.items() if v]
+        return [(gettext(engine.DIMENSION_LABELS[d]), v) for d, v in self.reply.scores.items() if v]
 
 
 def run_exchanges(run: RoleplayRun) -> tuple[CallView, list[Exchange]]:

@@ -10,17 +10,27 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NoReturn
 
+from django.utils.translation import gettext_noop
+
 DIMENSIONS = ("rapport", "discovery", "objections", "compliance")
+# The labels below are kept in English (records keep them as written) and marked for the
+# catalogue: a page shows them translated.
+DIMENSION_LABELS = {
+    "rapport": gettext_noop("Rapport"),
+    "discovery": gettext_noop("Discovery"),
+    "objections": gettext_noop("Objections"),
+    "compliance": gettext_noop("Compliance"),
+}
 OUTCOMES = {
-    "meeting_booked": "Meeting booked",
-    "callback_scheduled": "Lawful callback scheduled",
-    "polite_exit": "Polite exit",
-    "dnc_honoured": "Do-not-call request honoured",
-    "failed_violation": "Call failed: compliance violation",
+    "meeting_booked": gettext_noop("Meeting booked"),
+    "callback_scheduled": gettext_noop("Lawful callback scheduled"),
+    "polite_exit": gettext_noop("Polite exit"),
+    "dnc_honoured": gettext_noop("Do-not-call request honoured"),
+    "failed_violation": gettext_noop("Call failed: compliance violation"),
 }
 # How a run can end: an authored end, or the rep hanging up before one.
 ENDED_EARLY = "ended_early"
-RUN_OUTCOMES = {**OUTCOMES, ENDED_EARLY: "Call ended early"}
+RUN_OUTCOMES = {**OUTCOMES, ENDED_EARLY: gettext_noop("Call ended early")}
 
 
 class FrozenDict[K, V](dict[K, V]):
