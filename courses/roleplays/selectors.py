@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
-
 from courses.curriculum.selectors import content_cache
 from courses.models import RoleplayRun, Rule
 from courses.roleplays import engine
@@ -73,7 +71,7 @@ class Exchange:
         """Each dimension the reply moved, by its label in the language of the page."""
         if self.reply is None:
             return []
-        return [(gettext(engine.DIMENSION_LABELS[d]), v) for d, v in self.reply.scores.items() if v]
+        return [(str(engine.DIMENSION_LABELS[d]), v) for d, v in self.reply.scores.items() if v]
 
 
 def run_exchanges(run: RoleplayRun) -> tuple[CallView, list[Exchange]]:

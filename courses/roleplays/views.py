@@ -79,7 +79,7 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
     dimensions = [
         {
             "name": name,
-            "label": _(engine.DIMENSION_LABELS[name]),
+            "label": str(engine.DIMENSION_LABELS[name]),
             "score": view.result.scores[name] if view.result else None,
             "best": best[name],
         }

@@ -193,7 +193,7 @@ def test_a_roleplay_call_and_its_debrief_are_finnish(rep_client, call_curriculum
         choose(rep_client, run, reply_id)
     says(
         finnish(rep_client, call),
-        ["Hyväksytty", "Mikä meni hyvin", "Luottamussuhde", "Tapaaminen sovittu", "Paras puhelu"],
+        ["Hyväksytty", "Mikä meni hyvin", "Luottamus</th>", "Tapaaminen sovittu", "Paras puhelu"],
         ["What went well", "Best call", "Meeting booked", ">Rapport<", "Play again"],
     )
 

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NoReturn
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 DIMENSIONS = ("rapport", "discovery", "objections", "compliance")
-# The labels below are kept in English (records keep them as written) and marked for the
-# catalogue: a page shows them translated.
+# What a page calls each dimension, in the language of the page.
 DIMENSION_LABELS = {
-    "rapport": gettext_noop("Rapport"),
-    "discovery": gettext_noop("Discovery"),
-    "objections": gettext_noop("Objections"),
-    "compliance": gettext_noop("Compliance"),
+    "rapport": pgettext_lazy("roleplay score", "Rapport"),
+    "discovery": pgettext_lazy("roleplay score", "Discovery"),
+    "objections": pgettext_lazy("roleplay score", "Objections"),
+    "compliance": pgettext_lazy("roleplay score", "Compliance"),
 }
+# The outcomes' labels are kept in English (records keep them as written) and marked for the
+# catalogue: a page shows them translated.
 OUTCOMES = {
     "meeting_booked": gettext_noop("Meeting booked"),
     "callback_scheduled": gettext_noop("Lawful callback scheduled"),
