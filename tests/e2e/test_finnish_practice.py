@@ -72,6 +72,15 @@ def test_practice_pages_in_finnish(browser, live_server, curriculum, riley, view
     play_call_through_services(riley, finished, plan_call(script.data, violation=False))
     page = finnish_page(browser, live_server, riley, viewport)
 
+    # Today's review asks the rule as a lead card (before the drill moves it); mastery.
+    page.goto(live_server.url + reverse("review:session"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Päivän kertaus")
+    expect(page.locator("#review")).to_contain_text("Saatko soittaa tälle liidille nyt?")
+    checked(page, "review-session", width)
+    page.goto(live_server.url + reverse("review:mastery"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Osaamisesi säännöittäin")
+    checked(page, "mastery", width)
+
     # The drill's page, a session started and a card answered, all by keyboard.
     page.goto(live_server.url + reverse("practice:home"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Soittoharjoitus")
@@ -91,15 +100,6 @@ def test_practice_pages_in_finnish(browser, live_server, curriculum, riley, view
     expect(page.get_by_role("heading", level=1)).to_have_text("Soittotarkistus")
     expect(page.locator("#answer .verdict-head")).to_have_text("Ei nyt: odota.")
     checked(page, "call-check", width)
-
-    # Today's review asks the rule as a lead card; mastery.
-    page.goto(live_server.url + reverse("review:session"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Päivän kertaus")
-    expect(page.locator("#review")).to_contain_text("Saatko soittaa tälle liidille nyt?")
-    checked(page, "review-session", width)
-    page.goto(live_server.url + reverse("review:mastery"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Osaamisesi säännöittäin")
-    checked(page, "mastery", width)
 
     # A roleplay call's debrief, and a call in progress.
     page.goto(live_server.url + reverse("learner:roleplay-run", args=[finished.pk]))
