@@ -13,7 +13,6 @@ from courses.models import DrillSession
 from courses.practice.calling_rules import Call, Lead, local_clock
 from courses.practice.drill import CARDS, MAX_SEED
 from courses.practice.grading import CHOICES
-from courses.practice.states import US_STATES
 
 CALLERS = (("other", _("Another seller")), ("broker-dealer", _("A broker-dealer")))
 CONSENTS = (
@@ -31,6 +30,61 @@ METHOD_LABELS = {
     "autodialed": _("Placed by a dialer, live agent"),
     "prerecorded": _("Prerecorded or artificial voice"),
 }
+
+# The states as the call check's list names them, in the language of the page.
+STATE_CHOICES = (
+    ("AL", pgettext_lazy("US state", "Alabama")),
+    ("AK", pgettext_lazy("US state", "Alaska")),
+    ("AZ", pgettext_lazy("US state", "Arizona")),
+    ("AR", pgettext_lazy("US state", "Arkansas")),
+    ("CA", pgettext_lazy("US state", "California")),
+    ("CO", pgettext_lazy("US state", "Colorado")),
+    ("CT", pgettext_lazy("US state", "Connecticut")),
+    ("DE", pgettext_lazy("US state", "Delaware")),
+    ("DC", pgettext_lazy("US state", "District of Columbia")),
+    ("FL", pgettext_lazy("US state", "Florida")),
+    ("GA", pgettext_lazy("US state", "Georgia")),
+    ("HI", pgettext_lazy("US state", "Hawaii")),
+    ("ID", pgettext_lazy("US state", "Idaho")),
+    ("IL", pgettext_lazy("US state", "Illinois")),
+    ("IN", pgettext_lazy("US state", "Indiana")),
+    ("IA", pgettext_lazy("US state", "Iowa")),
+    ("KS", pgettext_lazy("US state", "Kansas")),
+    ("KY", pgettext_lazy("US state", "Kentucky")),
+    ("LA", pgettext_lazy("US state", "Louisiana")),
+    ("ME", pgettext_lazy("US state", "Maine")),
+    ("MD", pgettext_lazy("US state", "Maryland")),
+    ("MA", pgettext_lazy("US state", "Massachusetts")),
+    ("MI", pgettext_lazy("US state", "Michigan")),
+    ("MN", pgettext_lazy("US state", "Minnesota")),
+    ("MS", pgettext_lazy("US state", "Mississippi")),
+    ("MO", pgettext_lazy("US state", "Missouri")),
+    ("MT", pgettext_lazy("US state", "Montana")),
+    ("NE", pgettext_lazy("US state", "Nebraska")),
+    ("NV", pgettext_lazy("US state", "Nevada")),
+    ("NH", pgettext_lazy("US state", "New Hampshire")),
+    ("NJ", pgettext_lazy("US state", "New Jersey")),
+    ("NM", pgettext_lazy("US state", "New Mexico")),
+    ("NY", pgettext_lazy("US state", "New York")),
+    ("NC", pgettext_lazy("US state", "North Carolina")),
+    ("ND", pgettext_lazy("US state", "North Dakota")),
+    ("OH", pgettext_lazy("US state", "Ohio")),
+    ("OK", pgettext_lazy("US state", "Oklahoma")),
+    ("OR", pgettext_lazy("US state", "Oregon")),
+    ("PA", pgettext_lazy("US state", "Pennsylvania")),
+    ("RI", pgettext_lazy("US state", "Rhode Island")),
+    ("SC", pgettext_lazy("US state", "South Carolina")),
+    ("SD", pgettext_lazy("US state", "South Dakota")),
+    ("TN", pgettext_lazy("US state", "Tennessee")),
+    ("TX", pgettext_lazy("US state", "Texas")),
+    ("UT", pgettext_lazy("US state", "Utah")),
+    ("VT", pgettext_lazy("US state", "Vermont")),
+    ("VA", pgettext_lazy("US state", "Virginia")),
+    ("WA", pgettext_lazy("US state", "Washington")),
+    ("WV", pgettext_lazy("US state", "West Virginia")),
+    ("WI", pgettext_lazy("US state", "Wisconsin")),
+    ("WY", pgettext_lazy("US state", "Wyoming")),
+)
 
 
 class LocalDateTimeField(forms.Field):
@@ -99,7 +153,7 @@ def day(label: str) -> forms.DateField:
 
 
 class CallCheckForm(forms.Form):
-    state = FixedChoiceField(label=_("State of the called party"), choices=US_STATES.items())
+    state = FixedChoiceField(label=_("State of the called party"), choices=STATE_CHOICES)
     when = LocalDateTimeField(label=_("Their local date and time"))
     line = FixedChoiceField(
         label=pgettext_lazy("a telephone number", "Number"), choices=LINE_LABELS.items()

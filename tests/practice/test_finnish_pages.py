@@ -22,7 +22,9 @@ from courses.curriculum.loading import load_curriculum
 from courses.models import DrillSession, ReviewCard, RoleplayRun
 from courses.practice.cards import describe
 from courses.practice.drill import deal
+from courses.practice.forms import STATE_CHOICES
 from courses.practice.grading import CHOICES
+from courses.practice.states import US_STATES
 from courses.review.services import practised
 from courses.roleplays.selectors import call_view
 from tests.practice.adjudicated import BASE
@@ -81,6 +83,14 @@ def test_the_three_answers_and_a_lead_cards_labels_are_finnish_its_sentences_eng
     assert labels[:2] == ["Kuka", "Hänen aikansa"] and "Puhelu" in labels
     assert facts[0].text.startswith(card.person)  # the lead's scenario, as written
     assert CHOICES["call"] == "Call now"  # the engine keeps its own words
+
+
+def test_the_call_checks_states_are_the_engines_named_in_finnish_where_finnish_has_a_name():
+    assert dict(STATE_CHOICES) == US_STATES
+    with translation.override("fi"):
+        names = {code: str(name) for code, name in STATE_CHOICES}
+    assert names["CA"] == "Kalifornia" and names["NC"] == "Pohjois-Carolina"
+    assert names["TX"] == "Texas"
 
 
 # --- The dialing drill -----------------------------------------------------------------------
