@@ -206,6 +206,11 @@ def test_a_roleplay_call_and_its_debrief_are_finnish(rep_client, call_curriculum
         ["Hyväksytty", "Mikä meni hyvin", "Luottamus</th>", "Tapaaminen sovittu", "Paras puhelu"],
         ["What went well", "Best call", "Meeting booked", ">Rapport<", "Play again"],
     )
+    says(  # the overview lists the call, its outcome in Finnish
+        finnish(rep_client, overview),
+        ["Puhelusi", "<td>Tapaaminen sovittu</td>", "Soita puhelu uudelleen"],
+        ["Your calls", "Meeting booked", "Play the call again"],
+    )
 
 
 # --- Review ----------------------------------------------------------------------------------
