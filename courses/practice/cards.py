@@ -1,5 +1,6 @@
 """A lead card of the dialing drill: the engine's inputs for one call, and the plain-English
-description a rep reads before deciding. Pure Python: no Django.
+description a rep reads before deciding. Pure Python: no Django but its translation of the
+description's labels (the sentences are the lead's scenario, course content kept in English).
 
 A card carries no answer. What the engine decides for it is asked where the card is graded
 (grading.py), so the card page cannot give the answer away.
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
 
 from courses.practice.calling_rules import Call, Lead, clock_text, local_clock
 from courses.practice.states import STATE_LISTS, US_STATES
@@ -148,27 +151,27 @@ def describe(card: Card) -> tuple[Fact, ...]:
     with the firm, permission, any personal relationship, and how the call is made."""
     lead, call = card.lead, card.call
     facts = [
-        Fact("Who", _who(card)),
-        Fact("Their time", f"{moment_text(card.local)} ({card.place.zone_label})."),
+        Fact(_("Who"), _who(card)),
+        Fact(_("Their time"), f"{moment_text(card.local)} ({card.place.zone_label})."),
     ]
     if card.desk is not None and card.desk_time is not None:
         facts.append(
             Fact(
-                "Your time",
+                _("Your time"),
                 f"You sit in {card.desk.name} ({card.desk.zone_label}), where it is "
                 f"{clock_text(card.desk_time)} on {card.desk_time:%A}.",
             )
         )
     facts += [
-        Fact("The number", f"{LINE_TEXT[lead.line]} {_lists(card)}"),
-        Fact("Your firm", _firm(card)),
-        Fact("History", _history(card)),
-        Fact("Permission", _permission(card)),
+        Fact(_("The number"), f"{LINE_TEXT[lead.line]} {_lists(card)}"),
+        Fact(_("Your firm"), _firm(card)),
+        Fact(_("History"), _history(card)),
+        Fact(_("Permission"), _permission(card)),
         Fact(
-            "You know them",
+            _("You know them"),
             f"Yes: {card.relationship}." if lead.personal_relationship else "Not personally.",
         ),
-        Fact("The call", f"{METHOD_TEXT[call.method]} {_calls(lead.calls_last_24h)}"),
+        Fact(_("The call"), f"{METHOD_TEXT[call.method]} {_calls(lead.calls_last_24h)}"),
     ]
     return tuple(facts)
 

@@ -6,25 +6,85 @@ import copy
 from datetime import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import DrillSession
 from courses.practice.calling_rules import Call, Lead, local_clock
 from courses.practice.drill import CARDS, MAX_SEED
 from courses.practice.grading import CHOICES
-from courses.practice.states import US_STATES
 
-CALLERS = (("other", "Another seller"), ("broker-dealer", "A broker-dealer"))
+CALLERS = (("other", _("Another seller")), ("broker-dealer", _("A broker-dealer")))
 CONSENTS = (
-    ("none", "None"),
-    ("express", "Prior express consent"),
-    ("written", "Prior express written consent"),
+    ("none", pgettext_lazy("consent", "None")),
+    ("express", _("Prior express consent")),
+    ("written", _("Prior express written consent")),
 )
-LINE_LABELS = {"landline": "Home landline", "mobile": "Personal mobile", "business": "Business"}
-METHOD_LABELS = {
-    "live": "Dialed by hand, live agent",
-    "autodialed": "Placed by a dialer, live agent",
-    "prerecorded": "Prerecorded or artificial voice",
+LINE_LABELS = {
+    "landline": _("Home landline"),
+    "mobile": _("Personal mobile"),
+    "business": pgettext_lazy("a telephone line", "Business"),
 }
+METHOD_LABELS = {
+    "live": _("Dialed by hand, live agent"),
+    "autodialed": _("Placed by a dialer, live agent"),
+    "prerecorded": _("Prerecorded or artificial voice"),
+}
+
+# The states as the call check's list names them, in the language of the page.
+STATE_CHOICES = (
+    ("AL", pgettext_lazy("US state", "Alabama")),
+    ("AK", pgettext_lazy("US state", "Alaska")),
+    ("AZ", pgettext_lazy("US state", "Arizona")),
+    ("AR", pgettext_lazy("US state", "Arkansas")),
+    ("CA", pgettext_lazy("US state", "California")),
+    ("CO", pgettext_lazy("US state", "Colorado")),
+    ("CT", pgettext_lazy("US state", "Connecticut")),
+    ("DE", pgettext_lazy("US state", "Delaware")),
+    ("DC", pgettext_lazy("US state", "District of Columbia")),
+    ("FL", pgettext_lazy("US state", "Florida")),
+    ("GA", pgettext_lazy("US state", "Georgia")),
+    ("HI", pgettext_lazy("US state", "Hawaii")),
+    ("ID", pgettext_lazy("US state", "Idaho")),
+    ("IL", pgettext_lazy("US state", "Illinois")),
+    ("IN", pgettext_lazy("US state", "Indiana")),
+    ("IA", pgettext_lazy("US state", "Iowa")),
+    ("KS", pgettext_lazy("US state", "Kansas")),
+    ("KY", pgettext_lazy("US state", "Kentucky")),
+    ("LA", pgettext_lazy("US state", "Louisiana")),
+    ("ME", pgettext_lazy("US state", "Maine")),
+    ("MD", pgettext_lazy("US state", "Maryland")),
+    ("MA", pgettext_lazy("US state", "Massachusetts")),
+    ("MI", pgettext_lazy("US state", "Michigan")),
+    ("MN", pgettext_lazy("US state", "Minnesota")),
+    ("MS", pgettext_lazy("US state", "Mississippi")),
+    ("MO", pgettext_lazy("US state", "Missouri")),
+    ("MT", pgettext_lazy("US state", "Montana")),
+    ("NE", pgettext_lazy("US state", "Nebraska")),
+    ("NV", pgettext_lazy("US state", "Nevada")),
+    ("NH", pgettext_lazy("US state", "New Hampshire")),
+    ("NJ", pgettext_lazy("US state", "New Jersey")),
+    ("NM", pgettext_lazy("US state", "New Mexico")),
+    ("NY", pgettext_lazy("US state", "New York")),
+    ("NC", pgettext_lazy("US state", "North Carolina")),
+    ("ND", pgettext_lazy("US state", "North Dakota")),
+    ("OH", pgettext_lazy("US state", "Ohio")),
+    ("OK", pgettext_lazy("US state", "Oklahoma")),
+    ("OR", pgettext_lazy("US state", "Oregon")),
+    ("PA", pgettext_lazy("US state", "Pennsylvania")),
+    ("RI", pgettext_lazy("US state", "Rhode Island")),
+    ("SC", pgettext_lazy("US state", "South Carolina")),
+    ("SD", pgettext_lazy("US state", "South Dakota")),
+    ("TN", pgettext_lazy("US state", "Tennessee")),
+    ("TX", pgettext_lazy("US state", "Texas")),
+    ("UT", pgettext_lazy("US state", "Utah")),
+    ("VT", pgettext_lazy("US state", "Vermont")),
+    ("VA", pgettext_lazy("US state", "Virginia")),
+    ("WA", pgettext_lazy("US state", "Washington")),
+    ("WV", pgettext_lazy("US state", "West Virginia")),
+    ("WI", pgettext_lazy("US state", "Wisconsin")),
+    ("WY", pgettext_lazy("US state", "Wyoming")),
+)
 
 
 class LocalDateTimeField(forms.Field):
@@ -34,7 +94,7 @@ class LocalDateTimeField(forms.Field):
     """
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    default_error_messages = {"invalid": "Enter a date and time as YYYY-MM-DDTHH:MM."}
+    default_error_messages = {"invalid": _("Enter a date and time as YYYY-MM-DDTHH:MM.")}
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -75,7 +135,7 @@ def flag(label: str) -> forms.TypedChoiceField:
     """
     return FixedTypedChoiceField(
         label=label,
-        choices=(("1", "Yes"), ("0", "No")),
+        choices=(("1", _("Yes")), ("0", _("No"))),
         coerce=lambda value: value == "1",
         required=False,
         empty_value=False,
@@ -88,26 +148,28 @@ def day(label: str) -> forms.DateField:
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
 
 
 class CallCheckForm(forms.Form):
-    state = FixedChoiceField(label="State of the called party", choices=US_STATES.items())
-    when = LocalDateTimeField(label="Their local date and time")
-    line = FixedChoiceField(label="Number", choices=LINE_LABELS.items())
-    registry = flag("On the National Do-Not-Call Registry")
-    state_list = flag("On the state's own do-not-call list")
-    firm_dnc = flag("Asked the firm not to call")
-    last_purchase = day("Last purchase or transaction with the seller")
-    last_inquiry = day("Last inquiry or application")
-    written_permission = flag("Signed written permission naming this number")
-    personal_relationship = flag("You know them personally")
-    caller = FixedChoiceField(label="Who is calling", choices=CALLERS)
-    method = FixedChoiceField(label="How the call is made", choices=METHOD_LABELS.items())
-    consent = FixedChoiceField(label="Consent to calls like this", choices=CONSENTS)
+    state = FixedChoiceField(label=_("State of the called party"), choices=STATE_CHOICES)
+    when = LocalDateTimeField(label=_("Their local date and time"))
+    line = FixedChoiceField(
+        label=pgettext_lazy("a telephone number", "Number"), choices=LINE_LABELS.items()
+    )
+    registry = flag(_("On the National Do-Not-Call Registry"))
+    state_list = flag(_("On the state's own do-not-call list"))
+    firm_dnc = flag(_("Asked the firm not to call"))
+    last_purchase = day(_("Last purchase or transaction with the seller"))
+    last_inquiry = day(_("Last inquiry or application"))
+    written_permission = flag(_("Signed written permission naming this number"))
+    personal_relationship = flag(_("You know them personally"))
+    caller = FixedChoiceField(label=_("Who is calling"), choices=CALLERS)
+    method = FixedChoiceField(label=_("How the call is made"), choices=METHOD_LABELS.items())
+    consent = FixedChoiceField(label=_("Consent to calls like this"), choices=CONSENTS)
     calls_24h = forms.IntegerField(
-        label="Calls to them in the last 24 hours",
+        label=_("Calls to them in the last 24 hours"),
         required=False,
         min_value=0,
         max_value=999,
@@ -122,7 +184,7 @@ class CallCheckForm(forms.Form):
         for name in ("last_purchase", "last_inquiry"):
             day = cleaned.get(name)
             if when and day and day > when.date():
-                self.add_error(name, "This date is after the call: enter one on or before it.")
+                self.add_error(name, _("This date is after the call: enter one on or before it."))
         return cleaned
 
     def lead_and_call(self) -> tuple[Lead, Call]:
@@ -157,11 +219,11 @@ def seed_field() -> forms.IntegerField:
         required=False,
         min_value=0,
         max_value=MAX_SEED - 1,
-        label="Deal number",
+        label=_("Deal number"),
         error_messages={
-            "invalid": "A deal number is a whole number from 0.",
-            "min_value": "A deal number is a whole number from 0.",
-            "max_value": "There is no deal with that number.",
+            "invalid": _("A deal number is a whole number from 0."),
+            "min_value": _("A deal number is a whole number from 0."),
+            "max_value": _("There is no deal with that number."),
         },
     )
 
@@ -181,9 +243,9 @@ class LeadAnswerForm(forms.Form):
     """An answer to a lead card: Call now, Don't call, or Call later with a moment on the
     lead's clock (`callback` in cleaned_data, naive)."""
 
-    choice = forms.ChoiceField(choices=list(CHOICES.items()))
-    callback_date = forms.DateField(required=False, label="Date")
-    callback_time = forms.TimeField(required=False, label="Time")
+    choice = forms.ChoiceField(choices=[(key, _(label)) for key, label in CHOICES.items()])
+    callback_date = forms.DateField(required=False, label=_("Date"))
+    callback_time = forms.TimeField(required=False, label=_("Time"))
 
     def clean(self):
         data = super().clean()
@@ -192,7 +254,7 @@ class LeadAnswerForm(forms.Form):
             day, moment = data.get("callback_date"), data.get("callback_time")
             if day is None or moment is None:
                 raise forms.ValidationError(
-                    "Say when to call back: a date and a time on the lead's clock."
+                    _("Say when to call back: a date and a time on the lead's clock.")
                 )
             data["callback"] = datetime.combine(day, moment)
         return data

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from types import MappingProxyType
 
+from django.utils.translation import gettext_noop
+
 from courses.practice.calling_rules import (
     FCC_CALLING_HOURS,
     FCC_NATIONAL_REGISTRY,
@@ -31,8 +33,15 @@ from courses.practice.calling_rules import (
 )
 from courses.practice.cards import Card
 
-# The rep's three answers, by the verdict each one claims.
-CHOICES = MappingProxyType({"call": "Call now", "wait": "Call later", "do-not-call": "Don't call"})
+# The rep's three answers, by the verdict each one claims: in English, marked for the
+# catalogue; a page shows them translated (`gettext(CHOICES[verdict])`).
+CHOICES = MappingProxyType(
+    {
+        "call": gettext_noop("Call now"),
+        "wait": gettext_noop("Call later"),
+        "do-not-call": gettext_noop("Don't call"),
+    }
+)
 
 # How far ahead a callback may be set: past any time rule's reach (a Sunday ban and a night, or
 # 24 hours of calls, clear within a week).

@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from courses.practice.drill import CARDS
 from courses.practice.grading import CHOICES
@@ -24,8 +25,8 @@ def new_seed() -> int:
 
 class DrillSession(models.Model):
     class Mode(models.TextChoices):
-        DRILL = "drill", "Dialing drill"
-        BLOCK = "block", "Calling block"
+        DRILL = "drill", _("Dialing drill")
+        BLOCK = "block", _("Calling block")
 
     # Every read of a person's sessions starts with the person: the indexes below lead with it.
     user = models.ForeignKey(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext
 
 from courses.models import DrillAnswer, DrillRuleResult, DrillSession, Rule
 from courses.platform import sql
@@ -179,11 +180,11 @@ class Feedback:
 
     @property
     def answer_label(self) -> str:
-        return CHOICES[self.answer.verdict if self.answer else self.grade.verdict]
+        return gettext(CHOICES[self.answer.verdict if self.answer else self.grade.verdict])
 
     @property
     def choice_label(self) -> str:
-        return CHOICES[self.grade.choice]
+        return gettext(CHOICES[self.grade.choice])
 
     @property
     def callback_text(self) -> str:

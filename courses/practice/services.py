@@ -6,6 +6,8 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.models import DrillAnswer, DrillRuleResult, DrillSession
 from courses.practice.drill import BLOCK_MINUTES, CARDS, MAX_SEED
@@ -17,7 +19,7 @@ from courses.review.services import practised
 GRACE = datetime.timedelta(seconds=3)
 
 
-ANSWERED = "That card was already answered: your first answer counts."
+ANSWERED = gettext_lazy("That card was already answered: your first answer counts.")
 
 
 class DrillRefused(Exception):
@@ -36,9 +38,9 @@ def drill_start(
     """A new session, its first card shown at once: its time box starts now."""
     now = now or timezone.now()
     if mode not in DrillSession.Mode.values:
-        raise DrillRefused("Choose a dialing drill or a calling block.")
+        raise DrillRefused(_("Choose a dialing drill or a calling block."))
     if seed is not None and not 0 <= seed < MAX_SEED:
-        raise DrillRefused("A deal number is a whole number from 0.")
+        raise DrillRefused(_("A deal number is a whole number from 0."))
     session = DrillSession(
         user=user,
         mode=mode,
@@ -78,11 +80,11 @@ def drill_answer(
     session = DrillSession.objects.get(pk=session_id, user=user)
     session.user = user  # already loaded: no need to read it again
     if session.is_finished:
-        raise DrillRefused("This session is over: every card has been answered.")
+        raise DrillRefused(_("This session is over: every card has been answered."))
     if position < session.answered:
         raise DrillRefused(ANSWERED)
     if position > session.answered or session.shown != session.answered + 1:
-        raise DrillRefused("That card has not been shown yet.")
+        raise DrillRefused(_("That card has not been shown yet."))
     minutes = session.clock_minutes
     card = session_card(session, position, minutes)
     late = now - session.shown_at > TIME_BOX + GRACE
@@ -139,10 +141,10 @@ def drill_answer(
 
 def _why_not(choice: str, callback: datetime.datetime | None) -> str:
     if choice == "wait":
-        return "Set the callback for a moment after the lead's time, within the next week."
+        return _("Set the callback for a moment after the lead's time, within the next week.")
     if callback is not None:
-        return "Only a callback has a date and time."
-    return "Choose Call now, Call later or Don't call."
+        return _("Only a callback has a date and time.")
+    return _("Choose Call now, Call later or Don't call.")
 
 
 def _finish(session: DrillSession, now: datetime.datetime) -> dict:
@@ -177,5 +179,5 @@ def drill_next(
     ).update(shown=position + 1, shown_at=now)
     session = mine.get()
     if not moved and not (session.shown == position + 1 and session.answered == position):
-        raise DrillRefused("That card is not the next one.")
+        raise DrillRefused(_("That card is not the next one."))
     return session

@@ -9,6 +9,7 @@ Every signed-in person may use them; a drill session is its owner's alone (anyon
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import DrillSession
@@ -53,9 +54,14 @@ def by_answer(values) -> dict:
     return {"call": values["call"], "wait": values["wait"], "dont": values["do-not-call"]}
 
 
+def choice_labels() -> dict:
+    """The three answers' labels, in the language of the page."""
+    return by_answer({verdict: _(label) for verdict, label in CHOICES.items()})
+
+
 def _first_error(form) -> str:
     errors = form.errors.get("__all__") or next(iter(form.errors.values()), [])
-    return errors[0] if errors else "That is not an answer the page offers."
+    return errors[0] if errors else _("That is not an answer the page offers.")
 
 
 def render_home(request, *, seed: int | None = None, error: str = "", status: int = 200):
@@ -109,7 +115,7 @@ def render_session(
         "view": session_view(session, now=timezone.now(), answer=answer),
         "error": error,
         "form": form,
-        "labels": by_answer(CHOICES),
+        "labels": choice_labels(),
         "time_box": int(TIME_BOX.total_seconds()),
         "block_minutes": by_answer(BLOCK_MINUTES),
         "nav": "practice",
@@ -130,7 +136,7 @@ def drill_answer(request, session_id):
         session = own_session(request, session_id)
         return render_session(request, session, status=400, error=_first_error(form), form=form)
     try:
-        session, answer, _ = services.drill_answer(
+        session, answer, _graded = services.drill_answer(
             user=request.user,
             session_id=session_id,
             position=form.cleaned_data["position"],
@@ -152,7 +158,7 @@ def drill_next(request, session_id):
     form = NextCardForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.DrillRefused("That card is not the next one.")
+            raise services.DrillRefused(_("That card is not the next one."))
         session = services.drill_next(
             user=request.user, session_id=session_id, position=form.cleaned_data["position"]
         )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from courses.curriculum.models import published_step
 from courses.curriculum.selectors import content_cache
@@ -110,7 +111,8 @@ class LeadShown:
 
     @property
     def choices(self):
-        return CHOICES.items()
+        """The three answers, labelled in the language of the page."""
+        return [(verdict, _(label)) for verdict, label in CHOICES.items()]
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def graded(card: ReviewCard, raw: Mapping[str, Sequence[str]], *, number: int) -
     except quizzes.QuizRefused as refused:
         raise NotAnswerable(str(refused)) from None
     if not picked:
-        raise NotAnswerable("Choose an answer first: the right one is shown once you have.")
+        raise NotAnswerable(_("Choose an answer first: the right one is shown once you have."))
     keys = {choice.pk: choice.key for choice in question.choices.all()}
     result = scoring.score_question(
         quizzes.as_scoring_question(question),
@@ -227,14 +229,14 @@ def _graded_lead(card: ReviewCard, raw: Mapping[str, Sequence[str]]) -> Graded:
     form = LeadAnswerForm({name: values[-1] for name, values in raw.items() if values})
     if not form.is_valid():
         if "choice" in form.errors:
-            raise NotAnswerable("Choose Call now, Call later or Don't call.")
+            raise NotAnswerable(_("Choose Call now, Call later or Don't call."))
         raise NotAnswerable(next(iter(form.errors.values()))[0])
     choice, callback = form.cleaned_data["choice"], form.cleaned_data["callback"]
     try:
         graded = grade(_lead(card, card.reviews), choice, callback)
     except ValueError:
         raise NotAnswerable(
-            "Set the callback after the lead's time, within the week shown."
+            _("Set the callback after the lead's time, within the week shown.")
         ) from None
     picked = [choice] + ([callback.isoformat(timespec="minutes")] if callback else [])
     return Graded(Fraction(int(graded.correct)), graded.correct, picked)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from courses.models import Rule
 from courses.platform import sql
@@ -113,7 +114,7 @@ _ANSWER = (
     "{card.last_review_days} = %s, {card.reviews} = %s "
     "WHERE {card.id} = %s AND {card.reviews} = %s"
 )
-ALREADY_ANSWERED = "You have already answered this card; each answer counts once."
+ALREADY_ANSWERED = gettext_lazy("You have already answered this card; each answer counts once.")
 
 
 def card_review(
@@ -141,7 +142,7 @@ def card_review(
     if card.reviews != seen:
         raise ReviewRefused(ALREADY_ANSWERED)
     if card.due > now:
-        raise ReviewRefused("This card is not due for review yet.")
+        raise ReviewRefused(gettext("This card is not due for review yet."))
     try:
         graded = asking.graded(card, raw_answers, number=number)
     except asking.NotAnswerable as refused:

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import ReviewCard, ReviewLog, Team
@@ -22,7 +24,7 @@ from courses.review.forms import AnswerForm, SessionForm
 SESSION = "review/session.html"
 PEOPLE_PER_PAGE = 25  # as the team dashboard
 PEOPLE_ORDER = ("last_name", "first_name", "username")
-_BAD_ADDRESS = "This address does not name a point in a review session."
+_BAD_ADDRESS = gettext_lazy("This address does not name a point in a review session.")
 
 
 def _answers(request) -> dict[str, list[str]]:
@@ -83,7 +85,7 @@ def answer(request, card_id):
     now = timezone.now()
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return _refused(request, now, 0, "The answer arrived without its card's details.")
+        return _refused(request, now, 0, _("The answer arrived without its card's details."))
     answered = form.cleaned_data["answered"]
     try:
         log = services.card_review(

@@ -68,9 +68,10 @@ class Exchange:
 
     @property
     def score_changes(self) -> list[tuple[str, int]]:
+        """Each dimension the reply moved, by its label in the language of the page."""
         if self.reply is None:
             return []
-        return [(d, v) for d, v in self.reply.scores.items() if v]
+        return [(str(engine.DIMENSION_LABELS[d]), v) for d, v in self.reply.scores.items() if v]
 
 
 def run_exchanges(run: RoleplayRun) -> tuple[CallView, list[Exchange]]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import RoleplayRun, RoleplayScript, RunTurn
 from courses.progress.read_model import refresh
@@ -73,19 +74,19 @@ def roleplay_choose(
     now = now or timezone.now()
     run = _run(user=user, run_id=run_id)
     if run.is_finished:
-        raise RoleplayRefused("This call is over. Start a new call to play it again.")
+        raise RoleplayRefused(_("This call is over. Start a new call to play it again."))
     turns = list(run.turns.all())
     if turn != len(turns):
         raise RoleplayRefused(
-            "That reply was for an earlier moment of the call; the call has moved on."
+            _("That reply was for an earlier moment of the call; the call has moved on.")
         )
     path = [t.reply for t in turns]
     view = call_view(run, path)
     if view.over:
-        raise RoleplayRefused("The call has ended; there is nothing more to say.")
+        raise RoleplayRefused(_("The call has ended; there is nothing more to say."))
     offered = view.offered
     if not 0 <= option < len(offered):
-        raise RoleplayRefused("That reply is not one of the options at this point of the call.")
+        raise RoleplayRefused(_("That reply is not one of the options at this point of the call."))
     reply = offered[option]
     after = call_view(run, [*path, reply.id])
     try:
@@ -97,7 +98,7 @@ def roleplay_choose(
                 _finish(run, after.result, now)
     except IntegrityError:
         raise RoleplayRefused(
-            "That reply was for an earlier moment of the call; the call has moved on."
+            _("That reply was for an earlier moment of the call; the call has moved on.")
         ) from None
     return run
 
@@ -108,11 +109,11 @@ def roleplay_end_call(*, user, run_id: int, now: datetime.datetime | None = None
     now = now or timezone.now()
     run = _run(user=user, run_id=run_id, lock=True)
     if run.is_finished:
-        raise RoleplayRefused("This call is already over.")
+        raise RoleplayRefused(_("This call is already over."))
     path = list(run.turns.values_list("reply", flat=True))
     if call_view(run, path).over:
         raise RoleplayRefused(
-            "The call has already ended: record the do-not-call request to finish it."
+            _("The call has already ended: record the do-not-call request to finish it.")
         )
     run.ended_early = True
     _finish(run, call_view(run, path).result, now)
@@ -134,12 +135,12 @@ def roleplay_record_dnc(
     path = list(run.turns.values_list("reply", flat=True))
     view = call_view(run, path)
     if run.is_finished or not view.needs_record:
-        raise RoleplayRefused("This call has no do-not-call request waiting to be recorded.")
+        raise RoleplayRefused(_("This call has no do-not-call request waiting to be recorded."))
     details = set(details)
     if list_key not in engine.DNC_LISTS:
-        raise RoleplayRefused("Choose the list where the request is recorded.")
+        raise RoleplayRefused(_("Choose the list where the request is recorded."))
     if not details <= set(engine.DNC_DETAILS):
-        raise RoleplayRefused("That detail is not one of the options.")
+        raise RoleplayRefused(_("That detail is not one of the options."))
     record = engine.DncRecord(list_key, frozenset(details))
     run.dnc_record = {"list": list_key, "details": sorted(details), "recorded_at": now.isoformat()}
     result = engine.score_path(view.script, path, record)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.curriculum.selectors import citation_of, published_steps, visible_step
@@ -78,6 +79,7 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
     dimensions = [
         {
             "name": name,
+            "label": str(engine.DIMENSION_LABELS[name]),
             "score": view.result.scores[name] if view.result else None,
             "best": best[name],
         }
@@ -102,15 +104,22 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
         ),
         "dimensions": dimensions,
         # The record's options are shuffled like the replies: their order tells nothing.
-        "dnc_lists": engine.shuffled_for(run.seed, "dnc-lists", list(engine.DNC_LISTS.items())),
-        "dnc_details": engine.shuffled_for(
-            run.seed, "dnc-details", list(engine.DNC_DETAILS.items())
+        "dnc_lists": translated(
+            engine.shuffled_for(run.seed, "dnc-lists", list(engine.DNC_LISTS.items()))
+        ),
+        "dnc_details": translated(
+            engine.shuffled_for(run.seed, "dnc-details", list(engine.DNC_DETAILS.items()))
         ),
         "own_run": own,
         "debrief": call_debrief(exchanges) if finished else None,
         "next_step": following_step(step) if finished and own else None,
         **extra,
     }
+
+
+def translated(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Options (key, label) with their labels in the language of the page."""
+    return [(key, _(label)) for key, label in options]
 
 
 def render_call(request, run: RoleplayRun, status: int = 200, **extra):

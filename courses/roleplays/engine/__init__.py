@@ -45,6 +45,7 @@ from courses.roleplays.engine.record import (
 )
 from courses.roleplays.engine.scoring import CallResult, score_path
 from courses.roleplays.engine.script import (
+    DIMENSION_LABELS,
     DIMENSIONS,
     ENDED_EARLY,
     OUTCOMES,
@@ -59,6 +60,7 @@ from courses.roleplays.engine.script import (
 
 __all__ = [
     "DIMENSIONS",
+    "DIMENSION_LABELS",
     "DNC_DETAILS",
     "DNC_LISTS",
     "DNC_LIST_POINTS",

@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from courses.roleplays.engine.script import either_or
 
+# The options of the record, in English for the feedback (what the law asks is course content)
+# and marked for the catalogue: the form shows them translated.
 DNC_LISTS = {
-    "firm": "Your firm's do-not-call list",
-    "national": "The National Do-Not-Call Registry",
-    "none": "No record is needed",
+    "firm": gettext_noop("Your firm's do-not-call list"),
+    "national": gettext_noop("The National Do-Not-Call Registry"),
+    "none": gettext_noop("No record is needed"),
 }
 DNC_DETAILS = {
-    "number": "The telephone number",
-    "name": "The person's name, if given",
-    "date": "The date of the request",
-    "caller": "Your name and the firm you called for",
+    "number": gettext_noop("The telephone number"),
+    "name": gettext_noop("The person's name, if given"),
+    "date": gettext_noop("The date of the request"),
+    "caller": gettext_noop("Your name and the firm you called for"),
 }
 REQUIRED_DNC_DETAILS = frozenset({"number", "name", "date"})
 DNC_LIST_POINTS = 2

@@ -10,17 +10,28 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NoReturn
 
+from django.utils.translation import gettext_noop, pgettext_lazy
+
 DIMENSIONS = ("rapport", "discovery", "objections", "compliance")
+# What a page calls each dimension, in the language of the page.
+DIMENSION_LABELS = {
+    "rapport": pgettext_lazy("roleplay score", "Rapport"),
+    "discovery": pgettext_lazy("roleplay score", "Discovery"),
+    "objections": pgettext_lazy("roleplay score", "Objections"),
+    "compliance": pgettext_lazy("roleplay score", "Compliance"),
+}
+# The outcomes' labels are kept in English (records keep them as written) and marked for the
+# catalogue: a page shows them translated.
 OUTCOMES = {
-    "meeting_booked": "Meeting booked",
-    "callback_scheduled": "Lawful callback scheduled",
-    "polite_exit": "Polite exit",
-    "dnc_honoured": "Do-not-call request honoured",
-    "failed_violation": "Call failed: compliance violation",
+    "meeting_booked": gettext_noop("Meeting booked"),
+    "callback_scheduled": gettext_noop("Lawful callback scheduled"),
+    "polite_exit": gettext_noop("Polite exit"),
+    "dnc_honoured": gettext_noop("Do-not-call request honoured"),
+    "failed_violation": gettext_noop("Call failed: compliance violation"),
 }
 # How a run can end: an authored end, or the rep hanging up before one.
 ENDED_EARLY = "ended_early"
-RUN_OUTCOMES = {**OUTCOMES, ENDED_EARLY: "Call ended early"}
+RUN_OUTCOMES = {**OUTCOMES, ENDED_EARLY: gettext_noop("Call ended early")}
 
 
 class FrozenDict[K, V](dict[K, V]):
