@@ -23,7 +23,15 @@ from courses.quizzes.models import (
 )
 from courses.review.models import ReviewCard, ReviewLog
 from courses.roleplays.models import RoleplayRun, RoleplayScript, RunTurn
-from courses.teams.models import Assignment, ManagerDigest, Membership, Reminder, Team, TeamTally
+from courses.teams.models import (
+    Assignment,
+    ManagerDigest,
+    ManagerScope,
+    Membership,
+    Reminder,
+    Team,
+    TeamTally,
+)
 
 __all__ = [
     "Answer",
@@ -41,6 +49,7 @@ __all__ = [
     "DrillSession",
     "Expiry",
     "ManagerDigest",
+    "ManagerScope",
     "Membership",
     "Module",
     "ModuleProgress",
