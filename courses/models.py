@@ -10,6 +10,7 @@ from courses.certification.models import (
     Supersession,
 )
 from courses.curriculum.models import Course, Module, Rule, Step
+from courses.platform.models import PasswordResetRequest
 from courses.practice.models import DrillAnswer, DrillRuleResult, DrillSession
 from courses.progress.models import CallResult, ModuleProgress, StepCompletion, StepStart
 from courses.quizzes.models import (
@@ -53,6 +54,7 @@ __all__ = [
     "Membership",
     "Module",
     "ModuleProgress",
+    "PasswordResetRequest",
     "Question",
     "Quiz",
     "QuizAttempt",

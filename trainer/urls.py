@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 
-from courses.platform.views import RoleLoginView, health
+from courses.platform.views import LimitedPasswordResetView, RoleLoginView, health
 from courses.urls import (
     certificate_urls,
     compliance_urls,
@@ -16,10 +16,16 @@ from courses.urls import (
 )
 
 # Django's own account pages, with the site's login page (its form, each role's landing) in
-# place of the stock one.
+# place of the stock one, and a password reset page that is rate limited
+# (courses/platform/resets.py).
 account_urls = [
     path("login/", RoleLoginView.as_view(), name="login"),
-    *(pattern for pattern in auth_urls.urlpatterns if pattern.name != "login"),
+    path("password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
+    *(
+        pattern
+        for pattern in auth_urls.urlpatterns
+        if pattern.name not in {"login", "password_reset"}
+    ),
 ]
 
 urlpatterns = [

@@ -1,11 +1,14 @@
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from courses.platform.access import landing
 from courses.platform.forms import LoginForm
+from courses.platform.resets import password_reset_admit
 
 
 class RoleLoginView(LoginView):
@@ -17,6 +20,25 @@ class RoleLoginView(LoginView):
         if self.next_page:
             return resolve_url(self.next_page)
         return resolve_url(landing(self.request.user))
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's password reset page, with its requests rate limited per client address and per
+    email address (`platform.resets`). Over a limit, the form comes back with a 429 and no email
+    goes out; the words are the same whether or not an account has the address."""
+
+    def form_valid(self, form):
+        address = get_client_ip_address(self.request)
+        if not password_reset_admit(address=address, email=form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "There have been too many requests to reset a password from your "
+                    "connection or for that email address. Please try again in an hour."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_not_required
