@@ -23,7 +23,7 @@ from courses.platform.access import REP  # noqa: E402
 from courses.platform.idle import LAST_SEEN  # noqa: E402
 from courses.platform.sessions import SessionStore  # noqa: E402
 
-from .keyboard import follow, log_in, type_into  # noqa: E402
+from .keyboard import follow, log_in, tab_to, tick, type_into  # noqa: E402
 from .support import DESKTOP, PHONE, SCREENSHOTS, person  # noqa: E402
 from .test_accessibility import FAILING_IMPACTS, run_axe  # noqa: E402
 
@@ -96,18 +96,22 @@ def test_a_password_reset_asked_for_too_often_is_refused(live_server, riley, ope
     shoot(page, "password-reset-limited", width)
 
 
+def seen_two_hours_ago(page: Page, settings) -> None:
+    """As if the browser's last page had been read two hours ago."""
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    session = SessionStore(session_key=cookie["value"])
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    session[LAST_SEEN] = int(two_hours_ago.timestamp())
+    session.save()
+
+
 def test_an_idle_session_ends_on_the_login_page_saying_why(
     live_server, riley, open_page, width, settings
 ):
     settings.SESSION_IDLE_MINUTES = 60
     page = open_page(viewport=WIDTHS[width])
     log_in(page, live_server.url, "riley")
-    # As if the last page had been read two hours ago.
-    (cookie,) = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
-    session = SessionStore(session_key=cookie["value"])
-    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
-    session[LAST_SEEN] = int(two_hours_ago.timestamp())
-    session.save()
+    seen_two_hours_ago(page, settings)
 
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in to CallReady")
@@ -121,3 +125,26 @@ def test_an_idle_session_ends_on_the_login_page_saying_why(
     type_into(page, page.get_by_label("Password"), "a-long-test-password")
     follow(page, page.get_by_role("button", name="Log in"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My training")
+
+
+def test_a_filter_changed_after_an_idle_hour_takes_the_whole_page_to_log_in(
+    live_server, morgan, open_page, js, settings
+):
+    """With JavaScript the filter asks htmx for a fragment; the answer sends the whole page,
+    not the fragment's place, to log in. Without it, the form's Apply does the same."""
+    settings.SESSION_IDLE_MINUTES = 60
+    page = open_page(js=js)
+    log_in(page, live_server.url, "morgan", lands_on="Team dashboard")
+    seen_two_hours_ago(page, settings)
+    checkbox = page.get_by_label("Only overdue")
+    if js:
+        tab_to(page, checkbox)
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Space")
+    else:
+        tick(page, checkbox)
+        follow(page, page.get_by_role("button", name="Apply"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to CallReady")
+    expect(page.get_by_role("status")).to_contain_text("ended after 60 minutes without activity")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/?next=/team/")
+    assert page.get_by_role("heading", name="Team dashboard").count() == 0
