@@ -119,3 +119,14 @@ def test_behind_a_trusted_proxy_the_address_is_the_forwarded_one():
 def test_the_email_is_kept_only_as_a_digest():
     assert account_digest(" Rep@Example.com") == account_digest("rep@example.com")
     assert "rep" not in account_digest("rep@example.com")
+
+
+@pytest.mark.django_db
+def test_the_limit_costs_a_few_queries(rep, django_assert_max_num_queries):
+    # Two counts and an insert on top of Django's own look-up of the account.
+    with django_assert_max_num_queries(8):
+        assert ask(Client(), "rep@example.com").status_code == 302
+    for _ in range(2):
+        ask(Client(), "rep@example.com")
+    with django_assert_max_num_queries(4):
+        assert ask(Client(), "rep@example.com").status_code == 429
