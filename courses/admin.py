@@ -7,6 +7,7 @@ from courses.models import (
     Assignment,
     AuditEntry,
     Course,
+    ManagerScope,
     Membership,
     Module,
     Reminder,
@@ -14,6 +15,7 @@ from courses.models import (
     StepCompletion,
     Team,
 )
+from courses.platform.access import is_manager
 from courses.platform.people import display_name
 
 Action = AuditEntry.Action
@@ -115,6 +117,39 @@ class TeamAdmin(admin.ModelAdmin):
                 person=user,
                 team=team,
             )
+
+
+@admin.register(ManagerScope)
+class ManagerScopeAdmin(admin.ModelAdmin):
+    """Which reps each manager may add to their teams, placed here by administrators: staff
+    with the model's permissions (superusers have them all), never someone with the Manager
+    role, who could otherwise widen their own scope. Taking a rep out of a scope leaves the
+    teams as they are; remove the membership in the team if it should go."""
+
+    list_display = ["manager", "rep", "placed_at"]
+    list_select_related = ["manager", "rep"]
+    list_filter = [("manager", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["manager__username", "rep__username", "rep__last_name", "rep__email"]
+    autocomplete_fields = ["manager", "rep"]
+    readonly_fields = ["placed_at"]
+
+    def _administrator(self, request) -> bool:
+        return request.user.is_staff and not is_manager(request.user)
+
+    def has_module_permission(self, request):
+        return self._administrator(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._administrator(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._administrator(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._administrator(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._administrator(request) and super().has_delete_permission(request, obj)
 
 
 User = get_user_model()

@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses.platform import (
+            idle,  # noqa: F401  (a login starts the idle clock)
             language,  # noqa: F401  (the stored language at login)
             twofactor,  # noqa: F401  (connects the login receiver)
         )

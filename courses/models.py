@@ -10,7 +10,7 @@ from courses.certification.models import (
     Supersession,
 )
 from courses.curriculum.models import Course, Module, Rule, Step
-from courses.platform.models import LanguagePreference, SingleSignOnIdentity
+from courses.platform.models import LanguagePreference, PasswordResetRequest, SingleSignOnIdentity
 from courses.practice.models import DrillAnswer, DrillRuleResult, DrillSession
 from courses.progress.models import CallResult, ModuleProgress, StepCompletion, StepStart
 from courses.quizzes.models import (
@@ -24,7 +24,15 @@ from courses.quizzes.models import (
 )
 from courses.review.models import ReviewCard, ReviewLog
 from courses.roleplays.models import RoleplayRun, RoleplayScript, RunTurn
-from courses.teams.models import Assignment, ManagerDigest, Membership, Reminder, Team, TeamTally
+from courses.teams.models import (
+    Assignment,
+    ManagerDigest,
+    ManagerScope,
+    Membership,
+    Reminder,
+    Team,
+    TeamTally,
+)
 
 __all__ = [
     "Answer",
@@ -43,9 +51,11 @@ __all__ = [
     "Expiry",
     "LanguagePreference",
     "ManagerDigest",
+    "ManagerScope",
     "Membership",
     "Module",
     "ModuleProgress",
+    "PasswordResetRequest",
     "Question",
     "Quiz",
     "QuizAttempt",

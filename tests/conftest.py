@@ -2,7 +2,7 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 
 from courses.curriculum.loading import load_curriculum
-from courses.models import Membership, Team
+from courses.models import ManagerScope, Membership, Team
 from courses.platform.access import COMPLIANCE, MANAGER, REP
 from tests.support import CurriculumBuilder, make_user
 
@@ -38,6 +38,7 @@ def manager(db, django_user_model, rep):
     user = make_user(django_user_model, "manager", MANAGER)
     team = Team.objects.create(name="Alpha")
     team.managers.add(user)
+    ManagerScope.objects.create(manager=user, rep=rep)
     Membership.objects.create(team=team, user=rep)
     return user
 
@@ -47,6 +48,7 @@ def other_manager(db, django_user_model, other_rep):
     user = make_user(django_user_model, "other-manager", MANAGER)
     team = Team.objects.create(name="Bravo")
     team.managers.add(user)
+    ManagerScope.objects.create(manager=user, rep=other_rep)
     Membership.objects.create(team=team, user=other_rep)
     return user
 

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication, messages and htmx: a session left idle too long ends here.
+    "courses.platform.idle.IdleSessionMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,6 +225,19 @@ OIDC_TIMEOUT = 10
 OIDC_CLOCK_LEEWAY_SECONDS = 0
 # The login lockout counts password guesses; a single sign-on callback is not one.
 AXES_WHITELIST_CALLABLE = "courses.platform.oidc.is_single_sign_on"
+# Least privilege: sessions and password resets ------------------------------------------------
+# A signed-in session ends after this many minutes without a request (courses/platform/idle.py);
+# compliance officers and administrators (staff), who can see and change more, get less.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+SESSION_IDLE_MINUTES_PRIVILEGED = int(os.environ.get("SESSION_IDLE_MINUTES_PRIVILEGED", "15"))
+# Password reset requests (courses/platform/resets.py): at most five an hour from one client
+# address (read as the login lockout reads it) and three an hour for one email address; counted
+# in the database, so the limits hold across every server process.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "5"))
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ACCOUNT", "3"))
+PASSWORD_RESET_LIMIT_WINDOW = datetime.timedelta(hours=1)
+# Login lockout records (django-axes) older than this are deleted by `clear_lockouts`.
+LOCKOUT_RECORDS_KEPT_DAYS = int(os.environ.get("LOCKOUT_RECORDS_KEPT_DAYS", "30"))
 
 # The interface speaks English and Finnish; course content is written in English.
 LANGUAGE_CODE = "en"

@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # The caches are the real ones (local memory), emptied before each test (tests/conftest.py).
+
+# Many tests log in and then move the clock on by hours or days: a session ends for being idle
+# only in the tests that say so (tests/platform/test_idle.py).
+SESSION_IDLE_MINUTES = SESSION_IDLE_MINUTES_PRIVILEGED = 10 * 365 * 24 * 60

@@ -5,7 +5,7 @@ from django.urls import include, path
 from courses.platform import twofactor_views
 from courses.platform.oidc import SignOnCallback, SignOnStart
 from courses.platform.views import (
-    RoleAwarePasswordResetView,
+    LimitedPasswordResetView,
     RoleLoginView,
     choose_language,
     health,
@@ -23,11 +23,11 @@ from courses.urls import (
 )
 
 # Django's own account pages, with the site's login page (its form, each role's landing) and
-# password reset (its email in the person's language; administrators only under OIDC_ONLY) in
-# place of the stock ones.
+# password reset (rate limited: courses/platform/resets.py; its email in the person's language;
+# administrators only under OIDC_ONLY) in place of the stock ones.
 account_urls = [
     path("login/", RoleLoginView.as_view(), name="login"),
-    path("password_reset/", RoleAwarePasswordResetView.as_view(), name="password_reset"),
+    path("password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
     *(
         pattern
         for pattern in auth_urls.urlpatterns

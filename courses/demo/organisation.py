@@ -3,8 +3,9 @@ work and certification that follow from them.
 
 Everything is drawn from one seeded random generator, so a seed always gives the same people,
 due dates and results; only the absolute timestamps move with the clock (they are placed
-relative to now, never in the future). Accounts, groups and teams are inserted in bulk;
-memberships, assignments, the reps' work and its certification are made by the services.
+relative to now, never in the future). Accounts, groups, teams and managers' scopes are
+inserted in bulk; memberships, assignments, the reps' work and its certification are made by
+the services.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from courses.demo.activity import DAY, RUSHING_SHARE, Rep, Worker, clamp, level_
 from courses.demo.certification import certify_progress
 from courses.demo.curriculum import load_modules
 from courses.demo.people import full_names, team_name
-from courses.models import Module, Team
+from courses.models import ManagerScope, Module, Team
 from courses.platform.access import COMPLIANCE, MANAGER, REP
 from courses.teams.services import assignment_create, team_member_add
 
@@ -114,6 +115,18 @@ def build_organisation(plan: Plan) -> dict[str, object]:
         for i in range(3, teams - 1, 4)
     ]
     TeamManager.objects.bulk_create(links)
+    # An administrator places each rep in the scope of their team's managers.
+    managers_of = defaultdict(list)
+    for link in links:
+        managers_of[link.team_id].append(link.user_id)
+    ManagerScope.objects.bulk_create(
+        [
+            ManagerScope(manager_id=manager_id, rep_id=rep.user.pk)
+            for rep in reps
+            for manager_id in managers_of[team_rows[rep.team_index].pk]
+        ],
+        batch_size=BATCH_SIZE,
+    )
     for rep in reps:
         team_member_add(
             by=managers[rep.team_index],

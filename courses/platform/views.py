@@ -1,3 +1,4 @@
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -11,6 +12,7 @@ from courses.platform.forms import LoginForm, PasswordResetForm
 from courses.platform.language import language_choose, offered
 from courses.platform.oidc import enabled as single_sign_on
 from courses.platform.oidc import password_login_for_everyone
+from courses.platform.resets import password_reset_admit
 
 
 class RoleLoginView(LoginView):
@@ -31,11 +33,26 @@ class RoleLoginView(LoginView):
         return resolve_url(landing(self.request.user))
 
 
-class RoleAwarePasswordResetView(PasswordResetView):
-    """Django's password reset: its email in the person's language, and under OIDC_ONLY for
-    administrators only."""
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's password reset page, with its requests rate limited per client address and per
+    email address (`platform.resets`). Over a limit, the form comes back with a 429 and no email
+    goes out; the words are the same whether or not an account has the address. Its email is
+    written in the person's language, and under OIDC_ONLY goes to administrators only."""
 
     form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        address = get_client_ip_address(self.request)
+        if not password_reset_admit(address=address, email=form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "There have been too many requests to reset a password from your "
+                    "connection or for that email address. Please try again in an hour."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_not_required

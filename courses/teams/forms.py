@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Module, Team
 from courses.platform.access import REP
 from courses.platform.forms import DateInput
 from courses.platform.people import person_label
 from courses.teams.models import validate_due_date
+from courses.teams.selectors import reps_in_scope
 
 
 class AssignmentForm(forms.Form):
@@ -98,8 +100,15 @@ class DueDateForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     person = forms.CharField(
-        label="Username or email of the person to add", max_length=254, strip=True
+        label="Username or email of the person to add",
+        max_length=254,
+        strip=True,
+        help_text=_("You can add the reps an administrator has placed in your scope."),
     )
+
+    def __init__(self, *args, manager, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manager = manager
 
     def clean_person(self):
         value = self.cleaned_data["person"]
@@ -112,6 +121,13 @@ class MemberAddForm(forms.Form):
         if not match.groups.filter(name=REP).exists():
             raise forms.ValidationError(
                 "Only people with the Rep role can join a team; an administrator gives roles."
+            )
+        if not reps_in_scope(self.manager).filter(pk=match.pk).exists():
+            raise forms.ValidationError(
+                _(
+                    "You can add only the reps an administrator has placed in your scope; "
+                    "ask an administrator to place this rep in it."
+                )
             )
         return match
 

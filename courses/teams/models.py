@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.curriculum.models import Module
 
@@ -51,6 +52,44 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.team}"
+
+
+class ManagerScope(models.Model):
+    """An administrator's word that a manager may add this rep to their teams.
+
+    A manager reaches the members of their teams; which reps they may make members is decided
+    by an administrator, one row per manager and rep, edited in the admin. Scope is checked
+    when a rep is added (`teams.selectors.reps_in_scope`): taking a rep out of a manager's scope
+    leaves the teams as they are, and an administrator removes the membership if it should go.
+    """
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="scope",
+        limit_choices_to={"groups__name": "Manager"},
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="in_scope_of",
+        limit_choices_to={"groups__name": "Rep"},
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["manager__username", "rep__username"]
+        verbose_name = _("rep in a manager's scope")
+        verbose_name_plural = _("reps in managers' scopes")
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "rep"], name="manager_scope_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("rep")), name="manager_scope_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rep} in the scope of {self.manager}"
 
 
 # How far ahead a due date may be. It also keeps the day after any due date (when a superseded

@@ -21,6 +21,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, TeamTally
+from courses.platform.access import REP
 from courses.platform.days import day_month
 from courses.platform.rows import TemplateRow
 from courses.progress.models import ProgressStatus as Status
@@ -473,3 +474,12 @@ def chart_data(*, teams, today: datetime.date, start: datetime.date) -> ChartDat
     counts = Counter(cell.status for cell in cells.values())
     order = [Status.DONE, Status.IN_PROGRESS, Status.DUE_SOON, Status.OVERDUE, Status.NOT_STARTED]
     return ChartData(teams=result, statuses=[(status, counts[status]) for status in order])
+
+
+def reps_in_scope(manager):
+    """The reps `manager` may add to their teams: active accounts with the Rep role that an
+    administrator placed in the manager's scope (`ManagerScope`). The one statement of the
+    rule: the member-add form offers only these, and `services.team_member_add` refuses others."""
+    return get_user_model().objects.filter(
+        is_active=True, groups__name=REP, in_scope_of__manager=manager
+    )

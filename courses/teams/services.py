@@ -24,7 +24,7 @@ from courses.platform.days import day
 from courses.platform.people import display_name
 from courses.progress.models import ProgressStatus as Status
 from courses.teams.models import validate_due_date
-from courses.teams.selectors import build_grid
+from courses.teams.selectors import build_grid, reps_in_scope
 
 Action = AuditEntry.Action
 
@@ -179,8 +179,16 @@ def assignment_withdraw(*, by, assignment: Assignment) -> Assignment:
     return assignment
 
 
+class OutOfScope(Exception):
+    """The person is not a rep an administrator placed in the manager's scope."""
+
+
 @transaction.atomic
 def team_member_add(*, by, team: Team, user, now: datetime.datetime | None = None) -> Membership:
+    """Add a rep to a team. `by` may add only reps in their scope (`reps_in_scope`);
+    anyone else raises OutOfScope and nothing changes."""
+    if not reps_in_scope(by).filter(pk=user.pk).exists():
+        raise OutOfScope(f"{user} is not in the scope of {by}.")
     now = now or timezone.now()
     membership, created = Membership.objects.get_or_create(
         team=team, user=user, defaults={"joined_at": now}

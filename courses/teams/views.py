@@ -405,7 +405,7 @@ def remind_now(request, user_id, pk):
 @manager_required
 def team_detail(request, team_id):
     team = get_object_or_404(my_teams(request.user), pk=team_id)
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(request.POST or None, manager=request.user)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         services.team_member_add(by=request.user, team=team, user=person)

@@ -154,6 +154,21 @@ def test_a_manager_cannot_see_or_touch_another_teams_people_or_work(world):
 
 
 @pytest.mark.django_db
+def test_a_manager_cannot_add_or_see_a_rep_outside_their_scope(world):
+    """The other team's rep is not in this manager's scope: refused, and still out of sight."""
+    client = client_for("manager", world)
+    other_rep = world.users["other_rep"]
+    before = snapshot()
+    for typed in ("other-rep", "OTHER-REP", "other-rep@example.com", " other-rep "):
+        response = client.post(reverse("team:team", args=[world.alpha.pk]), {"person": typed})
+        assert response.status_code == 400, typed
+        assert "placed in your scope" in response.content.decode()
+    assert snapshot() == before
+    assert client.get(reverse("team:person", args=[other_rep.pk])).status_code == 404
+    assert f"/team/people/{other_rep.pk}/" not in client.get("/team/").content.decode()
+
+
+@pytest.mark.django_db
 def test_quiz_insight_counts_only_the_managers_own_people(world):
     mine = client_for("manager", world).get(reverse("insights:quiz", args=[world.quiz.pk]))
     theirs = client_for("other_manager", world).get(reverse("insights:quiz", args=[world.quiz.pk]))

@@ -325,11 +325,20 @@ MATRIX: dict[str, list[Entry]] = {
     "/team/charts/": [Entry("GET", const("/team/charts/"), MANAGERS_GET)],
     "/team/teams/<int:team_id>/": [
         Entry("GET", lambda w: reverse("team:team", args=[w.alpha.pk]), ALPHA_GET),
+        # Least privilege: a manager adds only reps an administrator placed in their scope.
+        Entry(
+            "POST",
+            lambda w: reverse("team:team", args=[w.alpha.pk]),
+            (302, 403, 400, 404, 403, 403),
+            data=lambda w: {"person": "other-rep"},
+            note="a rep outside the manager's scope is a form error and changes nothing",
+        ),
         Entry(
             "POST",
             lambda w: reverse("team:team", args=[w.alpha.pk]),
             ALPHA_POST,
-            data=lambda w: {"person": "other-rep"},
+            data=lambda w: {"person": "rep"},
+            note="a rep in the manager's scope",
         ),
     ],
     "/team/teams/<int:team_id>/members/<int:user_id>/remove/": [

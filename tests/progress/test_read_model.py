@@ -27,7 +27,15 @@ from hypothesis.stateful import (
 
 from courses.certification.services import CertificationRefused, completion_reject
 from courses.curriculum.loading import load_curriculum
-from courses.models import Assignment, CompletionRecord, Module, ModuleProgress, Step, Team
+from courses.models import (
+    Assignment,
+    CompletionRecord,
+    ManagerScope,
+    Module,
+    ModuleProgress,
+    Step,
+    Team,
+)
 from courses.progress.read_model import recomputed, stored
 from courses.progress.services import ProgressRefused, lesson_complete
 from courses.quizzes.services import QuizRefused
@@ -84,6 +92,7 @@ def test_the_read_model_equals_the_facts_after_any_sequence(builder, django_user
     teams = [Team.objects.create(name=name) for name in ("East", "West")]
     for team in teams:
         team.managers.add(manager)
+    ManagerScope.objects.bulk_create([ManagerScope(manager=manager, rep=p) for p in people])
 
     class Training(RuleBasedStateMachine):
         def __init__(self):

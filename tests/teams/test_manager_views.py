@@ -11,6 +11,7 @@ from courses.curriculum.loading import load_curriculum
 from courses.models import (
     Assignment,
     AuditEntry,
+    ManagerScope,
     Membership,
     Module,
     Step,
@@ -191,6 +192,7 @@ class TestAssigning:
         relative = assign(manager, team, modules[1], 20, late_joiner_days=14)
         with time_machine.travel(datetime.datetime(2026, 11, 10, 12, tzinfo=datetime.UTC)):
             newcomer = make_user(django_user_model, "newcomer", "Rep")
+            ManagerScope.objects.create(manager=manager, rep=newcomer)
             team_member_add(by=manager, team=team, user=newcomer)
         joined = Membership.objects.get(user=newcomer).joined_at
         assert same.due_for(joined) == TODAY + datetime.timedelta(days=20)
@@ -390,6 +392,7 @@ class TestDashboard:
 class TestTeamMembers:
     def test_add_and_remove_a_member(self, client, manager, team, django_user_model):
         newcomer = make_user(django_user_model, "newcomer", "Rep")
+        ManagerScope.objects.create(manager=manager, rep=newcomer)
         client.force_login(manager)
         client.post(reverse("team:team", args=[team.pk]), {"person": "NEWCOMER"})
         assert Membership.objects.filter(team=team, user=newcomer).exists()
@@ -558,7 +561,9 @@ def test_the_csv_lists_everyone_once_in_order_however_many_people_it_streams(
 
     monkeypatch.setattr(views, "CSV_PEOPLE_AT_A_TIME", 2)  # several batches for a few people
     for i in range(5):
-        team_member_add(by=manager, team=team, user=make_user(django_user_model, f"p{i}", "Rep"))
+        person = make_user(django_user_model, f"p{i}", "Rep")
+        ManagerScope.objects.create(manager=manager, rep=person)
+        team_member_add(by=manager, team=team, user=person)
     assign(manager, team, modules[0], 3)
     assign(manager, team, modules[1], -1)
     client.force_login(manager)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.curriculum.loading import load_curriculum
-from courses.models import Membership, Module, Team, TeamTally
+from courses.models import ManagerScope, Membership, Module, Team, TeamTally
 from courses.progress.services import step_complete
 from courses.teams import tally
 from courses.teams.services import assignment_create, team_member_add, team_member_remove
@@ -42,6 +42,7 @@ def assign(manager, team, module, days):
 
 def test_the_dashboard_follows_completions_and_team_moves(client, manager, team, module, rep):
     other = make_user(type(rep), "second", "Rep")
+    ManagerScope.objects.create(manager=manager, rep=other)
     team_member_add(by=manager, team=team, user=other)
     assign(manager, team, module, -1)
     client.force_login(manager)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from courses.models import Assignment, Membership, Module, Team
+from courses.models import Assignment, ManagerScope, Membership, Module, Team
 from courses.platform.access import COMPLIANCE, MANAGER, REP
 from courses.teams.services import assignment_create
 
@@ -60,6 +60,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  account {username}: {state}")
         team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
         team.managers.add(users["manager"])
+        ManagerScope.objects.get_or_create(manager=users["manager"], rep=users["rep"])
         Membership.objects.get_or_create(team=team, user=users["rep"])
         assigned = self.demo_assignment(team, users["manager"])
         if detailed and assigned:
