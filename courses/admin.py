@@ -11,6 +11,7 @@ from courses.models import (
     Membership,
     Module,
     Reminder,
+    SingleSignOnIdentity,
     Step,
     StepCompletion,
     Team,
@@ -150,6 +151,18 @@ class ManagerScopeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._administrator(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(admin.ModelAdmin):
+    """Which account a provider's subject signs in to. Deleting one unlinks the account (its next
+    single sign-on makes a new one); adding one links an existing account to a subject."""
+
+    list_display = ["user", "issuer", "subject", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "subject"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
 
 
 User = get_user_model()

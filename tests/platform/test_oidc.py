@@ -489,3 +489,29 @@ def test_oidc_only_sends_password_resets_to_administrators_only(
 def test_without_oidc_only_a_rep_still_resets_their_password(client, sso_settings, rep):
     client.post("/accounts/password_reset/", {"email": "rep@example.com"})
     assert [message.to for message in mail.outbox] == [["rep@example.com"]]
+
+
+@pytest.mark.django_db
+def test_an_administrator_unlinks_a_single_sign_on_identity_in_the_admin(client, django_user_model):
+    """Deleting the link in the admin is written to the audit log, and the subject's next sign-in
+    makes a new account instead of opening the old one."""
+    user = oidc.sso_sign_in(issuer=ISSUER, claims=claims(), roles=frozenset({"Rep"}))
+    identity = SingleSignOnIdentity.objects.get(user=user)
+    client.force_login(make_user(django_user_model, "root", is_staff=True, is_superuser=True))
+
+    listing = client.get("/admin/courses/singlesignonidentity/")
+    assert listing.status_code == 200
+    assert "s-1" in listing.text
+
+    url = f"/admin/courses/singlesignonidentity/{identity.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not SingleSignOnIdentity.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.ADMIN_DELETED).exists()
+    again = oidc.sso_sign_in(issuer=ISSUER, claims=claims(), roles=frozenset({"Rep"}))
+    assert again.pk != user.pk
+
+
+@pytest.mark.django_db
+def test_a_manager_cannot_see_single_sign_on_identities_in_the_admin(client, django_user_model):
+    client.force_login(make_user(django_user_model, "boss", role="Manager"))
+    assert client.get("/admin/courses/singlesignonidentity/").status_code == 302
