@@ -19,6 +19,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.certification.engagement import Flag, evidence_flags
 from courses.curriculum.models import Module
@@ -58,26 +59,26 @@ class AppendOnlyModel(models.Model):
 
 class AuditEntry(AppendOnlyModel):
     class Action(models.TextChoices):
-        ASSIGNMENT_CREATED = "assignment.created", "Assignment made"
-        ASSIGNMENT_CHANGED = "assignment.changed", "Assignment due date changed"
-        ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", "Assignment withdrawn"
-        ASSIGNMENT_REMINDED = "assignment.reminded", "Reminder sent by a manager"
-        MEMBER_ADDED = "team.member_added", "Team member added"
-        MEMBER_REMOVED = "team.member_removed", "Team member removed"
-        MANAGER_ADDED = "team.manager_added", "Team manager added"
-        MANAGER_REMOVED = "team.manager_removed", "Team manager removed"
-        ROLE_ADDED = "role.added", "Role given"
-        ROLE_REMOVED = "role.removed", "Role taken away"
-        MODULE_COMPLETED = "module.completed", "Module completed"
-        CERTIFIED = "completion.certified", "Completion certified"
-        REJECTED = "completion.rejected", "Completion rejected"
-        REVOKED = "certificate.revoked", "Certificate revoked"
-        EXPIRED = "certificate.expired", "Certificate expired"
+        ASSIGNMENT_CREATED = "assignment.created", _("Assignment made")
+        ASSIGNMENT_CHANGED = "assignment.changed", _("Assignment due date changed")
+        ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", _("Assignment withdrawn")
+        ASSIGNMENT_REMINDED = "assignment.reminded", _("Reminder sent by a manager")
+        MEMBER_ADDED = "team.member_added", _("Team member added")
+        MEMBER_REMOVED = "team.member_removed", _("Team member removed")
+        MANAGER_ADDED = "team.manager_added", _("Team manager added")
+        MANAGER_REMOVED = "team.manager_removed", _("Team manager removed")
+        ROLE_ADDED = "role.added", _("Role given")
+        ROLE_REMOVED = "role.removed", _("Role taken away")
+        MODULE_COMPLETED = "module.completed", _("Module completed")
+        CERTIFIED = "completion.certified", _("Completion certified")
+        REJECTED = "completion.rejected", _("Completion rejected")
+        REVOKED = "certificate.revoked", _("Certificate revoked")
+        EXPIRED = "certificate.expired", _("Certificate expired")
         RECERTIFICATION_REQUIRED = (
             "certificate.recertification_required",
-            ("Recertification required"),
+            _("Recertification required"),
         )
-        CONTENT_LOADED = "content.loaded", "Content loaded"
+        CONTENT_LOADED = "content.loaded", _("Content loaded")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -171,8 +172,8 @@ class CompletionRecord(AppendOnlyModel):
 
 class Review(AppendOnlyModel):
     class Decision(models.TextChoices):
-        CERTIFIED = "certified", "Certified"
-        REJECTED = "rejected", "Rejected"
+        CERTIFIED = "certified", _("Certified")
+        REJECTED = "rejected", _("Rejected")
 
     record = models.OneToOneField(CompletionRecord, on_delete=models.PROTECT, related_name="review")
     decision = models.CharField(max_length=16, choices=Decision.choices)
@@ -195,15 +196,15 @@ class CertificationStatus(models.TextChoices):
     pending (completed, awaiting review), rejected, expired, superseded, revoked or missing.
     """
 
-    VALID = "valid", "Valid"
-    NOT_YET_ISSUED = "not yet issued", "Not yet issued"
-    CERTIFIED = "certified", "Certified"
-    PENDING = "pending", "Pending"
-    REJECTED = "rejected", "Rejected"
-    EXPIRED = "expired", "Expired"
-    SUPERSEDED = "superseded", "Superseded"
-    REVOKED = "revoked", "Revoked"
-    MISSING = "missing", "Missing"
+    VALID = "valid", _("Valid")
+    NOT_YET_ISSUED = "not yet issued", _("Not yet issued")
+    CERTIFIED = "certified", _("Certified")
+    PENDING = "pending", _("Pending")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Superseded")
+    REVOKED = "revoked", _("Revoked")
+    MISSING = "missing", _("Missing")
 
 
 # Certificates expiring within this many days are flagged to the rep, their manager and compliance.

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 from courses.certification.models import CODE_ALPHABET, certificate_expiring, certificate_status
 from courses.certification.models import CertificationStatus as Status
@@ -28,12 +29,12 @@ _STANDING_OF_CERTIFICATE = {
 }
 
 _LABELS = {
-    Status.PENDING: "Awaiting review",
-    Status.REJECTED: "Rejected: redo required",
-    Status.CERTIFIED: "Certified",
-    Status.EXPIRED: "Certificate expired",
-    Status.SUPERSEDED: "Recertification due",
-    Status.REVOKED: "Certificate revoked",
+    Status.PENDING: _("Awaiting review"),
+    Status.REJECTED: _("Rejected: redo required"),
+    Status.CERTIFIED: _("Certified"),
+    Status.EXPIRED: _("Certificate expired"),
+    Status.SUPERSEDED: _("Recertification due"),
+    Status.REVOKED: _("Certificate revoked"),
 }
 
 

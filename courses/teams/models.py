@@ -10,7 +10,9 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.curriculum.models import Module
 
@@ -69,11 +71,12 @@ def validate_due_date(
     """
     today = today or timezone.localdate()
     if not past_allowed and due < today:
-        raise ValidationError("The due date cannot be in the past.", code="past")
+        raise ValidationError(_("The due date cannot be in the past."), code="past")
     latest = today + DUE_DATE_HORIZON
     if due > latest:
         raise ValidationError(
-            f"The due date is more than three years away: the latest is {latest:%d %b %Y}.",
+            _("The due date is more than three years away: the latest is %(day)s.")
+            % {"day": formats.date_format(latest, "d M Y")},
             code="too_far",
         )
 
@@ -208,10 +211,10 @@ class TeamTally(models.Model):
 
 class Reminder(models.Model):
     class Kind(models.TextChoices):
-        DUE_IN_3_DAYS = "due-3", "Due in 3 days"
-        DUE_TOMORROW = "due-1", "Due tomorrow"
-        OVERDUE = "overdue", "Overdue"
-        NOW = "now", "Sent by a manager"
+        DUE_IN_3_DAYS = "due-3", gettext_lazy("Due in 3 days")
+        DUE_TOMORROW = "due-1", gettext_lazy("Due tomorrow")
+        OVERDUE = "overdue", gettext_lazy("Overdue")
+        NOW = "now", gettext_lazy("Sent by a manager")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
