@@ -158,7 +158,7 @@ def certification(user, *, now: datetime.datetime, module: Module | None = None)
 
     statuses = []
     for row in sorted(latest.values(), key=lambda row: (row[3], row[2])):
-        _, slug, title, _, completed_at, decision, note, redo_steps = row[:8]
+        _record, slug, title, _order, completed_at, decision, note, redo_steps = row[:8]
         code, issued_at, expires_at, revoked_at, superseded_at = row[8:]
         shown = (title, module_url_for(slug), day(completed_at))
         if decision is None:

@@ -86,14 +86,14 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        kind, _, pk = data.get("what", "").partition(":")
+        kind, _sep, pk = data.get("what", "").partition(":")
         if kind == "course" and pk in self.courses:
             data["modules"] = [m for m in self.modules.values() if str(m.course_id) == pk]
         elif kind == "module" and pk in self.modules:
             data["modules"] = [self.modules[pk]]
         elif "what" in data:
             self.add_error("what", _("Choose a module or a course from the list."))
-        kind, _, pk = data.get("to", "").partition(":")
+        kind, _sep, pk = data.get("to", "").partition(":")
         data["team"] = self.teams.get(pk) if kind == "team" else None
         data["user"] = self.people.get(pk) if kind == "user" else None
         if "to" in data and data["team"] is None and data["user"] is None:

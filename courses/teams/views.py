@@ -135,7 +135,7 @@ def dashboard(request):
 @require_GET
 @manager_required
 def dashboard_csv(request):
-    _, chosen, filters, people, module_ids, _ = dashboard_scope(request)
+    _teams, chosen, filters, people, module_ids, _modules = dashboard_scope(request)
     today = timezone.localdate()
 
     def rows():
