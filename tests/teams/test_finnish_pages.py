@@ -12,6 +12,7 @@ evidence flags are checked without a database.
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -40,6 +41,10 @@ def finnish(client, url, data=None, **extra):
     assert response.status_code == 200, response.status_code
     assert response["Content-Language"] == "fi"
     return response.content.decode()
+
+
+# An SVG coordinate written with a decimal comma (as Finnish writes numbers) breaks the chart.
+COMMA_COORDINATE = re.compile(r'\b(?:x|y|x1|x2|y1|y2|cx|cy|dy|width|height|viewBox)="[^"]*,')
 
 
 def says(page: str, finnish_words: list[str], english_words: list[str]) -> None:
@@ -211,6 +216,7 @@ class TestManagerPages:
             ["Edistymiskaaviot", "Suoritukset ajan mittaan tiimeittäin", "Tilajakauma"],
             ["Completion over time", "Status mix", "The table beside the chart"],
         )
+        assert "<svg" in page and not COMMA_COORDINATE.search(page)
 
     def test_the_person_page_and_a_reminder_sent_in_place(self, manager_client, rep, world):
         with time_machine.travel(NOW):
@@ -250,6 +256,7 @@ def test_quiz_insight(manager_client, rep, django_user_model, builder):
         ["1 tiimiesi lähettämä suorituskerta", "<strong>Pieni otos:</strong>", "Pistejakauma"],
         ["submitted attempt", "Score distribution", "Share correct", "Discrimination"],
     )
+    assert "<svg" in detail and not COMMA_COORDINATE.search(detail)
 
 
 @pytest.mark.django_db
