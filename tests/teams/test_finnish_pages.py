@@ -144,7 +144,7 @@ class TestManagerPages:
             ["of assigned modules done", "people shown", "Download as CSV", "Only overdue"],
         )
         assert '<div id="grid">' in grid and "<html" not in grid
-        says(grid, ["henkilöä näytetään", "100 % tehty", "määräpäivä"], ["% done", "due "])
+        says(grid, ["henkilöä näytetään", "100\u00a0% tehty", "määräpäivä"], ["% done", "due "])
 
     def test_the_team_page(self, manager_client, manager, world):
         team = manager.managed_teams.get()
