@@ -87,7 +87,7 @@ class AuditEntry(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="audit_actions",
-        help_text="Who did it; empty when the system did it.",
+        help_text=_("Who did it; empty when the system did it."),
     )
     action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
     person = models.ForeignKey(
@@ -96,7 +96,7 @@ class AuditEntry(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="audit_subject_of",
-        help_text="The person the entry is about, if any.",
+        help_text=_("The person the entry is about, if any."),
     )
     team_name = models.CharField(max_length=120, blank=True)
     module_slug = models.CharField(max_length=50, blank=True)
@@ -107,7 +107,7 @@ class AuditEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
@@ -148,9 +148,9 @@ class CompletionRecord(AppendOnlyModel):
     content_version = models.CharField(max_length=64)
     rules_as_of = models.DateField()
     material_version = models.PositiveIntegerField()
-    evidence = models.JSONField(help_text="A snapshot of the steps, answers and transcripts.")
+    evidence = models.JSONField(help_text=_("A snapshot of the steps, answers and transcripts."))
     cycle = models.CharField(
-        max_length=64, help_text="Identifies the completions this record was made from."
+        max_length=64, help_text=_("Identifies the completions this record was made from.")
     )
 
     class Meta:
@@ -181,7 +181,9 @@ class Review(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
     note = models.TextField(blank=True)
-    redo_steps = models.JSONField(default=list, blank=True, help_text="Titles of reopened steps.")
+    redo_steps = models.JSONField(
+        default=list, blank=True, help_text=_("Titles of reopened steps.")
+    )
     at = models.DateTimeField()
 
     def __str__(self):
@@ -333,7 +335,7 @@ class Expiry(AppendOnlyModel):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name_plural = "expiries"
+        verbose_name_plural = _("expiries")
 
     def __str__(self):
         return f"Expiry of {self.certificate}"
@@ -343,7 +345,7 @@ class RecertificationRequest(AppendOnlyModel):
     """Compliance requires everyone certified on an older material version to recertify."""
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
-    material_version = models.PositiveIntegerField(help_text="The version now required.")
+    material_version = models.PositiveIntegerField(help_text=_("The version now required."))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     due_date = models.DateField()

@@ -110,8 +110,10 @@ class Assignment(models.Model):
     late_joiner_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Team assignments: people who join later are due this many days after "
-        "joining. Empty: they share the team's due date.",
+        help_text=gettext_lazy(
+            "Team assignments: people who join later are due this many days after "
+            "joining. Empty: they share the team's due date."
+        ),
     )
     note = models.TextField(blank=True)
     assigned_by = models.ForeignKey(
@@ -120,7 +122,9 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         related_name="assignments_made",
-        help_text="Empty when the system assigned it (for example at certificate expiry).",
+        help_text=gettext_lazy(
+            "Empty when the system assigned it (for example at certificate expiry)."
+        ),
     )
     assigned_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -194,9 +198,14 @@ class TeamTally(models.Model):
     done = models.BooleanField()
     people = models.PositiveIntegerField()
     quiz_total = models.DecimalField(
-        max_digits=12, decimal_places=1, default=0, help_text="Sum of their best quiz results."
+        max_digits=12,
+        decimal_places=1,
+        default=0,
+        help_text=gettext_lazy("Sum of their best quiz results."),
     )
-    quiz_count = models.PositiveIntegerField(default=0, help_text="How many have a quiz result.")
+    quiz_count = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("How many have a quiz result.")
+    )
 
     class Meta:
         constraints = [
@@ -221,13 +230,15 @@ class Reminder(models.Model):
     )
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    due_date = models.DateField(help_text="The due date the reminder was about.")
+    due_date = models.DateField(help_text=gettext_lazy("The due date the reminder was about."))
     queued_at = models.DateTimeField()
     claimed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When a worker took it to send. A claim older than the lease is taken again: "
-        "the worker stopped before sending.",
+        help_text=gettext_lazy(
+            "When a worker took it to send. A claim older than the lease is taken again: "
+            "the worker stopped before sending."
+        ),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
@@ -236,7 +247,9 @@ class Reminder(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text='The manager who pressed "remind now"; empty for the scheduled reminders.',
+        help_text=gettext_lazy(
+            'The manager who pressed "remind now"; empty for the scheduled reminders.'
+        ),
     )
 
     class Meta:
@@ -260,13 +273,15 @@ class ManagerDigest(models.Model):
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
     )
-    week = models.DateField(help_text="The Monday of the week it covers.")
+    week = models.DateField(help_text=gettext_lazy("The Monday of the week it covers."))
     queued_at = models.DateTimeField()
     claimed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When a worker took it to send. A claim older than the lease is taken again: "
-        "the worker stopped before sending.",
+        help_text=gettext_lazy(
+            "When a worker took it to send. A claim older than the lease is taken again: "
+            "the worker stopped before sending."
+        ),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     overdue_count = models.PositiveIntegerField(default=0)
