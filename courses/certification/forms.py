@@ -99,15 +99,20 @@ class PersonSearch(forms.Form):
 
 class ReportFilters(PersonSearch):
     team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label=gettext_lazy("All teams")
+        queryset=Team.objects.all(),
+        required=False,
+        label=gettext_lazy("Team"),
+        empty_label=gettext_lazy("All teams"),
     )
     module = forms.ModelChoiceField(
         queryset=Module.objects.published().filter(required_for_certification=True),
         required=False,
+        label=gettext_lazy("Module"),
         empty_label=gettext_lazy("All required modules"),
     )
     status = forms.ChoiceField(
         required=False,
+        label=gettext_lazy("Status"),
         choices=[
             ("", gettext_lazy("Any status")),
             *((status.value, status.label) for status in STATUSES),

@@ -298,6 +298,8 @@ class TestCompliancePages:
             ["Sertifiointiraportti", "Lataa koko raportti CSV-tiedostona", "Odottaa"],
             ["Download the full report", "Certified by", "everyone these filters match"],
         )
+        for english in ("Team", "Module", "Status"):
+            assert f">{english}</label>" not in page, english
         assert "Osa suodattimista on virheellisiä, eikä niitä huomioitu:" in broken
 
     def test_the_certificates(self, officer_client, world):
