@@ -1,8 +1,9 @@
 """Evidence of engagement: did the person take the time the work needs?
 
-Pure Python: no Django, no database. It reads the evidence frozen into a completion record (the
-steps with when each was opened and completed, the quiz attempt with its duration, the call with
-the time taken for each reply) and flags what looks like clicking through rather than learning.
+No database: Django only writes the words, in the reader's language. It reads the evidence
+frozen into a completion record (the steps with when each was opened and completed, the quiz
+attempt with its duration, the call with the time taken for each reply) and flags what looks
+like clicking through rather than learning.
 A flag does not reject anything: compliance reads the evidence and decides, but a flagged record
 cannot be certified in bulk, nor without a note.
 """
@@ -14,6 +15,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 # A lesson cannot be marked complete, and is flagged, in under this share of its reading time.
 LESSON_MIN_SHARE = 0.25
@@ -47,7 +51,7 @@ def evidence_flags(evidence: Mapping[str, Any]) -> list[Flag]:
         started, completed = _moment(step.get("started_at")), _moment(step.get("completed_at"))
         if started is None or completed is None:
             flags.append(
-                Flag("lesson-untimed", step["title"], "When it was opened was not recorded.")
+                Flag("lesson-untimed", step["title"], _("When it was opened was not recorded."))
             )
             continue
         spent = (completed - started).total_seconds()
@@ -57,8 +61,11 @@ def evidence_flags(evidence: Mapping[str, Any]) -> list[Flag]:
                 Flag(
                     "lesson-fast",
                     step["title"],
-                    f"Completed {_duration(spent)} after it was opened; it takes about "
-                    f"{minutes} min to read.",
+                    _(
+                        "Completed %(time)s after it was opened; it takes about %(minutes)s min "
+                        "to read."
+                    )
+                    % {"time": _duration(spent), "minutes": minutes},
                 )
             )
     for quiz in evidence.get("quizzes", []):
@@ -72,8 +79,12 @@ def evidence_flags(evidence: Mapping[str, Any]) -> list[Flag]:
                 Flag(
                     "quiz-fast",
                     quiz["step"],
-                    f"{questions} questions answered in {_duration(spent)}: "
-                    f"{spent / questions:.1f} s a question.",
+                    _("%(count)s questions answered in %(time)s: %(each)s s a question.")
+                    % {
+                        "count": questions,
+                        "time": _duration(spent),
+                        "each": number_format(spent / questions, 1),
+                    },
                 )
             )
     for call in evidence.get("roleplays", []):
@@ -88,7 +99,8 @@ def evidence_flags(evidence: Mapping[str, Any]) -> list[Flag]:
                 Flag(
                     "reply-fast",
                     call["step"],
-                    f"{len(quick)} of {replies} replies chosen in under {REPLY_MIN_SECONDS} s.",
+                    _("%(quick)s of %(replies)s replies chosen in under %(limit)s s.")
+                    % {"quick": len(quick), "replies": replies, "limit": REPLY_MIN_SECONDS},
                 )
             )
     span = _module_span(evidence)
@@ -98,8 +110,8 @@ def evidence_flags(evidence: Mapping[str, Any]) -> list[Flag]:
             Flag(
                 "module-fast",
                 "",
-                f"The whole module took {_duration(span)}; it is estimated at "
-                f"{round(estimate / 60)} min.",
+                _("The whole module took %(time)s; it is estimated at %(minutes)s min.")
+                % {"time": _duration(span), "minutes": round(estimate / 60)},
             )
         )
     return flags
@@ -171,6 +183,8 @@ def _moment(value: str | None) -> datetime.datetime | None:
 def _duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("%(seconds)s s") % {"seconds": seconds}
     minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    if rest:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": rest}
+    return _("%(minutes)s min") % {"minutes": minutes}

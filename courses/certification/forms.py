@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.certification.reports import STATUSES
 from courses.models import AuditEntry, CompletionRecord, Module, Team
@@ -34,17 +36,20 @@ class BulkCertifyForm(forms.Form):
 
 class RejectForm(forms.Form):
     note = forms.CharField(
-        label="What must the rep redo, and why?",
+        label=gettext_lazy("What must the rep redo, and why?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    steps = forms.MultipleChoiceField(label="Steps to reopen", widget=forms.CheckboxSelectMultiple)
+    steps = forms.MultipleChoiceField(
+        label=gettext_lazy("Steps to reopen"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
         self.step_rows = {str(step.pk): step for step in steps}
         self.fields["steps"].choices = [
-            (pk, f"{step.get_kind_display()}: {step.title}") for pk, step in self.step_rows.items()
+            (pk, _("%(kind)s: %(step)s") % {"kind": step.get_kind_display(), "step": step.title})
+            for pk, step in self.step_rows.items()
         ]
         self.fields["steps"].initial = [
             pk for pk, step in self.step_rows.items() if step.kind != "lesson"
@@ -56,16 +61,16 @@ class RejectForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class RecertifyForm(forms.Form):
     due_date = forms.DateField(
-        label="Recertify by", widget=DateInput, validators=[validate_due_date]
+        label=gettext_lazy("Recertify by"), widget=DateInput, validators=[validate_due_date]
     )
     reason = forms.CharField(
-        label="What changed, and why recertification is required",
+        label=gettext_lazy("What changed, and why recertification is required"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -77,8 +82,8 @@ class PersonSearch(forms.Form):
     q = forms.CharField(
         required=False,
         max_length=100,
-        label="Person",
-        help_text="Name, username or email",
+        label=gettext_lazy("Person"),
+        help_text=gettext_lazy("Name, username or email"),
         widget=forms.SearchInput,
     )
 
@@ -94,37 +99,51 @@ class PersonSearch(forms.Form):
 
 class ReportFilters(PersonSearch):
     team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label="All teams"
+        queryset=Team.objects.all(),
+        required=False,
+        label=gettext_lazy("Team"),
+        empty_label=gettext_lazy("All teams"),
     )
     module = forms.ModelChoiceField(
         queryset=Module.objects.published().filter(required_for_certification=True),
         required=False,
-        empty_label="All required modules",
+        label=gettext_lazy("Module"),
+        empty_label=gettext_lazy("All required modules"),
     )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *((status.value, status.label) for status in STATUSES)],
+        label=gettext_lazy("Status"),
+        choices=[
+            ("", gettext_lazy("Any status")),
+            *((status.value, status.label) for status in STATUSES),
+        ],
     )
-    completed_from = forms.DateField(required=False, label="Completed from", widget=DateInput)
-    completed_to = forms.DateField(required=False, label="Completed to", widget=DateInput)
+    completed_from = forms.DateField(
+        required=False, label=gettext_lazy("Completed from"), widget=DateInput
+    )
+    completed_to = forms.DateField(
+        required=False, label=gettext_lazy("Completed to"), widget=DateInput
+    )
     as_of = forms.DateField(
         required=False,
-        label="As of",
+        label=gettext_lazy("As of"),
         widget=DateInput,
-        help_text="Show who held a valid certificate at the end of that day.",
+        help_text=gettext_lazy("Show who held a valid certificate at the end of that day."),
     )
 
 
 class AuditFilters(forms.Form):
-    action = forms.ChoiceField(required=False, label="What")
-    person = forms.CharField(required=False, max_length=150, label="Person (username)")
-    date_from = forms.DateField(required=False, label="From", widget=DateInput)
-    date_to = forms.DateField(required=False, label="To", widget=DateInput)
+    action = forms.ChoiceField(required=False, label=gettext_lazy("What"))
+    person = forms.CharField(
+        required=False, max_length=150, label=gettext_lazy("Person (username)")
+    )
+    date_from = forms.DateField(required=False, label=gettext_lazy("From"), widget=DateInput)
+    date_to = forms.DateField(required=False, label=gettext_lazy("To"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Everything"), *AuditEntry.Action.choices]
+        self.fields["action"].choices = [("", _("Everything")), *AuditEntry.Action.choices]
 
 
 class VerifyForm(forms.Form):
-    code = forms.CharField(label="Verification code", max_length=64, strip=True)
+    code = forms.CharField(label=gettext_lazy("Verification code"), max_length=64, strip=True)

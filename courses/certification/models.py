@@ -59,26 +59,26 @@ class AppendOnlyModel(models.Model):
 
 class AuditEntry(AppendOnlyModel):
     class Action(models.TextChoices):
-        ASSIGNMENT_CREATED = "assignment.created", "Assignment made"
-        ASSIGNMENT_CHANGED = "assignment.changed", "Assignment due date changed"
-        ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", "Assignment withdrawn"
-        ASSIGNMENT_REMINDED = "assignment.reminded", "Reminder sent by a manager"
-        MEMBER_ADDED = "team.member_added", "Team member added"
-        MEMBER_REMOVED = "team.member_removed", "Team member removed"
-        MANAGER_ADDED = "team.manager_added", "Team manager added"
-        MANAGER_REMOVED = "team.manager_removed", "Team manager removed"
-        ROLE_ADDED = "role.added", "Role given"
-        ROLE_REMOVED = "role.removed", "Role taken away"
-        MODULE_COMPLETED = "module.completed", "Module completed"
-        CERTIFIED = "completion.certified", "Completion certified"
-        REJECTED = "completion.rejected", "Completion rejected"
-        REVOKED = "certificate.revoked", "Certificate revoked"
-        EXPIRED = "certificate.expired", "Certificate expired"
+        ASSIGNMENT_CREATED = "assignment.created", _("Assignment made")
+        ASSIGNMENT_CHANGED = "assignment.changed", _("Assignment due date changed")
+        ASSIGNMENT_WITHDRAWN = "assignment.withdrawn", _("Assignment withdrawn")
+        ASSIGNMENT_REMINDED = "assignment.reminded", _("Reminder sent by a manager")
+        MEMBER_ADDED = "team.member_added", _("Team member added")
+        MEMBER_REMOVED = "team.member_removed", _("Team member removed")
+        MANAGER_ADDED = "team.manager_added", _("Team manager added")
+        MANAGER_REMOVED = "team.manager_removed", _("Team manager removed")
+        ROLE_ADDED = "role.added", _("Role given")
+        ROLE_REMOVED = "role.removed", _("Role taken away")
+        MODULE_COMPLETED = "module.completed", _("Module completed")
+        CERTIFIED = "completion.certified", _("Completion certified")
+        REJECTED = "completion.rejected", _("Completion rejected")
+        REVOKED = "certificate.revoked", _("Certificate revoked")
+        EXPIRED = "certificate.expired", _("Certificate expired")
         RECERTIFICATION_REQUIRED = (
             "certificate.recertification_required",
-            ("Recertification required"),
+            _("Recertification required"),
         )
-        CONTENT_LOADED = "content.loaded", "Content loaded"
+        CONTENT_LOADED = "content.loaded", _("Content loaded")
         TWOFACTOR_ADDED = "twofactor.added", _("Two-factor authentication set up")
         TWOFACTOR_REMOVED = "twofactor.removed", _("Two-factor authentication removed")
         RECOVERY_CODES_REGENERATED = (
@@ -98,7 +98,7 @@ class AuditEntry(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="audit_actions",
-        help_text="Who did it; empty when the system did it.",
+        help_text=_("Who did it; empty when the system did it."),
     )
     action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
     person = models.ForeignKey(
@@ -107,7 +107,7 @@ class AuditEntry(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="audit_subject_of",
-        help_text="The person the entry is about, if any.",
+        help_text=_("The person the entry is about, if any."),
     )
     team_name = models.CharField(max_length=120, blank=True)
     module_slug = models.CharField(max_length=50, blank=True)
@@ -127,7 +127,7 @@ class AuditEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
@@ -168,9 +168,9 @@ class CompletionRecord(AppendOnlyModel):
     content_version = models.CharField(max_length=64)
     rules_as_of = models.DateField()
     material_version = models.PositiveIntegerField()
-    evidence = models.JSONField(help_text="A snapshot of the steps, answers and transcripts.")
+    evidence = models.JSONField(help_text=_("A snapshot of the steps, answers and transcripts."))
     cycle = models.CharField(
-        max_length=64, help_text="Identifies the completions this record was made from."
+        max_length=64, help_text=_("Identifies the completions this record was made from.")
     )
 
     class Meta:
@@ -192,8 +192,8 @@ class CompletionRecord(AppendOnlyModel):
 
 class Review(AppendOnlyModel):
     class Decision(models.TextChoices):
-        CERTIFIED = "certified", "Certified"
-        REJECTED = "rejected", "Rejected"
+        CERTIFIED = "certified", _("Certified")
+        REJECTED = "rejected", _("Rejected")
 
     record = models.OneToOneField(CompletionRecord, on_delete=models.PROTECT, related_name="review")
     decision = models.CharField(max_length=16, choices=Decision.choices)
@@ -201,7 +201,9 @@ class Review(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
     note = models.TextField(blank=True)
-    redo_steps = models.JSONField(default=list, blank=True, help_text="Titles of reopened steps.")
+    redo_steps = models.JSONField(
+        default=list, blank=True, help_text=_("Titles of reopened steps.")
+    )
     at = models.DateTimeField()
 
     def __str__(self):
@@ -216,15 +218,15 @@ class CertificationStatus(models.TextChoices):
     pending (completed, awaiting review), rejected, expired, superseded, revoked or missing.
     """
 
-    VALID = "valid", "Valid"
-    NOT_YET_ISSUED = "not yet issued", "Not yet issued"
-    CERTIFIED = "certified", "Certified"
-    PENDING = "pending", "Pending"
-    REJECTED = "rejected", "Rejected"
-    EXPIRED = "expired", "Expired"
-    SUPERSEDED = "superseded", "Superseded"
-    REVOKED = "revoked", "Revoked"
-    MISSING = "missing", "Missing"
+    VALID = "valid", _("Valid")
+    NOT_YET_ISSUED = "not yet issued", _("Not yet issued")
+    CERTIFIED = "certified", _("Certified")
+    PENDING = "pending", _("Pending")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Superseded")
+    REVOKED = "revoked", _("Revoked")
+    MISSING = "missing", _("Missing")
 
 
 # Certificates expiring within this many days are flagged to the rep, their manager and compliance.
@@ -353,7 +355,7 @@ class Expiry(AppendOnlyModel):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name_plural = "expiries"
+        verbose_name_plural = _("expiries")
 
     def __str__(self):
         return f"Expiry of {self.certificate}"
@@ -363,7 +365,7 @@ class RecertificationRequest(AppendOnlyModel):
     """Compliance requires everyone certified on an older material version to recertify."""
 
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
-    material_version = models.PositiveIntegerField(help_text="The version now required.")
+    material_version = models.PositiveIntegerField(help_text=_("The version now required."))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     due_date = models.DateField()

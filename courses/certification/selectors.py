@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 from courses.certification import chain
 from courses.certification.models import CODE_ALPHABET, certificate_expiring, certificate_status
@@ -29,12 +30,12 @@ _STANDING_OF_CERTIFICATE = {
 }
 
 _LABELS = {
-    Status.PENDING: "Awaiting review",
-    Status.REJECTED: "Rejected: redo required",
-    Status.CERTIFIED: "Certified",
-    Status.EXPIRED: "Certificate expired",
-    Status.SUPERSEDED: "Recertification due",
-    Status.REVOKED: "Certificate revoked",
+    Status.PENDING: _("Awaiting review"),
+    Status.REJECTED: _("Rejected: redo required"),
+    Status.CERTIFIED: _("Certified"),
+    Status.EXPIRED: _("Certificate expired"),
+    Status.SUPERSEDED: _("Recertification due"),
+    Status.REVOKED: _("Certificate revoked"),
 }
 
 
@@ -158,7 +159,7 @@ def certification(user, *, now: datetime.datetime, module: Module | None = None)
 
     statuses = []
     for row in sorted(latest.values(), key=lambda row: (row[3], row[2])):
-        _, slug, title, _, completed_at, decision, note, redo_steps = row[:8]
+        _record, slug, title, _order, completed_at, decision, note, redo_steps = row[:8]
         code, issued_at, expires_at, revoked_at, superseded_at = row[8:]
         shown = (title, module_url_for(slug), day(completed_at))
         if decision is None:

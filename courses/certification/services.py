@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.certification import chain
 
@@ -237,9 +238,9 @@ def completion_record_if_complete(*, user, module: Module, now=None) -> Completi
 
 def _check_reviewable(officer, record: CompletionRecord) -> None:
     if record.user_id == officer.pk:
-        raise CertificationRefused("Nobody can review their own completion.")
+        raise CertificationRefused(_("Nobody can review their own completion."))
     if Review.objects.filter(record=record).exists():
-        raise CertificationRefused("This completion has already been reviewed.")
+        raise CertificationRefused(_("This completion has already been reviewed."))
 
 
 def _create_review(**fields) -> Review:
@@ -247,7 +248,7 @@ def _create_review(**fields) -> Review:
         with transaction.atomic():
             return Review.objects.create(**fields)
     except IntegrityError:
-        raise CertificationRefused("This completion has already been reviewed.") from None
+        raise CertificationRefused(_("This completion has already been reviewed.")) from None
 
 
 @transaction.atomic
@@ -260,11 +261,18 @@ def completion_certify(
     _check_reviewable(officer, record)
     flags = record.flags
     if flags and not note.strip():
-        raise CertificationRefused(
-            f"Its evidence is flagged ({len(flags)}: {flags[0].message.rstrip('.')}"
-            f"{'; …' if len(flags) > 1 else ''}). Open it, and certify with a note saying why "
-            "the work is sound, or reject it."
-        )
+        values = {"count": len(flags), "flag": flags[0].message.rstrip(".")}
+        if len(flags) > 1:
+            message = _(
+                "Its evidence is flagged (%(count)s: %(flag)s; …). Open it, and certify with a "
+                "note saying why the work is sound, or reject it."
+            )
+        else:
+            message = _(
+                "Its evidence is flagged (%(count)s: %(flag)s). Open it, and certify with a "
+                "note saying why the work is sound, or reject it."
+            )
+        raise CertificationRefused(message % values)
     _create_review(
         record=record, decision=Review.Decision.CERTIFIED, officer=officer, note=note, at=now
     )
@@ -312,9 +320,9 @@ def completion_reject(
     """Reject with a note; the chosen steps are reopened so the rep can redo them."""
     now = now or timezone.now()
     if not note.strip():
-        raise CertificationRefused("Say in a note what the rep must redo and why.")
+        raise CertificationRefused(_("Say in a note what the rep must redo and why."))
     if not redo_steps:
-        raise CertificationRefused("Choose at least one step for the rep to redo.")
+        raise CertificationRefused(_("Choose at least one step for the rep to redo."))
     _check_reviewable(officer, record)
     review = _create_review(
         record=record,
@@ -342,14 +350,14 @@ def completion_reject(
 def certificate_revoke(*, officer, certificate: Certificate, reason: str, now=None) -> Revocation:
     now = now or timezone.now()
     if not reason.strip():
-        raise CertificationRefused("Give the reason for revoking the certificate.")
+        raise CertificationRefused(_("Give the reason for revoking the certificate."))
     try:
         with transaction.atomic():
             revocation = Revocation.objects.create(
                 certificate=certificate, by=officer, reason=reason, at=now
             )
     except IntegrityError:
-        raise CertificationRefused("This certificate has already been revoked.") from None
+        raise CertificationRefused(_("This certificate has already been revoked.")) from None
     record = certificate.record
     audit_record(
         actor=officer,
@@ -452,7 +460,7 @@ def recertification_require(
     """
     now = now or timezone.now()
     if not reason.strip():
-        raise CertificationRefused("Say why recertification is required.")
+        raise CertificationRefused(_("Say why recertification is required."))
     try:
         validate_due_date(due_date, today=timezone.localdate(now))
     except ValidationError as refused:

@@ -17,8 +17,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -40,6 +41,7 @@ from courses.certification.selectors import certificate_url
 from courses.models import AuditEntry, Certificate, CompletionRecord, Membership, Module
 from courses.platform.access import REP, compliance_required, is_compliance, visible_people
 from courses.platform.csvexport import csv_response
+from courses.platform.days import day as written_day
 from courses.platform.people import display_name
 from courses.review.selectors import practice_since_certification
 
@@ -182,7 +184,10 @@ def record_reject(request, record_id):
         except services.CertificationRefused as refused:
             messages.error(request, str(refused))
             return redirect("compliance:record", record.pk)
-        messages.success(request, f"Rejected; {display_name(record.user)} is asked to redo it.")
+        messages.success(
+            request,
+            _("Rejected; %(name)s is asked to redo it.") % {"name": display_name(record.user)},
+        )
         return redirect("compliance:queue")
     context = record_context(request, record, form) | {"review": None, "certificate": None}
     return render(request, "compliance/record.html", context, status=400)
@@ -194,7 +199,7 @@ def bulk_certify(request):
     form = BulkCertifyForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, "Select completions that are waiting for review; nothing was certified."
+            request, _("Select completions that are waiting for review; nothing was certified.")
         )
         return redirect("compliance:queue")
     records = form.cleaned_data["records"]
@@ -203,11 +208,13 @@ def bulk_certify(request):
         try:
             certified.append(services.completion_certify(officer=request.user, record=record))
         except services.CertificationRefused as reason:
-            refused.append(f"{display_name(record.user)}: {reason}")
+            refused.append((display_name(record.user), str(reason)))
     if certified:
         certified_message(request, certified)
-    for line in refused:
-        messages.warning(request, f"Not certified. {line}")
+    for name, reason in refused:
+        messages.warning(
+            request, _("Not certified. %(name)s: %(reason)s") % {"name": name, "reason": reason}
+        )
     return redirect("compliance:queue")
 
 
@@ -252,7 +259,7 @@ def certificate_revoke(request, code):
     )
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the reason for revoking the certificate.")
+        messages.error(request, _("Give the reason for revoking the certificate."))
         return redirect("certificates:detail", code)
     try:
         services.certificate_revoke(
@@ -261,7 +268,7 @@ def certificate_revoke(request, code):
     except services.CertificationRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, "The certificate is revoked; its verification page says so.")
+        messages.success(request, _("The certificate is revoked; its verification page says so."))
     return redirect("certificates:detail", code)
 
 
@@ -282,8 +289,11 @@ def recertify(request, module_id):
         )
         messages.success(
             request,
-            f"Recertification required of {request_row.supersessions.count()} person(s) "
-            f"by {request_row.due_date:%d %b %Y}.",
+            _("Recertification required of %(count)s person(s) by %(day)s.")
+            % {
+                "count": request_row.supersessions.count(),
+                "day": written_day(request_row.due_date),
+            },
         )
         return redirect("compliance:queue")
     context = {"module": module, "affected": affected, "form": form, "nav": "compliance"}
@@ -320,17 +330,26 @@ def audit_log(request):
 
 
 def _name(user):
+    """Who did it, as the CSV writes it (in English, as its headers and its actions are)."""
     return display_name(user) if user else "CallReady (automatic)"
+
+
+def _english_labels(choices) -> dict[str, str]:
+    """The choices' labels in English: a CSV reads the same in every language, as whatever
+    reads it expects."""
+    with translation.override("en"):
+        return {choice.value: str(choice.label) for choice in choices}
 
 
 @require_GET
 @compliance_required
 def audit_csv(request):
-    _, entries = audit_entries(request)
+    _form, entries = audit_entries(request)
+    actions = _english_labels(AuditEntry.Action)
     rows = (
         [
             timezone.localtime(e.at).isoformat(),
-            e.get_action_display(),
+            actions.get(e.action, e.action),
             _name(e.actor),
             e.person.username if e.person else "",
             e.team_name,
@@ -490,7 +509,9 @@ def certification_totals_csv(request):
     person and module for whatever reads it."""
     report = report_query(request)
     totals = report.totals()
-    lines = [[status.label, count] for status, count in totals.by_status] + [["All", totals.total]]
+    labels = _english_labels(CertificationStatus)
+    lines = [[labels[status], count] for status, count in totals.by_status]
+    lines.append(["All", totals.total])
     day = report.as_of or timezone.localdate()
     return csv_response(f"certification-totals-{day:%Y-%m-%d}.csv", ["Status", "Rows"], lines)
 

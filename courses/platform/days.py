@@ -35,6 +35,13 @@ def weekday_day(moment: datetime.date) -> str:
     return _written(_local(moment), ("D", "SHORT_DATE_FORMAT"), get_language())
 
 
+def weekday_long_day(moment: datetime.date) -> str:
+    """The weekday, a comma, then DATE_FORMAT: Thursday, 10 December 2026 (torstai, 10.
+    joulukuuta 2026), as an email writes a due day."""
+    local, language = _local(moment), get_language()
+    return f"{_written(local, ('l',), language)}, {_written(local, ('DATE_FORMAT',), language)}"
+
+
 def long_day(moment: datetime.date) -> str:
     """DATE_FORMAT: 2 March 2026 (2. maaliskuuta 2026)."""
     return _written(_local(moment), ("DATE_FORMAT",), get_language())

@@ -10,8 +10,9 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.curriculum.models import Module
 
@@ -79,8 +80,8 @@ class ManagerScope(models.Model):
 
     class Meta:
         ordering = ["manager__username", "rep__username"]
-        verbose_name = _("rep in a manager's scope")
-        verbose_name_plural = _("reps in managers' scopes")
+        verbose_name = gettext_lazy("rep in a manager's scope")
+        verbose_name_plural = gettext_lazy("reps in managers' scopes")
         constraints = [
             models.UniqueConstraint(fields=["manager", "rep"], name="manager_scope_unique"),
             models.CheckConstraint(
@@ -108,11 +109,12 @@ def validate_due_date(
     """
     today = today or timezone.localdate()
     if not past_allowed and due < today:
-        raise ValidationError("The due date cannot be in the past.", code="past")
+        raise ValidationError(_("The due date cannot be in the past."), code="past")
     latest = today + DUE_DATE_HORIZON
     if due > latest:
         raise ValidationError(
-            f"The due date is more than three years away: the latest is {latest:%d %b %Y}.",
+            _("The due date is more than three years away: the latest is %(day)s.")
+            % {"day": formats.date_format(latest, "d M Y")},
             code="too_far",
         )
 
@@ -146,8 +148,10 @@ class Assignment(models.Model):
     late_joiner_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Team assignments: people who join later are due this many days after "
-        "joining. Empty: they share the team's due date.",
+        help_text=gettext_lazy(
+            "Team assignments: people who join later are due this many days after "
+            "joining. Empty: they share the team's due date."
+        ),
     )
     note = models.TextField(blank=True)
     assigned_by = models.ForeignKey(
@@ -156,7 +160,9 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         related_name="assignments_made",
-        help_text="Empty when the system assigned it (for example at certificate expiry).",
+        help_text=gettext_lazy(
+            "Empty when the system assigned it (for example at certificate expiry)."
+        ),
     )
     assigned_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -230,9 +236,14 @@ class TeamTally(models.Model):
     done = models.BooleanField()
     people = models.PositiveIntegerField()
     quiz_total = models.DecimalField(
-        max_digits=12, decimal_places=1, default=0, help_text="Sum of their best quiz results."
+        max_digits=12,
+        decimal_places=1,
+        default=0,
+        help_text=gettext_lazy("Sum of their best quiz results."),
     )
-    quiz_count = models.PositiveIntegerField(default=0, help_text="How many have a quiz result.")
+    quiz_count = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("How many have a quiz result.")
+    )
 
     class Meta:
         constraints = [
@@ -247,23 +258,25 @@ class TeamTally(models.Model):
 
 class Reminder(models.Model):
     class Kind(models.TextChoices):
-        DUE_IN_3_DAYS = "due-3", "Due in 3 days"
-        DUE_TOMORROW = "due-1", "Due tomorrow"
-        OVERDUE = "overdue", "Overdue"
-        NOW = "now", "Sent by a manager"
+        DUE_IN_3_DAYS = "due-3", gettext_lazy("Due in 3 days")
+        DUE_TOMORROW = "due-1", gettext_lazy("Due tomorrow")
+        OVERDUE = "overdue", gettext_lazy("Overdue")
+        NOW = "now", gettext_lazy("Sent by a manager")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    due_date = models.DateField(help_text="The due date the reminder was about.")
+    due_date = models.DateField(help_text=gettext_lazy("The due date the reminder was about."))
     queued_at = models.DateTimeField()
     claimed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When a worker took it to send. A claim older than the lease is taken again: "
-        "the worker stopped before sending.",
+        help_text=gettext_lazy(
+            "When a worker took it to send. A claim older than the lease is taken again: "
+            "the worker stopped before sending."
+        ),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
@@ -272,7 +285,9 @@ class Reminder(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text='The manager who pressed "remind now"; empty for the scheduled reminders.',
+        help_text=gettext_lazy(
+            'The manager who pressed "remind now"; empty for the scheduled reminders.'
+        ),
     )
 
     class Meta:
@@ -296,13 +311,15 @@ class ManagerDigest(models.Model):
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
     )
-    week = models.DateField(help_text="The Monday of the week it covers.")
+    week = models.DateField(help_text=gettext_lazy("The Monday of the week it covers."))
     queued_at = models.DateTimeField()
     claimed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When a worker took it to send. A claim older than the lease is taken again: "
-        "the worker stopped before sending.",
+        help_text=gettext_lazy(
+            "When a worker took it to send. A claim older than the lease is taken again: "
+            "the worker stopped before sending."
+        ),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     overdue_count = models.PositiveIntegerField(default=0)

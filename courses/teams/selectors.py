@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import Assignment, Membership, Module, ModuleProgress, Step, TeamTally
 from courses.platform.access import REP
@@ -224,20 +225,28 @@ def describe(rows: list[Row]) -> None:
     """
     dues: dict[datetime.date, str] = {}
     scores: dict[Decimal, str] = {}
+    statuses = {status: str(status.label) for status in Status}
+    calls = {
+        "passed": _("call passed"),
+        "violation": _("call violation"),
+        "not passed": _("call not passed"),
+    }
     for row in rows:
         for cell in row.cells.values():
-            parts = [str(cell.status.label)]
+            parts = [statuses[cell.status]]
             if cell.due is not None:
                 if cell.due not in dues:
-                    dues[cell.due] = f"due {day_month(cell.due)}"
+                    dues[cell.due] = _("due %(day)s") % {"day": day_month(cell.due)}
                 parts.append(dues[cell.due])
             parts.append(f"{cell.done}/{cell.steps}")
             if cell.best_quiz is not None:
                 if cell.best_quiz not in scores:
-                    scores[cell.best_quiz] = floatformat(cell.best_quiz, "-1")
-                parts.append(f"quiz {scores[cell.best_quiz]}%")
+                    scores[cell.best_quiz] = _("quiz %(score)s%%") % {
+                        "score": floatformat(cell.best_quiz, "-1")
+                    }
+                parts.append(scores[cell.best_quiz])
             if cell.roleplay:
-                parts.append(f"call {cell.roleplay}")
+                parts.append(calls.get(cell.roleplay, cell.roleplay))
             cell.summary = " · ".join(parts)
 
 

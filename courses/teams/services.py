@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.certification.services import audit_record
 from courses.models import Assignment, AuditEntry, ManagerDigest, Membership, Module, Reminder, Team
@@ -104,13 +105,18 @@ def _refuse_duplicates(modules, *, team, user, due_date: datetime.date) -> None:
     )
     titles = [assignment.module.title for assignment in existing]
     if titles:
-        whom = f"team {team.name}" if team is not None else display_name(user)
-        raise ValidationError(
-            f"{', '.join(titles)} is already assigned to {whom}, due {day(due_date)}. "
-            "Nothing was assigned: change that assignment's due date instead, or choose "
-            "another date.",
-            code="duplicate",
-        )
+        values = {"modules": ", ".join(titles), "day": day(due_date)}
+        if team is not None:
+            message = _(
+                "%(modules)s is already assigned to team %(team)s, due %(day)s. Nothing was "
+                "assigned: change that assignment's due date instead, or choose another date."
+            ) % (values | {"team": team.name})
+        else:
+            message = _(
+                "%(modules)s is already assigned to %(person)s, due %(day)s. Nothing was "
+                "assigned: change that assignment's due date instead, or choose another date."
+            ) % (values | {"person": display_name(user)})
+        raise ValidationError(message, code="duplicate")
 
 
 @transaction.atomic
@@ -126,11 +132,16 @@ def assignment_change_due(*, by, assignment: Assignment, due_date: datetime.date
             assignment.save(update_fields=["due_date"])
     except IntegrityError:
         assignment.due_date = old
-        raise ValidationError(
-            f"{assignment.module.title} is already assigned to {_target_name(assignment)}, "
-            f"due {day(due_date)}: that date is taken.",
-            code="duplicate",
-        ) from None
+        values = {"module": assignment.module.title, "day": day(due_date)}
+        if assignment.team_id:
+            message = _(
+                "%(module)s is already assigned to team %(team)s, due %(day)s: that date is taken."
+            ) % (values | {"team": assignment.team.name})
+        else:
+            message = _(
+                "%(module)s is already assigned to %(person)s, due %(day)s: that date is taken."
+            ) % (values | {"person": display_name(assignment.user)})
+        raise ValidationError(message, code="duplicate") from None
     audit_record(
         actor=by,
         action=Action.ASSIGNMENT_CHANGED,

@@ -21,6 +21,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import ManagerDigest, Reminder
 from courses.platform.access import visible_people
@@ -93,11 +94,11 @@ def reminder_email(reminder_id: int) -> Email | None:
         "review_link": site_link(reverse("review:session")),
     }
     subject = {
-        Reminder.Kind.DUE_IN_3_DAYS: f"Due in 3 days: {module.title}",
-        Reminder.Kind.DUE_TOMORROW: f"Due tomorrow: {module.title}",
-        Reminder.Kind.OVERDUE: f"Overdue: {module.title}",
-        Reminder.Kind.NOW: f"A reminder from your manager: {module.title}",
-    }[reminder.kind]
+        Reminder.Kind.DUE_IN_3_DAYS: _("Due in 3 days: %(module)s"),
+        Reminder.Kind.DUE_TOMORROW: _("Due tomorrow: %(module)s"),
+        Reminder.Kind.OVERDUE: _("Overdue: %(module)s"),
+        Reminder.Kind.NOW: _("A reminder from your manager: %(module)s"),
+    }[reminder.kind] % {"module": module.title}
     return Email(subject, render_to_string("emails/reminder.txt", context), reminder.user.email)
 
 
@@ -119,7 +120,8 @@ def digest_email(digest_id: int) -> Email | None:
         "link": site_link(reverse("team:dashboard") + "?overdue=1"),
     }
     return Email(
-        f"Weekly training digest: {len(overdue)} rep(s) with overdue training",
+        _("Weekly training digest: %(count)s rep(s) with overdue training")
+        % {"count": len(overdue)},
         render_to_string("emails/digest.txt", context),
         manager.email,
     )

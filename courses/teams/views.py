@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import (
@@ -53,6 +54,8 @@ def my_assignments(user):
 
 
 PEOPLE_PER_PAGE = 25
+# A withdrawal's question names this many of a team's members, then says how many more.
+WITHDRAW_NAMES = 12
 CSV_PEOPLE_AT_A_TIME = 500
 
 
@@ -132,7 +135,7 @@ def dashboard(request):
 @require_GET
 @manager_required
 def dashboard_csv(request):
-    _, chosen, filters, people, module_ids, _ = dashboard_scope(request)
+    _teams, chosen, filters, people, module_ids, _modules = dashboard_scope(request)
     today = timezone.localdate()
 
     def rows():
@@ -250,7 +253,7 @@ def assignment_new(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Assigned {len(created)} module(s).")
+            messages.success(request, _("Assigned %(count)s module(s).") % {"count": len(created)})
             return redirect("team:assignments")
     status = 400 if request.method == "POST" else 200
     return render(
@@ -275,10 +278,13 @@ def assignment_due(request, pk):
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(request, f"The due date of {assignment.module.title} is changed.")
+            messages.success(
+                request,
+                _("The due date of %(module)s is changed.") % {"module": assignment.module.title},
+            )
     else:
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, errors or "A withdrawn assignment cannot be changed.")
+        messages.error(request, errors or _("A withdrawn assignment cannot be changed."))
     return redirect("team:assignments")
 
 
@@ -289,7 +295,7 @@ def assignments_due(request):
     form = DueDateForm(request.POST)
     chosen = set(request.POST.getlist("assignment"))
     if not chosen:
-        messages.error(request, "Choose at least one assignment to change.")
+        messages.error(request, _("Choose at least one assignment to change."))
         return redirect("team:assignments")
     if not all(pk.isdigit() and len(pk) < 19 for pk in chosen):
         raise Http404("No such assignment.")
@@ -303,25 +309,27 @@ def assignments_due(request):
     if len(found) != len(chosen):
         messages.error(
             request,
-            "One of the chosen assignments is not one of yours or has been withdrawn. "
-            "Nothing was changed.",
+            _(
+                "One of the chosen assignments is not one of yours or has been withdrawn. "
+                "Nothing was changed."
+            ),
         )
         return redirect("team:assignments")
     if not form.is_valid():
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"{errors} Nothing was changed.")
+        messages.error(request, _("%(errors)s Nothing was changed.") % {"errors": errors})
         return redirect("team:assignments")
     try:
         services.assignments_change_due(
             by=request.user, assignments=found, due_date=form.cleaned_data["due_date"]
         )
     except ValidationError as error:
-        messages.error(request, f"{error.messages[0]} Nothing was changed.")
+        messages.error(request, _("%(error)s Nothing was changed.") % {"error": error.messages[0]})
     else:
         messages.success(
             request,
-            f"The due date of {len(found)} assignment(s) is now "
-            f"{day(form.cleaned_data['due_date'])}.",
+            _("The due date of %(count)s assignment(s) is now %(day)s.")
+            % {"count": len(found), "day": day(form.cleaned_data["due_date"])},
         )
     return redirect("team:assignments")
 
@@ -336,10 +344,14 @@ def assignment_withdraw(request, pk):
     )
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         services.assignment_withdraw(by=request.user, assignment=assignment)
-        messages.success(request, f"{assignment.module.title} is withdrawn.")
+        messages.success(
+            request, _("%(module)s is withdrawn.") % {"module": assignment.module.title}
+        )
         return redirect("team:assignments")
     if assignment.withdrawn_at is not None:
-        messages.info(request, f"{assignment.module.title} was already withdrawn.")
+        messages.info(
+            request, _("%(module)s was already withdrawn.") % {"module": assignment.module.title}
+        )
         return redirect("team:assignments")
     members = []
     if assignment.team_id is not None:
@@ -349,7 +361,14 @@ def assignment_withdraw(request, pk):
             .select_related("user")
             .order_by(*(f"user__{field}" for field in PEOPLE_ORDER))
         ]
-    context = {"assignment": assignment, "members": members, "nav": "assignments"}
+    context = {
+        "assignment": assignment,
+        "members": members,
+        # The first dozen members by name, and how many more: the question names who it reaches.
+        "names": ", ".join(display_name(person) for person in members[:WITHDRAW_NAMES]),
+        "more": max(0, len(members) - WITHDRAW_NAMES),
+        "nav": "assignments",
+    }
     template = "manager/assignment_withdraw.html"
     if request.htmx:
         template += "#confirm"
@@ -373,7 +392,11 @@ def remind_now(request, user_id, pk):
         raise Http404("That assignment does not reach this person.")
     name = display_name(person)
     if cell.status is Status.DONE:
-        level, text = messages.INFO, f"{name} has finished {assignment.module.title} already."
+        level = messages.INFO
+        text = _("%(name)s has finished %(module)s already.") % {
+            "name": name,
+            "module": assignment.module.title,
+        }
     else:
         try:
             services.reminder_send_now(
@@ -386,13 +409,16 @@ def remind_now(request, user_id, pk):
                 formats.date_format(next_at, "SHORT_DATE_FORMAT"),
             )
             level = messages.ERROR
-            text = (
-                f"Nothing was sent: {name} was reminded of {assignment.module.title} less than "
-                f"a day ago. The next reminder can go at {hour} on {day}."
-            )
+            text = _(
+                "Nothing was sent: %(name)s was reminded of %(module)s less than a day ago. "
+                "The next reminder can go at %(hour)s on %(day)s."
+            ) % {"name": name, "module": assignment.module.title, "hour": hour, "day": day}
         else:
             level = messages.SUCCESS
-            text = f"A reminder of {assignment.module.title} is on its way to {name}."
+            text = _("A reminder of %(module)s is on its way to %(name)s.") % {
+                "module": assignment.module.title,
+                "name": name,
+            }
     if request.htmx:
         tone = {messages.SUCCESS: "success", messages.ERROR: "error"}.get(level, "info")
         context = {"tone": tone, "text": text}
@@ -409,7 +435,10 @@ def team_detail(request, team_id):
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
         services.team_member_add(by=request.user, team=team, user=person)
-        messages.success(request, f"{display_name(person)} is in {team.name}.")
+        messages.success(
+            request,
+            _("%(name)s is in %(team)s.") % {"name": display_name(person), "team": team.name},
+        )
         return redirect("team:team", team.pk)
     members = (
         Membership.objects.filter(team=team)
@@ -431,7 +460,10 @@ def team_member_remove(request, team_id, user_id):
         Membership.objects.select_related("user"), team=team, user__pk=user_id
     )
     services.team_member_remove(by=request.user, team=team, user=membership.user)
-    messages.success(request, f"{display_name(membership.user)} left {team.name}.")
+    messages.success(
+        request,
+        _("%(name)s left %(team)s.") % {"name": display_name(membership.user), "team": team.name},
+    )
     return redirect("team:team", team.pk)
 
 

@@ -7,10 +7,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from courses.platform import numbers, people
+from courses.platform import days, numbers, people
 
 register = template.Library()
 register.filter("display_name", people.display_name)
+register.filter("weekday_long_day", days.weekday_long_day)
 
 
 @register.filter
