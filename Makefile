@@ -91,7 +91,7 @@ messages: $(STAMP)
 
 compile-messages: $(STAMP)
 	@$(GETTEXT_NEEDED)
-	DEBUG=1 $(BIN)/python manage.py compilemessages -l $(MESSAGES_LANGUAGE)
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l $(MESSAGES_LANGUAGE) --ignore=.venv
 
 check-content: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py load_content --check
