@@ -14,10 +14,13 @@ def number(value: float | int, decimals: int | None = None) -> str:
 
 def percent(value: float | int, decimals: int | None = 0) -> str:
     """85 -> "85%" ("85 %"): a number that already is a percentage, rounded to `decimals`
-    places (None: as it is, for a pass mark of 87.5)."""
+    places (None: to one place, dropped when it is 0, as the floatformat filter's "-1" does:
+    a pass mark of 87.5%, a score of 80%)."""
     if decimals == 0:
         value = round(float(value))
-    elif isinstance(value, float) and value.is_integer():
-        value = int(value)
+    elif decimals is None:
+        value = round(float(value), 1)
+        if value.is_integer():
+            value = int(value)
     # Translators: a percentage; Finnish puts a no-break space before the sign.
     return _("%(number)s%%") % {"number": number(value, decimals)}

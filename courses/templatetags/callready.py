@@ -25,7 +25,8 @@ def percent(share):
 @register.filter
 def percent_number(value, decimals=0):
     """85 -> "85%" ("85 %" in Finnish), for a number that already is a percentage; with
-    `percent_number:"-1"`, decimals are kept as they are (87.5%); nothing -> an em dash."""
+    `percent_number:"-1"`, one decimal place when there is one (87.5%, 80%), as floatformat's
+    "-1"; nothing -> an em dash."""
     if value is None or value == "":
         return "—"
     return numbers.percent(float(value), None if str(decimals) == "-1" else int(decimals))

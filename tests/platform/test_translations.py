@@ -123,7 +123,7 @@ BRACES = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 
 def placeholders(text: str, flags: list[str]) -> list[str]:
     """The values a string is filled with. "%%" is a percent sign, not a value: a translation may
-    write fewer of them ("70–89 %%" for "70%% to 89%%")."""
+    write fewer of them ("70-89 %%" for "70%% to 89%%")."""
     found = [
         f"%({name})s" if name else f"%{kind}" for name, kind in PERCENT.findall(text) if kind != "%"
     ]
