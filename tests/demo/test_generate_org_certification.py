@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.certification.selectors import audit_chain_verdict
+from courses.certification.services import audit_record
 from courses.models import (
     AuditEntry,
     Certificate,
@@ -144,10 +146,13 @@ def test_the_audit_log_tells_when_things_happened(certified_org):
     for revocation in Revocation.objects.all():
         entry = entries[("certificate.revoked", "certificate", str(revocation.certificate_id))]
         assert entry.at == revocation.at
-    # Only the command's own entries are back-dated.
+    # The back-dated entries still make one unbroken chain, and only the command's own entries
+    # are back-dated.
+    assert audit_chain_verdict().intact
     before = timezone.now()
-    later = AuditEntry.objects.create(action="content.loaded", summary="Later")
+    later = audit_record(actor=None, action=AuditEntry.Action.CONTENT_LOADED, summary="Later")
     assert later.at >= before
+    assert audit_chain_verdict().intact
 
 
 def test_the_compliance_queue_lists_the_pending_records(certified_org, client):
