@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from courses.certification import record_views
+from courses.certification import record_views, report_views
 from courses.certification import views as certification
 from courses.certification.models import CODE_ALPHABET
 from courses.curriculum import views as curriculum
@@ -114,16 +114,16 @@ compliance_urls = [
         name="certificate-revoke",
     ),
     path("modules/<int:module_id>/recertify/", certification.recertify, name="recertify"),
-    path("audit/", certification.audit_log, name="audit"),
+    path("audit/", report_views.audit_log, name="audit"),
     path("audit/verify/", record_views.audit_verify, name="audit-verify"),
     path("people/<int:user_id>/record.json", record_views.record_json, name="record-json"),
     path("people/<int:user_id>/record.pdf", record_views.record_pdf, name="record-pdf"),
-    path("audit.csv", certification.audit_csv, name="audit-csv"),
-    path("reports/certification/", certification.certification_report, name="report"),
-    path("reports/certification.csv", certification.certification_report_csv, name="report-csv"),
+    path("audit.csv", report_views.audit_csv, name="audit-csv"),
+    path("reports/certification/", report_views.certification_report, name="report"),
+    path("reports/certification.csv", report_views.certification_report_csv, name="report-csv"),
     path(
         "reports/certification-totals.csv",
-        certification.certification_totals_csv,
+        report_views.certification_totals_csv,
         name="report-totals-csv",
     ),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from courses.certification.views import REPORT_PAGE_ROWS
+from courses.certification.report_views import REPORT_PAGE_ROWS
 from courses.curriculum.loading import load_curriculum
 from tests.support import make_user
 
