@@ -1,5 +1,6 @@
 import pytest
 from django.core.servers.basehttp import WSGIServer
+from django.utils import translation
 
 from courses.curriculum.loading import load_curriculum
 from courses.models import ManagerScope, Membership, Team
@@ -9,6 +10,13 @@ from tests.support import CurriculumBuilder, make_user
 # The live server's listen queue holds 10 connections; the concurrency tests open two dozen at
 # once, and a connection the queue could not hold was sometimes reset instead of served.
 WSGIServer.request_queue_size = 64
+
+
+@pytest.fixture(autouse=True)
+def language_reset():
+    """A Finnish request leaves Finnish active in its thread: each test starts from none."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -341,3 +341,24 @@ def answer_form(attempt, right=True):
             picks = picks[:1]
         data[f"q{item.position}"] = picks
     return data
+
+
+# Pages asked for by a browser whose language is Finnish (the compiled catalogue ships with the
+# code: locale/fi/LC_MESSAGES/django.mo).
+FI = {"HTTP_ACCEPT_LANGUAGE": "fi"}
+
+
+def finnish(client, url, data=None, **extra) -> str:
+    """The page a Finnish browser gets: answered in Finnish."""
+    response = client.get(url, data, **FI, **extra)
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Language"] == "fi"
+    return response.content.decode()
+
+
+def says(page: str, finnish_words: list[str], english_words: list[str]) -> None:
+    """The page has these Finnish words, and none of these English interface words is left."""
+    missing = [words for words in finnish_words if words not in page]
+    left = [words for words in english_words if words in page]
+    assert not missing, f"Finnish words missing: {missing}"
+    assert not left, f"English interface words left: {left}"

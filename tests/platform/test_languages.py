@@ -3,14 +3,12 @@ the browser and, for a signed-in person, by their account (read at login, so it 
 another browser, and used for their emails). Days, times and numbers follow the language; pages
 with course content say, in Finnish, that the content is English, and mark it so.
 
-Tests marked `finnish_catalogue` read the Finnish interface strings, so they need the compiled
-catalogue (locale/fi/LC_MESSAGES/django.mo); the others read only what Django itself translates
-(the page's language, month and day names), or the markup.
+Finnish words come from the compiled catalogue that ships with the code
+(locale/fi/LC_MESSAGES/django.mo).
 """
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,12 +23,6 @@ from courses.models import LanguagePreference, Module
 from courses.platform.language import language_choose
 from courses.teams.services import assignment_create, reminders_queue
 from tests.teams.test_emails import DUE, OVERDUE_DAY, on
-
-CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "fi" / "LC_MESSAGES" / "django.mo"
-finnish_catalogue = pytest.mark.skipif(
-    not CATALOGUE.exists(),
-    reason="reads the Finnish interface: needs the compiled catalogue (make compile-messages)",
-)
 
 FINNISH = {"HTTP_ACCEPT_LANGUAGE": "fi"}
 
@@ -165,7 +157,6 @@ class TestFormats:
         with translation.override("en"):
             assert percent(85) == "85%" and percent(87.5, None) == "87.5%"
 
-    @finnish_catalogue
     def test_finnish_percentages(self):
         from courses.platform.numbers import percent
 
@@ -192,7 +183,6 @@ class TestContentNotice:
     def test_a_page_without_content_has_no_notice(self, rep_client, small_curriculum):
         assert "content-language" not in rep_client.get("/", **FINNISH).content.decode()
 
-    @finnish_catalogue
     def test_the_notice_is_in_finnish(self, rep_client, small_curriculum):
         module = Module.objects.order_by("position").first()
         body = rep_client.get(f"/modules/{module.slug}/", **FINNISH).content.decode()
@@ -226,7 +216,6 @@ def test_a_reminder_is_written_in_its_recipients_language(rep, manager, overdue_
     assert "Dec 2026" in to_manager.body
 
 
-@finnish_catalogue
 @pytest.mark.django_db(transaction=True)
 def test_a_finnish_reminders_subject_is_finnish(rep, overdue_for_a_finn):
     """Needs the reminder's words marked and translated (courses/teams/tasks.py)."""
@@ -237,7 +226,6 @@ def test_a_finnish_reminders_subject_is_finnish(rep, overdue_for_a_finn):
     assert "was due on" not in to_rep.body
 
 
-@finnish_catalogue
 @pytest.mark.django_db
 def test_a_password_reset_email_is_in_the_persons_language(client, rep):
     language_choose(user=rep, language="fi")
@@ -246,7 +234,6 @@ def test_a_password_reset_email_is_in_the_persons_language(client, rep):
     assert "salasana" in mail.outbox[0].body
 
 
-@finnish_catalogue
 @pytest.mark.django_db
 class TestFinnishInterface:
     """Pages of the platform in Finnish: a Finnish string there, the English ones gone."""

@@ -5,8 +5,8 @@ interface words in Finnish and none of the English ones are left; what the law s
 engine's findings, rule titles and citations, a lead card's sentences, the prospect's lines)
 stays as written.
 
-These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo): they pass
-once the catalogue is assembled and compiled (`manage.py compilemessages`). The labels of a
+These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo), which ships
+with the code (`make messages`, then `make compile-messages`, when strings change). The labels of a
 lead card and of the three answers are checked without a database.
 """
 
@@ -27,44 +27,29 @@ from courses.practice.grading import CHOICES
 from courses.practice.states import US_STATES
 from courses.review.services import practised
 from courses.roleplays.selectors import call_view
+from tests import support
 from tests.practice.adjudicated import BASE
 from tests.practice.drill_play import HOME, HTMX, SEED, answer_url, page, right_answer, start
 from tests.review.support import (
     meet,
     quiz,  # noqa: F401
 )
+from tests.support import FI, says
 
-FI = {"HTTP_ACCEPT_LANGUAGE": "fi"}
 NOW = datetime.datetime(2026, 3, 10, 15, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def language_reset():
-    """A Finnish request leaves Finnish active in the thread: later tests start from none."""
-    yield
-    translation.deactivate()
-
-
-def main(content: bytes) -> str:
+def main(page: str) -> str:
     """The page's own part: the navigation and footer around it are the site's."""
-    page = content.decode()
     if '<main id="main"' not in page:
         return page  # an htmx fragment is the page's own part alone
     return page[page.index('<main id="main"') : page.index("</main>")]
 
 
-def finnish(client, url, data=None, **extra):
-    response = client.get(url, data, **FI, **extra)
-    assert response.status_code == 200, response.status_code
-    return main(response.content)
-
-
-def says(page: str, finnish_words: list[str], english_words: list[str]) -> None:
-    missing = [words for words in finnish_words if words not in page]
-    left = [words for words in english_words if words in page]
-    assert not missing, f"Finnish words missing: {missing}"
-    assert not left, f"English interface words left: {left}"
+def finnish(client, url, data=None, **extra) -> str:
+    """The page's own part, as a Finnish browser gets it."""
+    return main(support.finnish(client, url, data, **extra))
 
 
 # --- Without a database ----------------------------------------------------------------------
@@ -110,7 +95,7 @@ def test_a_tampered_deal_number_is_refused_in_finnish(rep_client):
     response = rep_client.get(HOME, {"seed": "abc"}, **FI)
     assert response.status_code == 400
     says(
-        main(response.content),
+        main(response.content.decode()),
         ["Jaon numero on kokonaisluku nollasta alkaen.", "Mitään ei muutettu."],
         ["A deal number is a whole number", "Nothing was changed."],
     )
@@ -128,7 +113,7 @@ def test_a_drill_card_and_its_feedback_are_finnish(rep_client):
     response = rep_client.post(answer_url(session), right_answer(session), **HTMX, **FI)
     assert response.status_code == 200
     says(
-        main(response.content),
+        main(response.content.decode()),
         [": oikein</h2>", "Valitsit <strong>", "Oikea vastaus:", "Seuraava kortti"],
         ["You chose", "The answer:", "Next card", "right so far"],
     )
@@ -245,7 +230,7 @@ def test_todays_review_and_its_feedback_are_finnish(rep_client, rule_card):
     )
     assert response.status_code == 400  # tampered: refused, in Finnish, and nothing moved
     says(
-        main(response.content),
+        main(response.content.decode()),
         ["Valitse Soita nyt, Soita myöhemmin tai Älä soita.", "Mitään ei muutettu."],
         ["Choose Call now", "Nothing was changed."],
     )
@@ -258,7 +243,7 @@ def test_todays_review_and_its_feedback_are_finnish(rep_client, rule_card):
     )
     assert response.status_code == 200
     says(
-        main(response.content),
+        main(response.content.decode()),
         ["Tämä kortti palaa", "Valitsit <strong>Älä soita</strong>"],
         ["This card comes back", "You chose", "Not quite"],
     )

@@ -3,9 +3,9 @@ and its result, the Rules page, a certificate and its verification page, asked f
 whose language is Finnish. Each page says its interface words in Finnish, and none of the
 English ones are left; the course content itself (titles, questions) stays as written.
 
-These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo): they pass
-once the catalogue is assembled and compiled (`manage.py compilemessages`). The words of what
-is left of a module and of a module's tag are checked without a database.
+These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo), which ships
+with the code (`make messages`, then `make compile-messages`, when strings change). The words
+of what is left of a module and of a module's tag are checked without a database.
 """
 
 import datetime
@@ -20,32 +20,10 @@ from courses.curriculum.loading import load_curriculum
 from courses.models import Module, QuizAttempt
 from courses.progress.models import module_tag, steps_left
 from tests.factories import complete_module, take_quiz
-from tests.support import answer_form, opened_long_ago
+from tests.support import FI, answer_form, finnish, opened_long_ago, says
 
-FI = {"HTTP_ACCEPT_LANGUAGE": "fi"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
-
-
-def finnish(client, url, **extra):
-    response = client.get(url, **FI, **extra)
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Language"] == "fi"
-    return response.content.decode()
-
-
-def says(page: str, finnish_words: list[str], english_words: list[str]) -> None:
-    missing = [words for words in finnish_words if words not in page]
-    left = [words for words in english_words if words in page]
-    assert not missing, f"Finnish words missing: {missing}"
-    assert not left, f"English interface words left: {left}"
-
-
-@pytest.fixture(autouse=True)
-def language_reset():
-    """A Finnish request leaves Finnish active in the thread: later tests start from none."""
-    yield
-    translation.deactivate()
 
 
 # --- The words a module's progress is told in: no database. ---

@@ -4,8 +4,8 @@ A browser whose language is Finnish gets each page's interface words in Finnish,
 the English ones left; course content (module titles, questions), people's names and stored
 audit summaries stay as written, and the CSV exports stay English for whatever reads them.
 
-These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo): they pass
-once the catalogue is assembled and compiled (`manage.py compilemessages`). The engine's
+These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo), which ships
+with the code (`make messages`, then `make compile-messages`, when strings change). The engine's
 evidence flags are checked without a database.
 """
 
@@ -28,37 +28,15 @@ from courses.platform.access import REP
 from courses.teams import tasks
 from courses.teams.services import assignment_create
 from tests.factories import complete_module, take_quiz
-from tests.support import make_user
+from tests.support import FI, finnish, make_user, says
 
-FI = {"HTTP_ACCEPT_LANGUAGE": "fi"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOW = datetime.datetime(2026, 11, 18, 15, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 
 
-def finnish(client, url, data=None, **extra):
-    response = client.get(url, data, **FI, **extra)
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Language"] == "fi"
-    return response.content.decode()
-
-
 # An SVG coordinate written with a decimal comma (as Finnish writes numbers) breaks the chart.
 COMMA_COORDINATE = re.compile(r'\b(?:x|y|x1|x2|y1|y2|cx|cy|dy|width|height|viewBox)="[^"]*,')
-
-
-def says(page: str, finnish_words: list[str], english_words: list[str]) -> None:
-    missing = [words for words in finnish_words if words not in page]
-    left = [words for words in english_words if words in page]
-    assert not missing, f"Finnish words missing: {missing}"
-    assert not left, f"English interface words left: {left}"
-
-
-@pytest.fixture(autouse=True)
-def language_reset():
-    """A Finnish request leaves Finnish active in the thread: later tests start from none."""
-    yield
-    translation.deactivate()
 
 
 # --- The evidence flags compliance reads: no database. ---
