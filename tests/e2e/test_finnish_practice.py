@@ -3,8 +3,8 @@ drill started and a card answered by keyboard, its feedback, the call check, tod
 mastery and a roleplay call with its debrief. Each page speaks Finnish, fits a phone's width
 without scrolling sideways and is axe clean; screenshots of each are saved.
 
-The pages read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo): these tests
-pass once the catalogue is assembled and compiled (`manage.py compilemessages`).
+The pages read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo), which ships
+with the code.
 """
 
 import datetime

@@ -3,8 +3,8 @@ desktop and phone widths: each says its heading in Finnish, passes axe, and does
 sideways on a phone (Finnish words are long). A manager withdraws an assignment by keyboard
 alone, with JavaScript (the question in place) and without, and reads every word in Finnish.
 
-These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo): they pass
-once the catalogue is assembled and compiled (`manage.py compilemessages`).
+These tests read the compiled Finnish catalogue (locale/fi/LC_MESSAGES/django.mo), which ships
+with the code.
 """
 
 import datetime
