@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from courses.models import ReviewCard, ReviewLog, Rule
+from courses.practice.grading import later_bounds
 from courses.review.scheduling import Rating
 from courses.review.services import practised
 from tests.practice.drill_play import answer_to
@@ -139,16 +140,34 @@ class TestRefusals:
             ({"q1": "0"}, "Choose Call now, Call later or Don"),
             ({"choice": "wait"}, "Say when to call back"),
             ({"choice": "wait", "callback_date": "2026-13-01", "callback_time": "09:00"}, ""),
-            ({"choice": "wait", "callback_date": "2031-01-01", "callback_time": "09:00"}, ""),
-            ({"choice": "wait", "callback_date": "2026-03-01", "callback_time": "09:00"}, ""),
         ],
     )
     def test_an_answer_the_page_does_not_offer_is_a_400_that_changes_nothing(
         self, rep_client, rule_card, answer, says
     ):
+        self.assert_refused(rep_client, rule_card, answer, says)
+
+    @pytest.mark.parametrize("outside", ["before the lead's time", "after the week shown"])
+    def test_a_callback_outside_the_window_shown_is_a_400_that_changes_nothing(
+        self, rep_client, rule_card, outside
+    ):
+        # The window is the lead's own, and each lead has its own day: measured from the lead.
+        lead, page = shown(rep_client)
+        first, last = later_bounds(lead.card)
+        moment = first - datetime.timedelta(minutes=1) if "before" in outside else last + DAY
+        assert f'min="{first.date().isoformat()}"' in page
+        answer = {
+            "choice": "wait",
+            "callback_date": moment.date().isoformat(),
+            "callback_time": moment.strftime("%H:%M"),
+        }
+        self.assert_refused(rep_client, rule_card, answer, "Set the callback after the lead")
+
+    @staticmethod
+    def assert_refused(client, card, answer, says):
         before = state()
-        data = {"seen": rule_card.reviews, "answered": 0, **answer}
-        response = rep_client.post(answer_url(rule_card), data)
+        data = {"seen": card.reviews, "answered": 0, **answer}
+        response = client.post(answer_url(card), data)
         assert response.status_code == 400
         assert "Nothing was changed" in response.content.decode()
         assert says.replace("'", "&#x27;") in response.content.decode()
