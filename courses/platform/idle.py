@@ -68,6 +68,17 @@ def seen_at_login(sender, request, user, **kwargs):
         request.session[LAST_SEEN] = int(timezone.now().timestamp())
 
 
+def refreshes_now(request) -> bool:
+    """Whether this request writes the time the session was seen (or ends the session): what
+    else a session remembers about its person can be read again then, in the same write."""
+    state = idle_state(
+        last_seen=request.session.get(LAST_SEEN),
+        now=int(timezone.now().timestamp()),
+        limit_seconds=idle_limit_minutes(request.user) * 60,
+    )
+    return state is not Idle.FRESH
+
+
 class IdleSessionMiddleware:
     """After authentication, messages and htmx: ends a signed-in session left idle too long."""
 

@@ -8,8 +8,9 @@ keyed on the signed-in person and this session's verification, so it holds whate
 logged in (the login form, the admin's, single sign-on).
 
 Whether a person has a device is kept in their session (read at each login, and rewritten by
-every change made here), so that the gate costs no query on the pages everyone opens. Another
-session the person already had open learns of a new authenticator at its next login.
+every change made here), so that the gate costs no query on most pages. It is read again once
+a minute, when the idle check writes the session: another session the person already had open
+is asked for a code within a minute of an authenticator being set up elsewhere.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from django_otp.util import random_hex
 from courses.certification.models import AuditEntry
 from courses.certification.services import audit_record
 from courses.platform.access import is_compliance
+from courses.platform.idle import refreshes_now
 from courses.platform.people import display_name
 
 Action = AuditEntry.Action
@@ -106,10 +108,14 @@ def totp_device(user) -> TOTPDevice | None:
 
 
 def has_device(request) -> bool:
-    """Whether the signed-in person has an authenticator, as this session last read it."""
+    """Whether the signed-in person has an authenticator, as this session last read it.
+
+    Read again each time the idle check writes the session (once a minute), so an
+    authenticator set up in another browser is asked for here within a minute, at one query
+    a minute and no write of its own."""
     user = request.user
     remembered = request.session.get(HAS_DEVICE_KEY)
-    if not remembered or remembered[0] != user.pk:
+    if not remembered or remembered[0] != user.pk or refreshes_now(request):
         return refresh_has_device(request)
     return remembered[1]
 

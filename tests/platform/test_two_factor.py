@@ -8,6 +8,7 @@ import datetime
 from binascii import unhexlify
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -276,6 +277,21 @@ def test_the_gate_costs_no_query_for_people_without_two_factor(rep_client, small
     with CaptureQueriesContext(connection) as queries:
         assert rep_client.get("/catalogue/").status_code == 200
     assert not [q for q in queries.captured_queries if "otp_" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_session_already_open_is_asked_for_a_code_within_a_minute_of_a_set_up_elsewhere(
+    client, rep, small_curriculum
+):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        logged_in(client, rep)
+        assert client.get("/catalogue/").status_code == 200
+        device, _ = turn_on(rep)  # in another browser
+        clock.shift(61)
+        response = client.get("/catalogue/")
+        assert response["Location"] == f"{VERIFY}?next=%2Fcatalogue%2F"
+        client.post(VERIFY, {"code": code_for(device), "next": "/catalogue/"})
+        assert client.get("/catalogue/").status_code == 200
 
 
 # Recovery codes and turning it off ----------------------------------------------------------------
