@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from courses.certification.models import code_groups as certificate_code_groups
 from courses.platform import days, numbers, people
 
 register = template.Library()
@@ -30,6 +31,12 @@ def percent_number(value, decimals=0):
     if value is None or value == "":
         return "—"
     return numbers.percent(float(value), None if str(decimals) == "-1" else int(decimals))
+
+
+@register.filter
+def code_groups(code: str) -> list[str]:
+    """A certificate's code in the groups it is printed in (certificates/_code.html)."""
+    return certificate_code_groups(code)
 
 
 @register.filter
