@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -87,6 +88,9 @@ def run_context(request, run: RoleplayRun, **extra) -> dict:
     ]
     return {
         "run": run,
+        # The clock on the page counts on from this, not from the start time: a device's clock
+        # minutes off the server's would show the wrong time on the call.
+        "seconds_on_call": max(0, int((timezone.now() - run.started_at).total_seconds())),
         "step": step,
         "module": step.module,
         "module_url": module_url(step.module),

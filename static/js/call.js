@@ -1,6 +1,7 @@
 // A roleplay call: the call's running clock, and where the eye and the screen reader go after
-// a reply. The server renders when the call started (and the page works without this file:
-// it says when the call started, and a reply reloads the page at the newest line).
+// a reply. The server renders when the call started and how long it has run (and the page
+// works without this file: it says when the call started, and a reply reloads the page at the
+// newest line).
 (function () {
   "use strict";
 
@@ -26,10 +27,13 @@
     if (clock !== null) {
       window.clearInterval(clock);
     }
-    var from = Date.parse(started.getAttribute("datetime"));
-    if (isNaN(from)) {
+    // Counted from the seconds the server says the call has run, on this device's clock: its
+    // start time would be read against a device clock that may be minutes off the server's.
+    var seconds = parseInt(started.getAttribute("data-call-seconds"), 10);
+    if (isNaN(seconds)) {
       return;
     }
+    var from = Date.now() - seconds * 1000;
     function tick() {
       shown.textContent = elapsed(Math.max(0, Math.floor((Date.now() - from) / 1000)));
     }

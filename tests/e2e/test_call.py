@@ -3,6 +3,7 @@ JavaScript and without: the call header and its clock, the preparation card fold
 call starts, the newest line in view, ending a call early, and the debrief that comes first and
 continues to the module's next step."""
 
+import datetime
 import re
 
 import pytest
@@ -69,6 +70,22 @@ def say(page: Page, js: bool, text: str) -> None:
             activate_in_place(page, button, "/reply/")
     else:
         follow(page, button)
+
+
+def test_the_time_on_the_call_is_right_on_a_device_whose_clock_is_off(
+    live_server, curriculum, riley, open_page
+):
+    module = Module.objects.get(slug=MODULE)
+    step, _ = the_call_step(module)
+    page = open_page()
+    # The rep's laptop is a day and an hour behind the server.
+    page.clock.install(time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=25))
+    log_in(page, live_server.url, "riley")
+    start_the_call(page, live_server.url, module, step)
+    timer = page.locator("[data-call-timer]")
+    expect(timer).to_have_text(re.compile(r"^0:0\d$"))
+    page.clock.run_for(65_000)
+    expect(timer).to_have_text(re.compile(r"^1:0\d$"))
 
 
 def test_a_call_played_to_the_end(live_server, curriculum, riley, open_page, js, width):

@@ -71,15 +71,18 @@ class TestTheCallHeader:
         eastern = datetime.datetime(2026, 3, 3, 16, 51, tzinfo=datetime.UTC).astimezone(
             timezone.get_default_timezone()
         )
-        with time_machine.travel(eastern, tick=False):
+        with time_machine.travel(eastern, tick=False) as clock:
             run = start(rep_client)
+            clock.shift(95)
             content = run_page(rep_client, run)
         assert 'aria-label="Call in progress"' in content
         assert "On the call with <strong>Dana Whitfield</strong>" in content
-        # without JavaScript the page says when the call started; call.js counts from it
+        # Without JavaScript the page says when the call started. call.js counts on from the
+        # seconds the call has run by the server's clock, whatever the device's clock says.
         assert (
-            f'<time datetime="{eastern.isoformat()}" data-call-started>11:51 a.m.</time>' in content
-        )
+            f'<time datetime="{eastern.isoformat()}" data-call-started data-call-seconds="95">'
+            "11:51 a.m.</time>"
+        ) in content
         assert "data-call-timer" in content
         assert 'src="/static/js/call.js"' in content or "js/call" in content
         assert "End call" in content
