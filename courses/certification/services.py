@@ -434,9 +434,10 @@ def certificates_expire(*, now=None) -> int:
     return count
 
 
-def outdated_certificates(module: Module):
-    """Valid certificates of `module` issued on an older material version of its content."""
-    now = timezone.now()
+def outdated_certificates(module: Module, *, now=None):
+    """Certificates of `module` valid at `now` (by default, now) and issued on an older
+    material version of its content."""
+    now = now or timezone.now()
     return (
         Certificate.objects.filter(
             record__module=module,
@@ -476,7 +477,7 @@ def recertification_require(
     ends_at = timezone.make_aware(
         datetime.datetime.combine(due_date + datetime.timedelta(days=1), datetime.time.min)
     )
-    affected = list(outdated_certificates(module))
+    affected = list(outdated_certificates(module, now=now))
     for certificate in affected:
         user = certificate.record.user
         assignment = _reassign(user, module, due_date, now, f"Recertification required: {reason}")

@@ -19,8 +19,9 @@ from courses.certification.services import (
 from courses.curriculum.loading import load_curriculum
 from courses.models import Certificate, Module
 from tests.factories import complete_module
+from tests.support import days_before_today
 
-START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+START = days_before_today(7)  # certificates issued then are valid whenever the tests run
 DAY = datetime.timedelta(days=1)
 
 
@@ -101,6 +102,16 @@ class TestExpiringSoon:
         certificate = Certificate.objects.select_related("supersession").get()
         assert certificate.status_at(ended) == CertificationStatus.SUPERSEDED
         assert expiring_at(ended) == []
+
+    def test_recertification_supersedes_what_was_valid_at_the_moment_it_is_required(
+        self, builder, required, certificate, compliance
+    ):
+        now = certificate.expires_at - 20 * DAY
+        with time_machine.travel(certificate.expires_at + DAY):  # read later, once expired
+            due = timezone.localdate(now) + 5 * DAY
+            require_recertification(builder, required, compliance, now=now, due_date=due)
+        certificate = Certificate.objects.select_related("supersession").get()
+        assert certificate.status_at(now + 7 * DAY) == CertificationStatus.SUPERSEDED
 
     def test_compliance_sees_only_certificates_expiring_soon(self, client, certificate, compliance):
         link = reverse("certificates:detail", args=[certificate.code])
