@@ -300,6 +300,14 @@ class CurriculumBuilder:
         return self
 
 
+def days_before_today(days: int) -> datetime.datetime:
+    """15:00 UTC, `days` days before the day the tests run. For evidence a test then reads at
+    the real time: a certificate issued on a fixed date would run out a year later, and every
+    test reading it as valid with it."""
+    day = datetime.datetime.now(datetime.UTC).date() - datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(15), tzinfo=datetime.UTC)
+
+
 def make_user(django_user_model, username, role=None, **extra):
     user = django_user_model.objects.create_user(
         username=username,

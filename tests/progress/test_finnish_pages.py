@@ -8,8 +8,6 @@ with the code (`make messages`, then `make compile-messages`, when strings chang
 of what is left of a module and of a module's tag are checked without a database.
 """
 
-import datetime
-
 import pytest
 import time_machine
 from django.urls import reverse
@@ -20,10 +18,10 @@ from courses.curriculum.loading import load_curriculum
 from courses.models import Module, QuizAttempt
 from courses.progress.models import module_tag, steps_left
 from tests.factories import complete_module, take_quiz
-from tests.support import FI, answer_form, finnish, opened_long_ago, says
+from tests.support import FI, answer_form, days_before_today, finnish, opened_long_ago, says
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+START = days_before_today(7)  # certificates issued then are valid whenever the tests run
 
 
 # --- The words a module's progress is told in: no database. ---
