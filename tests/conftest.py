@@ -3,7 +3,7 @@ from django.core.servers.basehttp import WSGIServer
 from django.utils import translation
 
 from courses.curriculum.loading import load_curriculum
-from courses.models import ManagerScope, Membership, Team
+from courses.models import ManagerScope, Membership, Module, Team
 from courses.platform.access import COMPLIANCE, MANAGER, REP
 from tests.support import CurriculumBuilder, make_user
 
@@ -29,6 +29,16 @@ def small_curriculum(db, builder):
     builder.simple(modules=2, lessons=3)
     load_curriculum(builder.root)
     return builder
+
+
+@pytest.fixture
+def required(db, builder):
+    """One course with a module required for certification: a lesson, a quiz (all four
+    questions drawn) and a roleplay call."""
+    builder.course(modules=["module-1"])
+    builder.required_module()
+    load_curriculum(builder.root)
+    return Module.objects.get()
 
 
 @pytest.fixture

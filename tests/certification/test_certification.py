@@ -39,15 +39,6 @@ from tests.support import QUIZ, make_user, role_group
 START = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def required(db, builder):
-    """A required module: a lesson, a quiz (all four questions drawn) and a roleplay call."""
-    builder.course(modules=["module-1"])
-    builder.required_module()
-    load_curriculum(builder.root)
-    return Module.objects.get()
-
-
 def finish(user, module, quiz_right=True):
     return complete_module(user, module, quiz_right=quiz_right)
 

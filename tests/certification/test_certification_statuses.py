@@ -17,20 +17,12 @@ from courses.certification.services import (
     recertification_require,
 )
 from courses.curriculum.loading import load_curriculum
-from courses.models import Certificate, Module
+from courses.models import Certificate
 from tests.factories import complete_module
 from tests.support import days_before_today
 
 START = days_before_today(7)  # certificates issued then are valid whenever the tests run
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def required(db, builder):
-    builder.course(modules=["module-1"])
-    builder.required_module()
-    load_curriculum(builder.root)
-    return Module.objects.get()
 
 
 @pytest.fixture

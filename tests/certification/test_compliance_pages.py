@@ -10,22 +10,13 @@ import pytest
 from django.urls import reverse
 
 from courses.certification.services import completion_certify, completion_reject
-from courses.curriculum.loading import load_curriculum
-from courses.models import AuditEntry, Certificate, CompletionRecord, Module
+from courses.models import AuditEntry, Certificate, CompletionRecord
 from courses.platform.access import REP
 from tests.factories import complete_module
 from tests.support import make_user
 
 PAGES = ["compliance:queue", "compliance:certificates", "compliance:report"]
 NOTE = "Call reviewed by ear; the do-not-call request was honoured."
-
-
-@pytest.fixture
-def required(db, builder):
-    builder.course(modules=["module-1"])
-    builder.required_module()
-    load_curriculum(builder.root)
-    return Module.objects.get()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from courses.certification.services import completion_certify
 from courses.curriculum.loading import load_curriculum
-from courses.models import Module, QuizAttempt, Team
+from courses.models import QuizAttempt, Team
 from courses.platform.access import REP
 from courses.platform.people import display_name, person_label
 from tests.factories import complete_module
@@ -48,14 +48,6 @@ def title_of(html: str) -> TitleReader:
     reader = TitleReader()
     reader.feed(html)
     return reader
-
-
-@pytest.fixture
-def required(db, builder):
-    builder.course(modules=["module-1"])
-    builder.required_module()
-    load_curriculum(builder.root)
-    return Module.objects.get()
 
 
 @pytest.mark.django_db

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from courses.certification.services import completion_certify
-from courses.curriculum.loading import load_curriculum
 from courses.models import Module, QuizAttempt
 from courses.progress.models import module_tag, steps_left
 from tests.factories import complete_module, take_quiz
@@ -58,15 +57,6 @@ def test_a_modules_tag_reads_as_finnish():
 
 
 # --- Pages, through the client. ---
-
-
-@pytest.fixture
-def required(db, builder):
-    """One course with a required module: a lesson, the quiz and the call."""
-    builder.course(modules=["module-1"])
-    builder.required_module()
-    load_curriculum(builder.root)
-    return Module.objects.get()
 
 
 MODULE = reverse("learner:module", args=["module-1"])

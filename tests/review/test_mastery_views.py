@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from courses.certification.services import completion_certify
-from courses.curriculum.loading import load_curriculum
-from courses.models import Membership, Module, ReviewCard, Team
+from courses.models import Membership, ReviewCard, Team
 from courses.review import scheduling
 from courses.review.asking import ASKABLE
 from courses.review.services import card_review, practised
@@ -245,14 +244,6 @@ class TestRulesPage:
         # The Rules page's own reads (tests/curriculum) and mastery per rule: one aggregate.
         with django_assert_max_num_queries(7):
             assert client.get(reverse("rules:list")).status_code == 200
-
-
-@pytest.fixture
-def required(db, builder):
-    builder.course(modules=["module-1"])
-    builder.required_module()
-    load_curriculum(builder.root)
-    return Module.objects.get()
 
 
 @pytest.mark.django_db
