@@ -362,6 +362,22 @@ def run_axe(page: Page) -> list[dict]:
     return results["violations"]
 
 
+def check_page(page: Page, where: str, js: bool = True) -> None:
+    """No serious accessibility violation, and nothing wider than the window. axe needs
+    JavaScript: without it, the same markup is checked by the run with it."""
+    if js:
+        failing = [v["id"] for v in run_axe(page) if v["impact"] in FAILING_IMPACTS]
+        assert failing == [], f"{where}: {failing}"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{where}: the page scrolls sideways"
+    )
+
+
+def shoot(page: Page, name: str, width: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+
+
 def describe(page_name: str, width: str, violation: dict) -> str:
     targets = "; ".join(", ".join(node["target"]) for node in violation["nodes"][:8])
     return (

@@ -31,8 +31,8 @@ from .keyboard import (  # noqa: E402
     tick,
     type_into,
 )
-from .support import DESKTOP, PHONE, SCREENSHOTS, complete_module  # noqa: E402
-from .test_accessibility import FAILING_IMPACTS, run_axe  # noqa: E402
+from .support import DESKTOP, PHONE, complete_module  # noqa: E402
+from .test_accessibility import check_page, shoot  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,22 +46,6 @@ def width(request):
 
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
-
-
-def check_page(page: Page, where: str, js: bool = True) -> None:
-    """No serious accessibility violation, and nothing wider than the window. axe needs
-    JavaScript: without it, the same markup is checked by the run with it."""
-    if js:
-        failing = [v["id"] for v in run_axe(page) if v["impact"] in FAILING_IMPACTS]
-        assert failing == [], f"{where}: {failing}"
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
-        f"{where}: the page scrolls sideways"
-    )
-
-
-def shoot(page: Page, name: str, width: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
 
 def type_date(page: Page, field, day: datetime.date) -> None:

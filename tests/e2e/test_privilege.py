@@ -24,8 +24,8 @@ from courses.platform.idle import LAST_SEEN  # noqa: E402
 from courses.platform.sessions import SessionStore  # noqa: E402
 
 from .keyboard import follow, log_in, tab_to, tick, type_into  # noqa: E402
-from .support import DESKTOP, PHONE, SCREENSHOTS, person  # noqa: E402
-from .test_accessibility import FAILING_IMPACTS, run_axe  # noqa: E402
+from .support import DESKTOP, PHONE, person  # noqa: E402
+from .test_accessibility import check_page, shoot  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,19 +35,6 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 @pytest.fixture(params=list(WIDTHS))
 def width(request):
     return request.param
-
-
-def check_page(page: Page, where: str) -> None:
-    failing = [v["id"] for v in run_axe(page) if v["impact"] in FAILING_IMPACTS]
-    assert failing == [], f"{where}: {failing}"
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
-        f"{where}: the page scrolls sideways"
-    )
-
-
-def shoot(page: Page, name: str, width: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
 
 def test_a_manager_adds_a_rep_in_scope_and_not_one_outside_it(
